@@ -1,0 +1,195 @@
+//! The labeled operations of RFC 9420 §5 and §8, written once on top of
+//! [`CipherSuiteProvider`] so every backend computes them identically.
+
+use crate::codec::{VarBytes, encode};
+use crate::error::{CryptoError, Error, Misuse};
+use crate::provider::{CipherSuiteProvider, HpkeCiphertext, RandProvider, Signer, random_bytes};
+use crate::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
+
+
+/// Prefix of every MLS label (§5.1.2, §5.1.3, §8).
+const LABEL_PREFIX: &[u8] = b"MLS 1.0 ";
+
+fn mls_label(label: &str) -> VarBytes {
+    let mut out = Vec::with_capacity(LABEL_PREFIX.len().saturating_add(label.len()));
+    out.extend_from_slice(LABEL_PREFIX);
+    out.extend_from_slice(label.as_bytes());
+    VarBytes::new(out)
+}
+
+/// `struct { opaque label<V>; opaque content<V>; }`: the shape shared by
+/// `RefHashInput` (§5.2), `SignContent` (§5.1.2) and `EncryptContext` (§5.1.3).
+#[derive(tls_codec::TlsSerialize, tls_codec::TlsSize)]
+struct LabeledContent {
+    label: VarBytes,
+    content: VarBytes,
+}
+
+/// `KDFLabel` (§8).
+#[derive(tls_codec::TlsSerialize, tls_codec::TlsSize)]
+struct KdfLabel {
+    length: u16,
+    label: VarBytes,
+    context: VarBytes,
+}
+
+fn labeled(label: VarBytes, content: &[u8]) -> Result<Vec<u8>, Error> {
+    encode(&LabeledContent {
+        label,
+        content: VarBytes::from(content),
+    })
+}
+
+/// `RefHash(label, value) = Hash(RefHashInput)` (§5.2). `label` is used as
+/// given (for example `"MLS 1.0 KeyPackage Reference"`), without a prefix.
+pub fn ref_hash(
+    suite: &dyn CipherSuiteProvider,
+    label: &[u8],
+    value: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let input = labeled(VarBytes::from(label), value)?;
+    Ok(suite.hash(&input)?)
+}
+
+/// `ExpandWithLabel(secret, label, context, length)` (§8).
+pub fn expand_with_label(
+    suite: &dyn CipherSuiteProvider,
+    secret: &[u8],
+    label: &str,
+    context: &[u8],
+    length: u16,
+) -> Result<Secret, Error> {
+    let info = encode(&KdfLabel {
+        length,
+        label: mls_label(label),
+        context: VarBytes::from(context),
+    })?;
+    Ok(suite.kdf_expand(secret, &info, usize::from(length))?)
+}
+
+/// `DeriveSecret(secret, label) = ExpandWithLabel(secret, label, "", Nh)` (§8).
+pub fn derive_secret(
+    suite: &dyn CipherSuiteProvider,
+    secret: &[u8],
+    label: &str,
+) -> Result<Secret, Error> {
+    expand_with_label(suite, secret, label, &[], hash_len_u16(suite)?)
+}
+
+/// `DeriveTreeSecret(secret, label, generation, length)` (§9).
+pub fn derive_tree_secret(
+    suite: &dyn CipherSuiteProvider,
+    secret: &[u8],
+    label: &str,
+    generation: u32,
+    length: u16,
+) -> Result<Secret, Error> {
+    expand_with_label(suite, secret, label, &generation.to_be_bytes(), length)
+}
+
+fn hash_len_u16(suite: &dyn CipherSuiteProvider) -> Result<u16, Error> {
+    u16::try_from(suite.hash_len()).map_err(|_| Misuse::TooLarge("hash length").into())
+}
+
+/// `SignWithLabel(key, label, content)` (§5.1.2).
+pub fn sign_with_label(
+    signer: &dyn Signer,
+    suite: &dyn CipherSuiteProvider,
+    label: &str,
+    content: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let expected = suite.cipher_suite().signature_scheme();
+    if signer.scheme() != expected {
+        return Err(Misuse::SignatureSchemeMismatch {
+            signer: signer.scheme(),
+            suite: expected,
+        }
+        .into());
+    }
+    let sign_content = labeled(mls_label(label), content)?;
+    Ok(signer.sign(&sign_content)?)
+}
+
+/// `VerifyWithLabel(key, label, content, signature)` (§5.1.2).
+pub fn verify_with_label(
+    suite: &dyn CipherSuiteProvider,
+    public_key: &[u8],
+    label: &str,
+    content: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let sign_content = labeled(mls_label(label), content)?;
+    Ok(suite.verify(public_key, &sign_content, signature)?)
+}
+
+/// `EncryptWithLabel(pk, label, context, plaintext)` (§5.1.3).
+pub fn encrypt_with_label(
+    suite: &dyn CipherSuiteProvider,
+    public_key: &[u8],
+    label: &str,
+    context: &[u8],
+    plaintext: &[u8],
+    rand: &dyn RandProvider,
+) -> Result<HpkeCiphertext, Error> {
+    let info = labeled(mls_label(label), context)?;
+    Ok(suite.hpke_seal(public_key, &info, &[], plaintext, rand)?)
+}
+
+/// `DecryptWithLabel(sk, label, context, kem_output, ciphertext)` (§5.1.3).
+pub fn decrypt_with_label(
+    suite: &dyn CipherSuiteProvider,
+    private_key: &HpkePrivateKey,
+    label: &str,
+    context: &[u8],
+    kem_output: &[u8],
+    ciphertext: &[u8],
+) -> Result<Secret, Error> {
+    let info = labeled(mls_label(label), context)?;
+    Ok(suite.hpke_open(private_key, kem_output, &info, &[], ciphertext)?)
+}
+
+/// A fresh HPKE key pair: `DeriveKeyPair(rand(Nsk))`. Written here rather
+/// than per backend so that a seeded `rand` yields the same key everywhere.
+pub fn generate_hpke_key_pair(
+    suite: &dyn CipherSuiteProvider,
+    rand: &dyn RandProvider,
+) -> Result<(HpkePrivateKey, Vec<u8>), Error> {
+    let ikm = Secret::new(random_bytes(rand, suite.kem_private_key_len())?);
+    Ok(suite.kem_derive_key_pair(ikm.as_bytes())?)
+}
+
+/// Bounded retries for ECDSA scalar sampling: each try fails with
+/// probability below 2^-32, so this never runs out in practice.
+const KEYGEN_ATTEMPTS: usize = 8;
+
+/// A fresh signature key pair from `rand`: an EdDSA seed, or an ECDSA scalar
+/// by rejection sampling (for P-521 the top 7 bits of the 66 bytes are
+/// cleared first, as in RFC 9180's DeriveKeyPair).
+pub fn generate_signature_key_pair(
+    suite: &dyn CipherSuiteProvider,
+    rand: &dyn RandProvider,
+) -> Result<(SignaturePrivateKey, Vec<u8>), Error> {
+    use crate::cipher_suite::SignatureScheme;
+    let scheme = suite.cipher_suite().signature_scheme();
+    let len = suite.signature_private_key_len();
+    let mut last = CryptoError::InvalidPrivateKey("signature");
+    for _ in 0..KEYGEN_ATTEMPTS {
+        let mut candidate = SignaturePrivateKey::new(random_bytes(rand, len)?);
+        if scheme == SignatureScheme::EcdsaSecp521r1Sha512 {
+            let mut bytes = candidate.as_bytes().to_vec();
+            if let Some(first) = bytes.first_mut() {
+                *first &= 0x01;
+            }
+            candidate = SignaturePrivateKey::new(bytes);
+        }
+        match suite.signature_key_pair_from_private(candidate.as_bytes()) {
+            Ok(pair) => return Ok(pair),
+            Err(err) => last = err,
+        }
+    }
+    Err(last.into())
+}
+
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,63 @@
+//! # mls-core
+//!
+//! The protocol logic of RFC 9420 Messaging Layer Security, and the traits
+//! through which it reaches crypto, randomness and storage. This crate depends
+//! on no crypto implementation and no database: pick a backend crate
+//! (`mls-crypto-rustcrypto`, `mls-crypto-ring`, `mls-crypto-awslc`) and a
+//! storage crate (`mls-storage-memory`, `mls-storage-sqlite`).
+//!
+//! Modules follow the RFC so the two can be read side by side:
+//!
+//! | module | RFC 9420 |
+//! |---|---|
+//! | [`codec`] | §2.1 presentation language, variable-length vectors |
+//! | [`tree_math`] | Appendix C array-based trees |
+//! | [`cipher_suite`] | §5.1, §17.1 cipher suites |
+//! | [`crypto`] | §5 and §8 labeled operations |
+//! | [`provider`] | crypto, signer, randomness and storage traits |
+//! | [`secret`] | zeroizing secret types |
+//!
+//! ## Example
+//!
+//! Encoding and decoding a §2.1.2 variable-length vector, and the tree math of
+//! Appendix C:
+//!
+//! ```
+//! use mls_core::codec::{VarBytes, decode_exact, encode};
+//! use mls_core::tree_math::{LeafIndex, TreeSize};
+//!
+//! let bytes = encode(&VarBytes::from(&b"hello"[..])).unwrap();
+//! assert_eq!(bytes, b"\x05hello");
+//! let back: VarBytes = decode_exact(&bytes).unwrap();
+//! assert_eq!(back.as_slice(), b"hello");
+//!
+//! let tree = TreeSize::from_leaf_count(8).unwrap();
+//! let leaf = LeafIndex(5).node().unwrap();
+//! assert_eq!(tree.root().0, 7);
+//! assert_eq!(tree.direct_path(leaf).unwrap().len(), 3);
+//! ```
+//!
+//! With a crypto backend, the labeled operations run on any suite:
+//!
+//! ```ignore
+//! use mls_core::{CipherSuite, crypto, provider::CryptoProvider};
+//! let provider = mls_crypto_rustcrypto::RustCryptoProvider::new();
+//! let suite = provider.cipher_suite(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519)?;
+//! let secret = crypto::derive_secret(suite, &[0u8; 32], "example")?;
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    warn(clippy::indexing_slicing, clippy::arithmetic_side_effects)
+)]
+
+pub mod cipher_suite;
+pub mod codec;
+pub mod crypto;
+pub mod error;
+pub mod provider;
+pub mod secret;
+pub mod tree_math;
+
+pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, SignatureScheme};
+pub use error::{CryptoError, DecodeError, Error, Misuse, StorageError, Unsupported};

@@ -1,0 +1,161 @@
+use super::{RandProvider, Signer};
+use crate::cipher_suite::CipherSuite;
+use crate::error::{CryptoError, Error, Unsupported};
+use crate::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
+
+/// The output of HPKE `SealBase`: the KEM output (`enc`) and the ciphertext.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HpkeCiphertext {
+    /// The encapsulated key, `enc` in RFC 9180.
+    pub kem_output: Vec<u8>,
+    /// The AEAD ciphertext with its tag.
+    pub ciphertext: Vec<u8>,
+}
+
+/// The sender side of an HPKE export: the KEM output to send, and the
+/// exported secret.
+#[derive(Debug)]
+pub struct HpkeExport {
+    /// The encapsulated key to send to the receiver.
+    pub kem_output: Vec<u8>,
+    /// The exported secret.
+    pub secret: Secret,
+}
+
+/// A crypto backend: lists its suites and hands out one object per suite.
+pub trait CryptoProvider: Send + Sync {
+    /// A short name for logs and reports ("rustcrypto", "ring", "aws-lc").
+    fn name(&self) -> &'static str;
+
+    /// The suites this provider implements, in code-point order.
+    fn supported_cipher_suites(&self) -> Vec<CipherSuite>;
+
+    /// The object that performs every operation of `suite`, or `None` if the
+    /// provider does not implement it.
+    fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider>;
+
+    /// Whether the provider runs in a validated FIPS mode (and so offers only
+    /// FIPS-approved suites).
+    fn fips_mode(&self) -> bool {
+        false
+    }
+
+    /// Like [`CryptoProvider::suite`], but an error naming the suite and the
+    /// provider when it is missing. Protocol code calls this once per group.
+    fn cipher_suite(&self, suite: CipherSuite) -> Result<&dyn CipherSuiteProvider, Error> {
+        self.suite(suite).ok_or_else(|| {
+            Unsupported::CipherSuiteNotProvided {
+                suite,
+                provider: self.name(),
+            }
+            .into()
+        })
+    }
+}
+
+/// Every primitive of one cipher suite.
+///
+/// Backends implement primitives only; the labeled MLS constructions
+/// (`ExpandWithLabel`, `SignWithLabel`, ...) are written once in
+/// [`crate::crypto`] on top of this trait. Sizes come from here, never from
+/// tables in protocol code.
+pub trait CipherSuiteProvider: Send + Sync {
+    /// The suite this object implements.
+    fn cipher_suite(&self) -> CipherSuite;
+
+    /// Nh: hash and KDF output length.
+    fn hash_len(&self) -> usize;
+    /// Nk: AEAD key length.
+    fn aead_key_len(&self) -> usize;
+    /// Nn: AEAD nonce length.
+    fn aead_nonce_len(&self) -> usize;
+    /// Nsk: serialized HPKE private key length.
+    fn kem_private_key_len(&self) -> usize;
+    /// Length of a serialized signature private key (seed or scalar).
+    fn signature_private_key_len(&self) -> usize;
+
+    /// The suite's hash function.
+    fn hash(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    /// HMAC with the suite's hash.
+    fn mac(&self, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    /// HKDF-Extract.
+    fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Result<Secret, CryptoError>;
+    /// HKDF-Expand to `len` bytes.
+    fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError>;
+
+    /// AEAD encryption; the tag is appended.
+    fn aead_seal(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoError>;
+    /// AEAD decryption of ciphertext-with-tag.
+    fn aead_open(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Secret, CryptoError>;
+
+    /// HPKE `SealBase` (RFC 9180 §6.1). The ephemeral key is
+    /// `DeriveKeyPair(rand(Nsk))`, so a seeded `rand` gives the same output
+    /// on every backend.
+    fn hpke_seal(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        rand: &dyn RandProvider,
+    ) -> Result<HpkeCiphertext, CryptoError>;
+    /// HPKE `OpenBase`.
+    fn hpke_open(
+        &self,
+        private_key: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Secret, CryptoError>;
+    /// HPKE `SetupBaseS` followed by `Export` (RFC 9180 §5.3), as used by
+    /// external commits (RFC 9420 §8.3).
+    fn hpke_export_to(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+        rand: &dyn RandProvider,
+    ) -> Result<HpkeExport, CryptoError>;
+    /// HPKE `SetupBaseR` followed by `Export`.
+    fn hpke_export_from(
+        &self,
+        private_key: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret, CryptoError>;
+
+    /// KEM `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3): (private key, public key).
+    fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError>;
+
+    /// Builds a signature key pair from private key bytes, checking them:
+    /// returns the normalised private key and the encoded public key.
+    /// ECDSA scalars shorter than the field size are left-padded.
+    fn signature_key_pair_from_private(
+        &self,
+        private_key: &[u8],
+    ) -> Result<(SignaturePrivateKey, Vec<u8>), CryptoError>;
+    /// Signs `message` with a private key of this suite's scheme.
+    fn sign(&self, private_key: &SignaturePrivateKey, message: &[u8])
+    -> Result<Vec<u8>, CryptoError>;
+    /// Verifies `signature` over `message`; `Err(InvalidSignature)` if it does not.
+    fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8])
+    -> Result<(), CryptoError>;
+    /// An in-memory [`Signer`] for a private key of this suite's scheme.
+    fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError>;
+}

@@ -1,0 +1,76 @@
+//! The provider traits: how a deployment plugs in crypto, randomness and
+//! storage without touching protocol logic.
+//!
+//! As in OpenMLS' `OpenMlsProvider`, one bundle ([`Provider`]) hands out the
+//! three parts; unlike a monolithic trait, each part is its own trait and
+//! [`MlsProvider`] is a plain struct of parts (rustls' `CryptoProvider` is the
+//! model, STYLE.md §1), so a deployment can pair aws-lc-rs crypto with SQLite
+//! storage, or replace only the randomness in a test.
+
+mod crypto;
+mod rand;
+mod signer;
+mod storage;
+
+pub use crypto::{CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeExport};
+pub use rand::{RandProvider, random_bytes};
+pub use signer::Signer;
+pub use storage::{Namespace, StorageProvider, WriteBatch, WriteOp};
+
+/// Everything the protocol needs from its environment.
+pub trait Provider {
+    /// The crypto provider type.
+    type Crypto: CryptoProvider + ?Sized;
+    /// The randomness source type.
+    type Rand: RandProvider + ?Sized;
+    /// The storage type.
+    type Storage: StorageProvider + ?Sized;
+
+    /// The crypto provider.
+    fn crypto(&self) -> &Self::Crypto;
+    /// The randomness source. Every random byte the protocol consumes comes
+    /// from here.
+    fn rand(&self) -> &Self::Rand;
+    /// The storage backend.
+    fn storage(&self) -> &Self::Storage;
+}
+
+/// A provider assembled from independent parts.
+#[derive(Debug, Clone, Default)]
+pub struct MlsProvider<C, R, S> {
+    /// Crypto part.
+    pub crypto: C,
+    /// Randomness part.
+    pub rand: R,
+    /// Storage part.
+    pub storage: S,
+}
+
+impl<C, R, S> MlsProvider<C, R, S> {
+    /// Bundles the three parts.
+    pub fn new(crypto: C, rand: R, storage: S) -> Self {
+        Self {
+            crypto,
+            rand,
+            storage,
+        }
+    }
+}
+
+impl<C: CryptoProvider, R: RandProvider, S: StorageProvider> Provider for MlsProvider<C, R, S> {
+    type Crypto = C;
+    type Rand = R;
+    type Storage = S;
+
+    fn crypto(&self) -> &C {
+        &self.crypto
+    }
+
+    fn rand(&self) -> &R {
+        &self.rand
+    }
+
+    fn storage(&self) -> &S {
+        &self.storage
+    }
+}
