@@ -1,2 +1,101 @@
-//! Placeholder.
+//! # mls-crypto-rustcrypto
+//!
+//! An MLS [`CryptoProvider`] built on the pure-Rust RustCrypto crates. It
+//! implements all seven cipher suites of RFC 9420 §17.1:
+//!
+//! | suite | KEM | AEAD | hash | signature |
+//! |---|---|---|---|---|
+//! | 1 | X25519 (`x25519-dalek`) | AES-128-GCM | SHA-256 | Ed25519 (`ed25519-dalek`) |
+//! | 2 | P-256 (`p256`) | AES-128-GCM | SHA-256 | ECDSA P-256 |
+//! | 3 | X25519 | ChaCha20-Poly1305 | SHA-256 | Ed25519 |
+//! | 4 | X448 (`x448`) | AES-256-GCM | SHA-512 | Ed448 (`ed448-goldilocks`) |
+//! | 5 | P-521 (`p521`) | AES-256-GCM | SHA-512 | ECDSA P-521 |
+//! | 6 | X448 | ChaCha20-Poly1305 | SHA-512 | Ed448 |
+//! | 7 | P-384 (`p384`) | AES-256-GCM | SHA-384 | ECDSA P-384 |
+//!
+//! HPKE runs through `mls-crypto-hpke` (hpke-rs over these primitives; its
+//! own DHKEM for X448). ECDSA signing is deterministic (RFC 6979).
+//!
+//! `x448` and `ed448-goldilocks` are pre-releases of the RustCrypto
+//! `elliptic-curves` 0.14 series: the last stable releases predate the
+//! `rand_core` 0.10 generation the rest of the stack uses.
+//!
+//! ## Example
+//!
+//! ```
+//! use mls_core::{CipherSuite, crypto, provider::CryptoProvider};
+//! use mls_crypto_rustcrypto::{RustCryptoProvider, SystemRand};
+//!
+//! let provider = RustCryptoProvider::new();
+//! let suite = provider
+//!     .cipher_suite(CipherSuite::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448)
+//!     .unwrap();
+//!
+//! // Sign and verify with a label (RFC 9420 §5.1.2).
+//! let (sk, pk) = crypto::generate_signature_key_pair(suite, &SystemRand).unwrap();
+//! let signer = suite.signer(sk.as_bytes()).unwrap();
+//! let sig = crypto::sign_with_label(signer.as_ref(), suite, "Example", b"content").unwrap();
+//! crypto::verify_with_label(suite, &pk, "Example", b"content", &sig).unwrap();
+//!
+//! // Encrypt to an HPKE key with a label (§5.1.3).
+//! let (hpke_sk, hpke_pk) = crypto::generate_hpke_key_pair(suite, &SystemRand).unwrap();
+//! let ct = crypto::encrypt_with_label(suite, &hpke_pk, "Example", b"ctx", b"hi", &SystemRand)
+//!     .unwrap();
+//! let pt = crypto::decrypt_with_label(suite, &hpke_sk, "Example", b"ctx", &ct.kem_output, &ct.ciphertext)
+//!     .unwrap();
+//! assert_eq!(pt.as_bytes(), b"hi");
+//! ```
 #![forbid(unsafe_code)]
+
+mod aead;
+mod hash;
+mod hpke;
+mod kdf;
+mod rand;
+mod sign;
+mod suite;
+
+pub use rand::SystemRand;
+pub use sign::RustCryptoSigner;
+pub use suite::RustCryptoSuite;
+
+use mls_core::CipherSuite;
+use mls_core::provider::{CipherSuiteProvider, CryptoProvider};
+
+static SUITES: [RustCryptoSuite; 7] = [
+    RustCryptoSuite::new(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519),
+    RustCryptoSuite::new(CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256),
+    RustCryptoSuite::new(CipherSuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519),
+    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448),
+    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521),
+    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448),
+    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384),
+];
+
+/// The RustCrypto crypto provider: every RFC 9420 cipher suite.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RustCryptoProvider;
+
+impl RustCryptoProvider {
+    /// The provider.
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+impl CryptoProvider for RustCryptoProvider {
+    fn name(&self) -> &'static str {
+        "rustcrypto"
+    }
+
+    fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
+        SUITES.iter().map(|s| s.cipher_suite()).collect()
+    }
+
+    fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider> {
+        SUITES
+            .iter()
+            .find(|s| s.cipher_suite() == suite)
+            .map(|s| s as &dyn CipherSuiteProvider)
+    }
+}

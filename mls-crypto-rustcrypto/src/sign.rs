@@ -1,0 +1,183 @@
+use mls_core::provider::Signer;
+use mls_core::secret::SignaturePrivateKey;
+use mls_core::{CryptoError, SignatureScheme};
+use p256::elliptic_curve::sec1::ToSec1Point;
+use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use zeroize::Zeroizing;
+
+/// A parsed signing key, kept so repeated signing does not re-parse.
+enum Key {
+    Ed25519(ed25519_dalek::SigningKey),
+    Ed448(Box<ed448_goldilocks::SigningKey>),
+    P256(p256::ecdsa::SigningKey),
+    P384(p384::ecdsa::SigningKey),
+    P521(p521::ecdsa::SigningKey),
+}
+
+/// A parsed key with its normalised private bytes and encoded public key.
+pub(crate) struct KeyPair {
+    key: Key,
+    private: SignaturePrivateKey,
+    public: Vec<u8>,
+}
+
+fn invalid(scheme: SignatureScheme) -> CryptoError {
+    CryptoError::InvalidPrivateKey(match scheme {
+        SignatureScheme::Ed25519 => "Ed25519",
+        SignatureScheme::Ed448 => "Ed448",
+        SignatureScheme::EcdsaSecp256r1Sha256 => "ECDSA P-256",
+        SignatureScheme::EcdsaSecp384r1Sha384 => "ECDSA P-384",
+        SignatureScheme::EcdsaSecp521r1Sha512 => "ECDSA P-521",
+    })
+}
+
+macro_rules! ecdsa_pair {
+    ($curve:ident, $variant:ident, $bytes:expr, $scheme:expr) => {{
+        // `from_slice` left-pads scalars whose leading zero bytes were dropped.
+        let key = $curve::ecdsa::SigningKey::from_slice($bytes).map_err(|_| invalid($scheme))?;
+        let public = key
+            .verifying_key()
+            .as_affine()
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec();
+        let private = SignaturePrivateKey::new(key.to_bytes().to_vec());
+        KeyPair { key: Key::$variant(key), private, public }
+    }};
+}
+
+impl KeyPair {
+    /// Parses and checks private key bytes of `scheme`.
+    pub(crate) fn from_private(scheme: SignatureScheme, bytes: &[u8]) -> Result<Self, CryptoError> {
+        Ok(match scheme {
+            SignatureScheme::Ed25519 => {
+                let seed: Zeroizing<[u8; 32]> =
+                    Zeroizing::new(bytes.try_into().map_err(|_| invalid(scheme))?);
+                let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+                let public = key.verifying_key().to_bytes().to_vec();
+                KeyPair { key: Key::Ed25519(key), private: SignaturePrivateKey::from_slice(bytes), public }
+            }
+            SignatureScheme::Ed448 => {
+                if bytes.len() != 57 {
+                    return Err(invalid(scheme));
+                }
+                let key = ed448_goldilocks::SigningKey::try_from(bytes).map_err(|_| invalid(scheme))?;
+                let public = key.verifying_key().to_bytes().to_vec();
+                KeyPair {
+                    key: Key::Ed448(Box::new(key)),
+                    private: SignaturePrivateKey::from_slice(bytes),
+                    public,
+                }
+            }
+            SignatureScheme::EcdsaSecp256r1Sha256 => ecdsa_pair!(p256, P256, bytes, scheme),
+            SignatureScheme::EcdsaSecp384r1Sha384 => ecdsa_pair!(p384, P384, bytes, scheme),
+            SignatureScheme::EcdsaSecp521r1Sha512 => ecdsa_pair!(p521, P521, bytes, scheme),
+        })
+    }
+
+    /// The normalised private key and the encoded public key.
+    pub(crate) fn into_parts(self) -> (SignaturePrivateKey, Vec<u8>) {
+        (self.private, self.public)
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        match self.key {
+            Key::Ed25519(_) => SignatureScheme::Ed25519,
+            Key::Ed448(_) => SignatureScheme::Ed448,
+            Key::P256(_) => SignatureScheme::EcdsaSecp256r1Sha256,
+            Key::P384(_) => SignatureScheme::EcdsaSecp384r1Sha384,
+            Key::P521(_) => SignatureScheme::EcdsaSecp521r1Sha512,
+        }
+    }
+
+    /// Signs; ECDSA signatures are DER-encoded (RFC 9420 §5.1.2).
+    pub(crate) fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match &self.key {
+            Key::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
+            Key::Ed448(k) => k.sign_raw(message).to_bytes().to_vec(),
+            Key::P256(k) => {
+                let sig: p256::ecdsa::Signature = k.sign(message);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Key::P384(k) => {
+                let sig: p384::ecdsa::Signature = k.sign(message);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Key::P521(k) => {
+                let sig: p521::ecdsa::Signature = k.sign(message);
+                sig.to_der().as_bytes().to_vec()
+            }
+        }
+    }
+}
+
+macro_rules! ecdsa_verify {
+    ($curve:ident, $pk:expr, $msg:expr, $sig:expr) => {{
+        let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes($pk)
+            .map_err(|_| CryptoError::InvalidPublicKey(stringify!($curve)))?;
+        let sig = $curve::ecdsa::Signature::from_der($sig).map_err(|_| CryptoError::InvalidSignature)?;
+        key.verify($msg, &sig).map_err(|_| CryptoError::InvalidSignature)
+    }};
+}
+
+/// Verifies `signature` over `message` under `public_key`.
+pub(crate) fn verify(
+    scheme: SignatureScheme,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    match scheme {
+        SignatureScheme::Ed25519 => {
+            let pk: [u8; 32] = public_key.try_into().map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
+            let key = ed25519_dalek::VerifyingKey::from_bytes(&pk)
+                .map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
+            let sig = ed25519_dalek::Signature::from_slice(signature)
+                .map_err(|_| CryptoError::InvalidSignature)?;
+            // Strict verification rejects small-order keys and non-canonical R.
+            key.verify_strict(message, &sig).map_err(|_| CryptoError::InvalidSignature)
+        }
+        SignatureScheme::Ed448 => {
+            let pk: [u8; 57] = public_key.try_into().map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
+            let key = ed448_goldilocks::VerifyingKey::from_bytes(&pk)
+                .map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
+            let sig = ed448_goldilocks::Signature::from_slice(signature)
+                .map_err(|_| CryptoError::InvalidSignature)?;
+            key.verify_raw(&sig, message).map_err(|_| CryptoError::InvalidSignature)
+        }
+        SignatureScheme::EcdsaSecp256r1Sha256 => ecdsa_verify!(p256, public_key, message, signature),
+        SignatureScheme::EcdsaSecp384r1Sha384 => ecdsa_verify!(p384, public_key, message, signature),
+        SignatureScheme::EcdsaSecp521r1Sha512 => ecdsa_verify!(p521, public_key, message, signature),
+    }
+}
+
+/// An in-memory [`Signer`] holding a parsed RustCrypto key.
+pub struct RustCryptoSigner(KeyPair);
+
+impl RustCryptoSigner {
+    pub(crate) fn new(pair: KeyPair) -> Self {
+        Self(pair)
+    }
+}
+
+impl std::fmt::Debug for RustCryptoSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RustCryptoSigner")
+            .field("scheme", &self.0.scheme())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer for RustCryptoSigner {
+    fn scheme(&self) -> SignatureScheme {
+        self.0.scheme()
+    }
+
+    fn public_key(&self) -> &[u8] {
+        &self.0.public
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        Ok(self.0.sign(message))
+    }
+}

@@ -1,0 +1,174 @@
+use crate::hpke::RustCryptoHpke;
+use crate::sign::{KeyPair, RustCryptoSigner};
+use crate::{aead, hash, kdf};
+use mls_core::provider::{CipherSuiteProvider, HpkeCiphertext, HpkeExport, RandProvider, Signer};
+use mls_core::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
+use mls_core::{CipherSuite, CryptoError};
+
+/// Every primitive of one cipher suite, on the RustCrypto crates.
+#[derive(Debug)]
+pub struct RustCryptoSuite {
+    suite: CipherSuite,
+}
+
+impl RustCryptoSuite {
+    pub(crate) const fn new(suite: CipherSuite) -> Self {
+        Self { suite }
+    }
+}
+
+impl CipherSuiteProvider for RustCryptoSuite {
+    fn cipher_suite(&self) -> CipherSuite {
+        self.suite
+    }
+
+    fn hash_len(&self) -> usize {
+        hash::output_len(self.suite.kdf())
+    }
+
+    fn aead_key_len(&self) -> usize {
+        self.suite.aead().key_len()
+    }
+
+    fn aead_nonce_len(&self) -> usize {
+        self.suite.aead().nonce_len()
+    }
+
+    fn kem_private_key_len(&self) -> usize {
+        self.suite.kem().private_key_len()
+    }
+
+    fn signature_private_key_len(&self) -> usize {
+        self.suite.signature_scheme().private_key_len()
+    }
+
+    fn hash(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        Ok(hash::hash(self.suite.kdf(), data))
+    }
+
+    fn mac(&self, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        hash::mac(self.suite.kdf(), key, data)
+    }
+
+    fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Result<Secret, CryptoError> {
+        Ok(Secret::from_slice(&kdf::extract(self.suite.kdf(), salt, ikm)))
+    }
+
+    fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError> {
+        Ok(Secret::from_slice(&kdf::expand(self.suite.kdf(), prk, info, len)?))
+    }
+
+    fn aead_seal(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        aead::seal(self.suite.aead(), key, nonce, aad, plaintext)
+    }
+
+    fn aead_open(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Secret, CryptoError> {
+        aead::open(self.suite.aead(), key, nonce, aad, ciphertext).map(Secret::new)
+    }
+
+    fn hpke_seal(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        rand: &dyn RandProvider,
+    ) -> Result<HpkeCiphertext, CryptoError> {
+        mls_crypto_hpke::seal::<RustCryptoHpke>(self.suite, public_key, info, aad, plaintext, rand)
+    }
+
+    fn hpke_open(
+        &self,
+        private_key: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Secret, CryptoError> {
+        mls_crypto_hpke::open::<RustCryptoHpke>(
+            self.suite,
+            private_key,
+            kem_output,
+            info,
+            aad,
+            ciphertext,
+        )
+    }
+
+    fn hpke_export_to(
+        &self,
+        public_key: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+        rand: &dyn RandProvider,
+    ) -> Result<HpkeExport, CryptoError> {
+        mls_crypto_hpke::export_to::<RustCryptoHpke>(
+            self.suite,
+            public_key,
+            info,
+            exporter_context,
+            len,
+            rand,
+        )
+    }
+
+    fn hpke_export_from(
+        &self,
+        private_key: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret, CryptoError> {
+        mls_crypto_hpke::export_from::<RustCryptoHpke>(
+            self.suite,
+            private_key,
+            kem_output,
+            info,
+            exporter_context,
+            len,
+        )
+    }
+
+    fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+        mls_crypto_hpke::derive_key_pair::<RustCryptoHpke>(self.suite, ikm)
+    }
+
+    fn signature_key_pair_from_private(
+        &self,
+        private_key: &[u8],
+    ) -> Result<(SignaturePrivateKey, Vec<u8>), CryptoError> {
+        Ok(KeyPair::from_private(self.suite.signature_scheme(), private_key)?.into_parts())
+    }
+
+    fn sign(
+        &self,
+        private_key: &SignaturePrivateKey,
+        message: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let pair = KeyPair::from_private(self.suite.signature_scheme(), private_key.as_bytes())?;
+        Ok(pair.sign(message))
+    }
+
+    fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
+        crate::sign::verify(self.suite.signature_scheme(), public_key, message, signature)
+    }
+
+    fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError> {
+        let pair = KeyPair::from_private(self.suite.signature_scheme(), private_key)?;
+        Ok(Box::new(RustCryptoSigner::new(pair)))
+    }
+}
