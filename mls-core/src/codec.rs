@@ -115,9 +115,13 @@ fn read_varint_stream<R: Read>(reader: &mut R) -> Result<usize, tls_codec::Error
         _ => return Err(tls_codec::Error::DecodingError(MSG_RESERVED_PREFIX.into())),
     };
     let mut buf = [first[0], 0, 0, 0];
-    let tail = buf.get_mut(1..=extra).ok_or(tls_codec::Error::LibraryError)?;
+    let tail = buf
+        .get_mut(1..=extra)
+        .ok_or(tls_codec::Error::LibraryError)?;
     reader.read_exact(tail)?;
-    let header = buf.get(..extra.saturating_add(1)).ok_or(tls_codec::Error::LibraryError)?;
+    let header = buf
+        .get(..extra.saturating_add(1))
+        .ok_or(tls_codec::Error::LibraryError)?;
     let (len, _) = read_varint(header).map_err(varint_to_codec)?;
     Ok(len)
 }

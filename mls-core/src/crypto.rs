@@ -6,7 +6,6 @@ use crate::error::{CryptoError, Error, Misuse};
 use crate::provider::{CipherSuiteProvider, HpkeCiphertext, RandProvider, Signer, random_bytes};
 use crate::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
 
-
 /// Prefix of every MLS label (§5.1.2, §5.1.3, §8).
 const LABEL_PREFIX: &[u8] = b"MLS 1.0 ";
 
@@ -189,7 +188,6 @@ pub fn generate_signature_key_pair(
     }
     Err(last.into())
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -166,7 +166,10 @@ impl<P: HpkePrimitives> HpkeCrypto for HpkeAdapter<P> {
         Err(HpkeCryptoError::UnsupportedKemOperation)
     }
 
-    fn kem_key_gen_derand(_: KemAlgorithm, _: &[u8]) -> Result<(Vec<u8>, Vec<u8>), HpkeCryptoError> {
+    fn kem_key_gen_derand(
+        _: KemAlgorithm,
+        _: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), HpkeCryptoError> {
         Err(HpkeCryptoError::UnsupportedKemOperation)
     }
 

@@ -30,10 +30,7 @@ pub fn hpke_ids(suite: CipherSuite) -> (KemAlgorithm, KdfAlgorithm, AeadAlgorith
     (kem, kdf, aead)
 }
 
-fn hpke<P: HpkePrimitives>(
-    suite: CipherSuite,
-    prng: DrawnRandomness,
-) -> Hpke<HpkeAdapter<P>> {
+fn hpke<P: HpkePrimitives>(suite: CipherSuite, prng: DrawnRandomness) -> Hpke<HpkeAdapter<P>> {
     let (kem, kdf, aead) = hpke_ids(suite);
     Hpke::new_with_rng(Mode::Base, kem, kdf, aead, prng)
 }
@@ -50,7 +47,9 @@ impl RandProvider for NoRandomness {
         if dest.is_empty() {
             Ok(())
         } else {
-            Err(CryptoError::Rand("receiver-side HPKE asked for randomness".into()))
+            Err(CryptoError::Rand(
+                "receiver-side HPKE asked for randomness".into(),
+            ))
         }
     }
 }
@@ -113,8 +112,14 @@ fn setup_sender<P: HpkePrimitives>(
         Ok((enc, ctx))
     } else {
         let mut hpke = hpke::<P>(suite, DrawnRandomness::from_bytes(ikm));
-        hpke.setup_sender(&HpkePublicKey::new(public_key.to_vec()), info, None, None, None)
-            .map_err(map_err)
+        hpke.setup_sender(
+            &HpkePublicKey::new(public_key.to_vec()),
+            info,
+            None,
+            None,
+            None,
+        )
+        .map_err(map_err)
     }
 }
 
@@ -192,7 +197,9 @@ pub fn export_from<P: HpkePrimitives>(
     len: usize,
 ) -> Result<Secret, CryptoError> {
     let ctx = setup_receiver::<P>(suite, private_key, kem_output, info)?;
-    Ok(Secret::new(ctx.export(exporter_context, len).map_err(map_err)?))
+    Ok(Secret::new(
+        ctx.export(exporter_context, len).map_err(map_err)?,
+    ))
 }
 
 /// KEM `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3): (private key, public key).
@@ -207,5 +214,8 @@ pub fn derive_key_pair<P: HpkePrimitives>(
         .derive_key_pair(ikm)
         .map_err(map_err)?;
     let (sk, pk) = pair.into_keys();
-    Ok((HpkePrivateKey::from_slice(sk.as_slice()), pk.as_slice().to_vec()))
+    Ok((
+        HpkePrivateKey::from_slice(sk.as_slice()),
+        pk.as_slice().to_vec(),
+    ))
 }

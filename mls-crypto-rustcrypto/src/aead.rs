@@ -4,14 +4,20 @@ use chacha20poly1305::ChaCha20Poly1305;
 use mls_core::{Aead, CryptoError};
 
 fn cipher<C: KeyInit>(key: &[u8]) -> Result<C, CryptoError> {
-    C::new_from_slice(key).map_err(|_| CryptoError::InvalidLength { what: "AEAD key", len: key.len() })
+    C::new_from_slice(key).map_err(|_| CryptoError::InvalidLength {
+        what: "AEAD key",
+        len: key.len(),
+    })
 }
 
 fn check_nonce(nonce: &[u8]) -> Result<(), CryptoError> {
     if nonce.len() == 12 {
         Ok(())
     } else {
-        Err(CryptoError::InvalidLength { what: "AEAD nonce", len: nonce.len() })
+        Err(CryptoError::InvalidLength {
+            what: "AEAD nonce",
+            len: nonce.len(),
+        })
     }
 }
 
@@ -43,12 +49,18 @@ pub(crate) fn seal(
     plaintext: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
     check_nonce(nonce)?;
-    let payload = Payload { msg: plaintext, aad };
+    let payload = Payload {
+        msg: plaintext,
+        aad,
+    };
     with_cipher!(aead, key, |c| c
-        .encrypt(nonce.try_into().map_err(|_| CryptoError::InvalidLength {
-            what: "AEAD nonce",
-            len: nonce.len()
-        })?, payload)
+        .encrypt(
+            nonce.try_into().map_err(|_| CryptoError::InvalidLength {
+                what: "AEAD nonce",
+                len: nonce.len()
+            })?,
+            payload
+        )
         .map_err(|_| CryptoError::Backend("AEAD encryption failed".into())))
 }
 
@@ -61,11 +73,17 @@ pub(crate) fn open(
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
     check_nonce(nonce)?;
-    let payload = Payload { msg: ciphertext, aad };
+    let payload = Payload {
+        msg: ciphertext,
+        aad,
+    };
     with_cipher!(aead, key, |c| c
-        .decrypt(nonce.try_into().map_err(|_| CryptoError::InvalidLength {
-            what: "AEAD nonce",
-            len: nonce.len()
-        })?, payload)
+        .decrypt(
+            nonce.try_into().map_err(|_| CryptoError::InvalidLength {
+                what: "AEAD nonce",
+                len: nonce.len()
+            })?,
+            payload
+        )
         .map_err(|_| CryptoError::AeadOpenFailed))
 }

@@ -12,8 +12,10 @@ pub(crate) fn hash(kdf: Kdf, data: &[u8]) -> Vec<u8> {
 }
 
 fn hmac<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let mut mac = <M as KeyInit>::new_from_slice(key)
-        .map_err(|_| CryptoError::InvalidLength { what: "HMAC key", len: key.len() })?;
+    let mut mac = <M as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::InvalidLength {
+        what: "HMAC key",
+        len: key.len(),
+    })?;
     mac.update(data);
     Ok(mac.finalize().into_bytes().to_vec())
 }

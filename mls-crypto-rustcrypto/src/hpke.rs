@@ -1,13 +1,16 @@
 use crate::{aead, kdf};
-use p256::elliptic_curve::sec1::ToSec1Point;
 use mls_core::{Aead, CryptoError, Kdf, Kem};
 use mls_crypto_hpke::HpkePrimitives;
+use p256::elliptic_curve::sec1::ToSec1Point;
 use zeroize::Zeroizing;
 
 /// The static Diffie-Hellman, HKDF and AEAD that `mls-crypto-hpke` runs HPKE on.
 pub(crate) struct RustCryptoHpke;
 
-fn array<const N: usize>(bytes: &[u8], err: CryptoError) -> Result<Zeroizing<[u8; N]>, CryptoError> {
+fn array<const N: usize>(
+    bytes: &[u8],
+    err: CryptoError,
+) -> Result<Zeroizing<[u8; N]>, CryptoError> {
     let arr: [u8; N] = bytes.try_into().map_err(|_| err)?;
     Ok(Zeroizing::new(arr))
 }
@@ -18,10 +21,8 @@ macro_rules! nist_dh {
             .map_err(|_| CryptoError::InvalidPrivateKey(stringify!($curve)))?;
         let pk = $curve::PublicKey::from_sec1_bytes($pk)
             .map_err(|_| CryptoError::InvalidPublicKey(stringify!($curve)))?;
-        let shared = $curve::elliptic_curve::ecdh::diffie_hellman(
-            sk.to_nonzero_scalar(),
-            pk.as_affine(),
-        );
+        let shared =
+            $curve::elliptic_curve::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
         Ok(shared.raw_secret_bytes().to_vec())
     }};
 }
@@ -96,7 +97,11 @@ impl HpkePrimitives for RustCryptoHpke {
             Kem::DhKemP384 => p384::SecretKey::from_slice(private_key).is_ok(),
             Kem::DhKemP521 => p521::SecretKey::from_slice(private_key).is_ok(),
         };
-        if ok { Ok(()) } else { Err(CryptoError::InvalidPrivateKey("HPKE")) }
+        if ok {
+            Ok(())
+        } else {
+            Err(CryptoError::InvalidPrivateKey("HPKE"))
+        }
     }
 
     fn kdf_extract(kdf: Kdf, salt: &[u8], ikm: &[u8]) -> Result<Vec<u8>, CryptoError> {

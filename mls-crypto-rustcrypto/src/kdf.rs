@@ -20,8 +20,14 @@ pub(crate) fn expand(
     len: usize,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let mut okm = Zeroizing::new(vec![0u8; len]);
-    let bad_prk = |_| CryptoError::InvalidLength { what: "HKDF PRK", len: prk.len() };
-    let bad_len = |_| CryptoError::InvalidLength { what: "HKDF-Expand output", len };
+    let bad_prk = |_| CryptoError::InvalidLength {
+        what: "HKDF PRK",
+        len: prk.len(),
+    };
+    let bad_len = |_| CryptoError::InvalidLength {
+        what: "HKDF-Expand output",
+        len,
+    };
     match kdf {
         Kdf::HkdfSha256 => Hkdf::<Sha256>::from_prk(prk)
             .map_err(bad_prk)?

@@ -1,8 +1,8 @@
 use mls_core::provider::Signer;
 use mls_core::secret::SignaturePrivateKey;
 use mls_core::{CryptoError, SignatureScheme};
-use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::elliptic_curve::sec1::ToSec1Point;
 use zeroize::Zeroizing;
 
 /// A parsed signing key, kept so repeated signing does not re-parse.
@@ -42,7 +42,11 @@ macro_rules! ecdsa_pair {
             .as_bytes()
             .to_vec();
         let private = SignaturePrivateKey::new(key.to_bytes().to_vec());
-        KeyPair { key: Key::$variant(key), private, public }
+        KeyPair {
+            key: Key::$variant(key),
+            private,
+            public,
+        }
     }};
 }
 
@@ -55,13 +59,18 @@ impl KeyPair {
                     Zeroizing::new(bytes.try_into().map_err(|_| invalid(scheme))?);
                 let key = ed25519_dalek::SigningKey::from_bytes(&seed);
                 let public = key.verifying_key().to_bytes().to_vec();
-                KeyPair { key: Key::Ed25519(key), private: SignaturePrivateKey::from_slice(bytes), public }
+                KeyPair {
+                    key: Key::Ed25519(key),
+                    private: SignaturePrivateKey::from_slice(bytes),
+                    public,
+                }
             }
             SignatureScheme::Ed448 => {
                 if bytes.len() != 57 {
                     return Err(invalid(scheme));
                 }
-                let key = ed448_goldilocks::SigningKey::try_from(bytes).map_err(|_| invalid(scheme))?;
+                let key =
+                    ed448_goldilocks::SigningKey::try_from(bytes).map_err(|_| invalid(scheme))?;
                 let public = key.verifying_key().to_bytes().to_vec();
                 KeyPair {
                     key: Key::Ed448(Box::new(key)),
@@ -115,8 +124,10 @@ macro_rules! ecdsa_verify {
     ($curve:ident, $pk:expr, $msg:expr, $sig:expr) => {{
         let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes($pk)
             .map_err(|_| CryptoError::InvalidPublicKey(stringify!($curve)))?;
-        let sig = $curve::ecdsa::Signature::from_der($sig).map_err(|_| CryptoError::InvalidSignature)?;
-        key.verify($msg, &sig).map_err(|_| CryptoError::InvalidSignature)
+        let sig =
+            $curve::ecdsa::Signature::from_der($sig).map_err(|_| CryptoError::InvalidSignature)?;
+        key.verify($msg, &sig)
+            .map_err(|_| CryptoError::InvalidSignature)
     }};
 }
 
@@ -129,25 +140,37 @@ pub(crate) fn verify(
 ) -> Result<(), CryptoError> {
     match scheme {
         SignatureScheme::Ed25519 => {
-            let pk: [u8; 32] = public_key.try_into().map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
+            let pk: [u8; 32] = public_key
+                .try_into()
+                .map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
             let key = ed25519_dalek::VerifyingKey::from_bytes(&pk)
                 .map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
             let sig = ed25519_dalek::Signature::from_slice(signature)
                 .map_err(|_| CryptoError::InvalidSignature)?;
             // Strict verification rejects small-order keys and non-canonical R.
-            key.verify_strict(message, &sig).map_err(|_| CryptoError::InvalidSignature)
+            key.verify_strict(message, &sig)
+                .map_err(|_| CryptoError::InvalidSignature)
         }
         SignatureScheme::Ed448 => {
-            let pk: [u8; 57] = public_key.try_into().map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
+            let pk: [u8; 57] = public_key
+                .try_into()
+                .map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
             let key = ed448_goldilocks::VerifyingKey::from_bytes(&pk)
                 .map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
             let sig = ed448_goldilocks::Signature::from_slice(signature)
                 .map_err(|_| CryptoError::InvalidSignature)?;
-            key.verify_raw(&sig, message).map_err(|_| CryptoError::InvalidSignature)
+            key.verify_raw(&sig, message)
+                .map_err(|_| CryptoError::InvalidSignature)
         }
-        SignatureScheme::EcdsaSecp256r1Sha256 => ecdsa_verify!(p256, public_key, message, signature),
-        SignatureScheme::EcdsaSecp384r1Sha384 => ecdsa_verify!(p384, public_key, message, signature),
-        SignatureScheme::EcdsaSecp521r1Sha512 => ecdsa_verify!(p521, public_key, message, signature),
+        SignatureScheme::EcdsaSecp256r1Sha256 => {
+            ecdsa_verify!(p256, public_key, message, signature)
+        }
+        SignatureScheme::EcdsaSecp384r1Sha384 => {
+            ecdsa_verify!(p384, public_key, message, signature)
+        }
+        SignatureScheme::EcdsaSecp521r1Sha512 => {
+            ecdsa_verify!(p521, public_key, message, signature)
+        }
     }
 }
 

@@ -51,11 +51,20 @@ impl CipherSuiteProvider for RustCryptoSuite {
     }
 
     fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Result<Secret, CryptoError> {
-        Ok(Secret::from_slice(&kdf::extract(self.suite.kdf(), salt, ikm)))
+        Ok(Secret::from_slice(&kdf::extract(
+            self.suite.kdf(),
+            salt,
+            ikm,
+        )))
     }
 
     fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError> {
-        Ok(Secret::from_slice(&kdf::expand(self.suite.kdf(), prk, info, len)?))
+        Ok(Secret::from_slice(&kdf::expand(
+            self.suite.kdf(),
+            prk,
+            info,
+            len,
+        )?))
     }
 
     fn aead_seal(
@@ -163,8 +172,18 @@ impl CipherSuiteProvider for RustCryptoSuite {
         Ok(pair.sign(message))
     }
 
-    fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
-        crate::sign::verify(self.suite.signature_scheme(), public_key, message, signature)
+    fn verify(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
+        crate::sign::verify(
+            self.suite.signature_scheme(),
+            public_key,
+            message,
+            signature,
+        )
     }
 
     fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError> {

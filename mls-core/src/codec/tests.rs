@@ -3,7 +3,10 @@ use crate::error::{DecodeError, Error};
 
 #[test]
 fn rfc_examples_decode() {
-    assert_eq!(read_varint(&[0x9d, 0x7f, 0x3e, 0x7d]).unwrap().0, 494_878_333);
+    assert_eq!(
+        read_varint(&[0x9d, 0x7f, 0x3e, 0x7d]).unwrap().0,
+        494_878_333
+    );
     assert_eq!(read_varint(&[0x7b, 0xbd]).unwrap().0, 15_293);
     assert_eq!(read_varint(&[0x25]).unwrap().0, 37);
 }
@@ -20,7 +23,10 @@ fn reserved_prefix_is_rejected() {
 
 #[test]
 fn non_minimal_header_is_rejected() {
-    assert_eq!(read_varint(&[0x40, 0x3f]), Err(DecodeError::NonMinimalVarint));
+    assert_eq!(
+        read_varint(&[0x40, 0x3f]),
+        Err(DecodeError::NonMinimalVarint)
+    );
     assert_eq!(
         read_varint(&[0x80, 0x00, 0x3f, 0xff]),
         Err(DecodeError::NonMinimalVarint)
@@ -47,7 +53,10 @@ fn truncated_header_is_end_of_input() {
         read_varint(&[0x80, 0x00]),
         Err(DecodeError::EndOfInput { .. })
     ));
-    assert!(matches!(read_varint(&[]), Err(DecodeError::EndOfInput { .. })));
+    assert!(matches!(
+        read_varint(&[]),
+        Err(DecodeError::EndOfInput { .. })
+    ));
 }
 
 #[test]
@@ -74,7 +83,14 @@ fn invalid_optional_is_typed() {
 
 #[test]
 fn header_boundaries_are_minimal() {
-    for (value, len) in [(0, 1), (63, 1), (64, 2), (16_383, 2), (16_384, 4), (MAX_VARINT, 4)] {
+    for (value, len) in [
+        (0, 1),
+        (63, 1),
+        (64, 2),
+        (16_383, 2),
+        (16_384, 4),
+        (MAX_VARINT, 4),
+    ] {
         let mut out = Vec::new();
         assert_eq!(write_varint(value, &mut out).unwrap(), len);
         assert_eq!(read_varint(&out).unwrap(), (value, &[][..]));

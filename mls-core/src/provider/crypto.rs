@@ -151,11 +151,18 @@ pub trait CipherSuiteProvider: Send + Sync {
         private_key: &[u8],
     ) -> Result<(SignaturePrivateKey, Vec<u8>), CryptoError>;
     /// Signs `message` with a private key of this suite's scheme.
-    fn sign(&self, private_key: &SignaturePrivateKey, message: &[u8])
-    -> Result<Vec<u8>, CryptoError>;
+    fn sign(
+        &self,
+        private_key: &SignaturePrivateKey,
+        message: &[u8],
+    ) -> Result<Vec<u8>, CryptoError>;
     /// Verifies `signature` over `message`; `Err(InvalidSignature)` if it does not.
-    fn verify(&self, public_key: &[u8], message: &[u8], signature: &[u8])
-    -> Result<(), CryptoError>;
+    fn verify(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError>;
     /// An in-memory [`Signer`] for a private key of this suite's scheme.
     fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError>;
 }

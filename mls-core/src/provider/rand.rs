@@ -25,7 +25,10 @@ impl<R: RandProvider + ?Sized> RandProvider for std::sync::Arc<R> {
 }
 
 /// Draws `len` random bytes.
-pub fn random_bytes(rand: &(impl RandProvider + ?Sized), len: usize) -> Result<Vec<u8>, CryptoError> {
+pub fn random_bytes(
+    rand: &(impl RandProvider + ?Sized),
+    len: usize,
+) -> Result<Vec<u8>, CryptoError> {
     let mut out = vec![0u8; len];
     rand.fill(&mut out)?;
     Ok(out)

@@ -81,7 +81,12 @@ impl WriteBatch {
     }
 
     /// Adds a put.
-    pub fn put(&mut self, namespace: Namespace, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
+    pub fn put(
+        &mut self,
+        namespace: Namespace,
+        key: impl Into<Vec<u8>>,
+        value: impl Into<Vec<u8>>,
+    ) {
         self.ops.push(WriteOp::Put {
             namespace,
             key: key.into(),

@@ -55,7 +55,10 @@ fn out_of_tree_and_extreme_indices_do_not_panic() {
     assert_eq!(t.common_ancestor(NodeIndex(0), NodeIndex(u32::MAX)), None);
     assert_eq!(LeafIndex(u32::MAX).node(), None);
     assert_eq!(NodeIndex(u32::MAX).right(), None);
-    assert_eq!(NodeIndex(u32::MAX >> 1).right(), Some(NodeIndex(0xbfff_ffff)));
+    assert_eq!(
+        NodeIndex(u32::MAX >> 1).right(),
+        Some(NodeIndex(0xbfff_ffff))
+    );
 
     let big = tree(1 << 31);
     assert_eq!(big.node_width(), u32::MAX);
