@@ -62,18 +62,13 @@ impl MemoryStorage {
 /// the write lock was held may have left a batch half-applied, so the store
 /// refuses to serve anything from then on rather than expose that state.
 fn poisoned() -> StorageError {
-    StorageError::backend(
-        "in-memory storage is unusable: a thread panicked while holding its lock",
-    )
+    StorageError::backend("in-memory storage is unusable: a thread panicked while holding its lock")
 }
 
 impl StorageProvider for MemoryStorage {
     fn get(&self, namespace: Namespace, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         let maps = self.maps.read().map_err(|_| poisoned())?;
-        Ok(maps
-            .get(&namespace)
-            .and_then(|map| map.get(key))
-            .cloned())
+        Ok(maps.get(&namespace).and_then(|map| map.get(key)).cloned())
     }
 
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {

@@ -139,41 +139,7 @@ impl SqliteStorage {
         conn.pragma_update(None, "secure_delete", true)
             .map_err(sql_err(where_, "cannot enable secure_delete"))?;
 
-        // IMMEDIATE: two processes creating the same new file do not both
-        // create the schema; the second waits and then sees version 1.
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql_err(where_, "cannot start the schema transaction"))?;
-        let version: i64 = tx
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(sql_err(where_, "cannot read the schema version"))?;
-        match version {
-            0 => {
-                tx.execute_batch(SCHEMA_V1)
-                    .map_err(sql_err(where_, "cannot create the schema"))?;
-                tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-                    .map_err(sql_err(where_, "cannot record the schema version"))?;
-                tx.commit()
-                    .map_err(sql_err(where_, "cannot commit the schema"))?;
-            }
-            SCHEMA_VERSION => {
-                // Nothing to do; dropping `tx` ends the read-only transaction.
-            }
-            newer if newer > SCHEMA_VERSION => {
-                return Err(StorageError::backend(format!(
-                    "SQLite database {where_} has schema version {newer}, but this build of \
-                     mls-storage-sqlite supports only version {SCHEMA_VERSION}; open it with \
-                     the newer release that wrote it"
-                )));
-            }
-            invalid => {
-                return Err(StorageError::backend(format!(
-                    "SQLite database {where_} has schema version {invalid}, which no release \
-                     of mls-storage-sqlite writes; it is not an MLS store"
-                )));
-            }
-        }
-
+        create_or_check_schema(&mut conn, where_)?;
         Ok(Self {
             conn: Mutex::new(conn),
             label: where_.to_owned(),
@@ -181,8 +147,45 @@ impl SqliteStorage {
     }
 }
 
+/// Creates the schema in a new database, or checks the version of an
+/// existing one.
+fn create_or_check_schema(conn: &mut Connection, where_: &str) -> Result<(), StorageError> {
+    // IMMEDIATE: two processes creating the same new file do not both
+    // create the schema; the second waits and then sees version 1.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_err(where_, "cannot start the schema transaction"))?;
+    let version: i64 = tx
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(sql_err(where_, "cannot read the schema version"))?;
+    match version {
+        0 => {
+            tx.execute_batch(SCHEMA_V1)
+                .map_err(sql_err(where_, "cannot create the schema"))?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(sql_err(where_, "cannot record the schema version"))?;
+            tx.commit()
+                .map_err(sql_err(where_, "cannot commit the schema"))
+        }
+        // Nothing to do; dropping `tx` ends the read-only transaction.
+        SCHEMA_VERSION => Ok(()),
+        newer if newer > SCHEMA_VERSION => Err(StorageError::backend(format!(
+            "SQLite database {where_} has schema version {newer}, but this build of \
+             mls-storage-sqlite supports only version {SCHEMA_VERSION}; open it with \
+             the newer release that wrote it"
+        ))),
+        invalid => Err(StorageError::backend(format!(
+            "SQLite database {where_} has schema version {invalid}, which no release \
+             of mls-storage-sqlite writes; it is not an MLS store"
+        ))),
+    }
+}
+
 /// Builds a closure that wraps a rusqlite error with where and what failed.
-fn sql_err<'a>(where_: &'a str, what: &'a str) -> impl FnOnce(rusqlite::Error) -> StorageError + 'a {
+fn sql_err<'a>(
+    where_: &'a str,
+    what: &'a str,
+) -> impl FnOnce(rusqlite::Error) -> StorageError + 'a {
     move |err| StorageError::backend(format!("SQLite database {where_}: {what}: {err}"))
 }
 
@@ -252,5 +255,33 @@ impl fmt::Debug for SqliteStorage {
         f.debug_struct("SqliteStorage")
             .field("database", &self.label)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poisoned_lock_is_an_error_not_a_panic() {
+        let storage = SqliteStorage::open_in_memory().unwrap();
+        let mut batch = WriteBatch::new();
+        batch.put(Namespace::Psks, b"k".to_vec(), b"v".to_vec());
+        storage.commit(batch.clone()).unwrap();
+
+        // Poison the mutex by panicking while holding the connection.
+        let result = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let _guard = storage.conn.lock().unwrap();
+                    panic!("poison the lock");
+                })
+                .join()
+        });
+        assert!(result.is_err());
+
+        let err = storage.get(Namespace::Psks, b"k").unwrap_err();
+        assert!(err.message.contains("panicked"), "{err}");
+        assert!(storage.commit(batch).is_err());
     }
 }

@@ -113,7 +113,11 @@ pub(crate) fn namespaces_are_separate(storage: &dyn StorageProvider) {
     // The same key in every namespace, each with its own value.
     let mut batch = WriteBatch::new();
     for namespace in Namespace::ALL {
-        batch.put(namespace, b"same-key".to_vec(), namespace.name().as_bytes().to_vec());
+        batch.put(
+            namespace,
+            b"same-key".to_vec(),
+            namespace.name().as_bytes().to_vec(),
+        );
     }
     storage.commit(batch).unwrap();
     for namespace in Namespace::ALL {
@@ -128,16 +132,24 @@ pub(crate) fn namespaces_are_separate(storage: &dyn StorageProvider) {
     batch.delete(Namespace::EpochSecrets, b"same-key".to_vec());
     storage.commit(batch).unwrap();
     for namespace in Namespace::ALL {
-        let expected = (namespace != Namespace::EpochSecrets)
-            .then(|| namespace.name().as_bytes().to_vec());
-        assert_eq!(get(storage, namespace, b"same-key"), expected, "{namespace:?}");
+        let expected =
+            (namespace != Namespace::EpochSecrets).then(|| namespace.name().as_bytes().to_vec());
+        assert_eq!(
+            get(storage, namespace, b"same-key"),
+            expected,
+            "{namespace:?}"
+        );
     }
 
     // A key written in one namespace is not visible in another.
     put(storage, Namespace::SignatureKeys, b"only-here", b"v");
     for namespace in Namespace::ALL {
         let expected = (namespace == Namespace::SignatureKeys).then(|| b"v".to_vec());
-        assert_eq!(get(storage, namespace, b"only-here"), expected, "{namespace:?}");
+        assert_eq!(
+            get(storage, namespace, b"only-here"),
+            expected,
+            "{namespace:?}"
+        );
     }
 }
 
@@ -154,9 +166,17 @@ pub(crate) fn empty_batch(storage: &dyn StorageProvider) {
 pub(crate) fn put_then_delete_same_key_applies_in_order(storage: &dyn StorageProvider) {
     put(storage, Namespace::EpochSecrets, b"epoch-1", b"existing");
     let mut batch = WriteBatch::new();
-    batch.put(Namespace::EpochSecrets, b"epoch-1".to_vec(), b"replaced".to_vec());
+    batch.put(
+        Namespace::EpochSecrets,
+        b"epoch-1".to_vec(),
+        b"replaced".to_vec(),
+    );
     batch.delete(Namespace::EpochSecrets, b"epoch-1".to_vec());
-    batch.put(Namespace::EpochSecrets, b"epoch-2".to_vec(), b"fresh".to_vec());
+    batch.put(
+        Namespace::EpochSecrets,
+        b"epoch-2".to_vec(),
+        b"fresh".to_vec(),
+    );
     batch.delete(Namespace::EpochSecrets, b"epoch-2".to_vec());
     storage.commit(batch).unwrap();
     assert_eq!(get(storage, Namespace::EpochSecrets, b"epoch-1"), None);
@@ -169,7 +189,10 @@ pub(crate) fn delete_then_put_same_key_applies_in_order(storage: &dyn StoragePro
     batch.delete(Namespace::GroupState, b"g".to_vec());
     batch.put(Namespace::GroupState, b"g".to_vec(), b"new".to_vec());
     storage.commit(batch).unwrap();
-    assert_eq!(get(storage, Namespace::GroupState, b"g"), Some(b"new".to_vec()));
+    assert_eq!(
+        get(storage, Namespace::GroupState, b"g"),
+        Some(b"new".to_vec())
+    );
 }
 
 pub(crate) fn last_put_wins(storage: &dyn StorageProvider) {
@@ -178,7 +201,10 @@ pub(crate) fn last_put_wins(storage: &dyn StorageProvider) {
     batch.put(Namespace::TreeNodes, b"n".to_vec(), b"second".to_vec());
     batch.put(Namespace::TreeNodes, b"n".to_vec(), b"third".to_vec());
     storage.commit(batch).unwrap();
-    assert_eq!(get(storage, Namespace::TreeNodes, b"n"), Some(b"third".to_vec()));
+    assert_eq!(
+        get(storage, Namespace::TreeNodes, b"n"),
+        Some(b"third".to_vec())
+    );
 }
 
 /// Values and keys are opaque bytes: an empty value is not a missing one, and
@@ -194,8 +220,14 @@ pub(crate) fn empty_and_binary_bytes_are_kept_exactly(storage: &dyn StorageProvi
     batch.put(Namespace::Psks, vec![0xff, 0xfe, 0x00], vec![0xc3, 0x28]);
     storage.commit(batch).unwrap();
 
-    assert_eq!(get(storage, Namespace::Psks, b""), Some(b"empty key".to_vec()));
-    assert_eq!(get(storage, Namespace::Psks, b"empty value"), Some(Vec::new()));
+    assert_eq!(
+        get(storage, Namespace::Psks, b""),
+        Some(b"empty key".to_vec())
+    );
+    assert_eq!(
+        get(storage, Namespace::Psks, b"empty value"),
+        Some(Vec::new())
+    );
     assert_eq!(get(storage, Namespace::Psks, &binary), Some(binary.clone()));
     assert_eq!(get(storage, Namespace::Psks, &[0]), Some(vec![0, 0]));
     assert_eq!(get(storage, Namespace::Psks, &[0, 0]), Some(vec![0]));
@@ -254,15 +286,24 @@ pub(crate) fn concurrent_commits_all_land(storage: &dyn StorageProvider) {
                     batch.put(Namespace::TreeNodes, vec![t, b], vec![b, t]);
                     batch.put(Namespace::GroupState, vec![t], vec![b]);
                     storage.commit(batch).unwrap();
-                    assert_eq!(get(storage, Namespace::TreeNodes, &[t, b]), Some(vec![b, t]));
+                    assert_eq!(
+                        get(storage, Namespace::TreeNodes, &[t, b]),
+                        Some(vec![b, t])
+                    );
                 }
             });
         }
     });
     for t in 0..THREADS {
         for b in 0..BATCHES {
-            assert_eq!(get(storage, Namespace::TreeNodes, &[t, b]), Some(vec![b, t]));
+            assert_eq!(
+                get(storage, Namespace::TreeNodes, &[t, b]),
+                Some(vec![b, t])
+            );
         }
-        assert_eq!(get(storage, Namespace::GroupState, &[t]), Some(vec![BATCHES - 1]));
+        assert_eq!(
+            get(storage, Namespace::GroupState, &[t]),
+            Some(vec![BATCHES - 1])
+        );
     }
 }
