@@ -21,7 +21,11 @@ pub(crate) fn algorithm(aead: Aead) -> &'static aead::Algorithm {
 
 /// Builds the key and nonce after checking their lengths, so that a wrong
 /// length is reported as such rather than as an opaque ring failure.
-fn key_and_nonce(aead: Aead, key: &[u8], nonce: &[u8]) -> Result<(LessSafeKey, Nonce), CryptoError> {
+fn key_and_nonce(
+    aead: Aead,
+    key: &[u8],
+    nonce: &[u8],
+) -> Result<(LessSafeKey, Nonce), CryptoError> {
     let alg = algorithm(aead);
     if key.len() != alg.key_len() {
         return Err(CryptoError::InvalidLength {

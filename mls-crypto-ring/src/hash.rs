@@ -30,7 +30,9 @@ pub(crate) fn hash_len(kdf: Kdf) -> usize {
 
 /// `Hash(data)`.
 pub(crate) fn hash(kdf: Kdf, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    Ok(digest::digest(digest_algorithm(kdf), data).as_ref().to_vec())
+    Ok(digest::digest(digest_algorithm(kdf), data)
+        .as_ref()
+        .to_vec())
 }
 
 /// `HMAC-Hash(key, data)`.

@@ -12,7 +12,9 @@
 use crate::{aead, kdf};
 use mls_core::{Aead, CryptoError, Kdf, Kem};
 use p256::elliptic_curve::sec1::{FromSec1Point, ModulusSize, ToSec1Point};
-use p256::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytesSize, PublicKey, SecretKey, ecdh};
+use p256::elliptic_curve::{
+    AffinePoint, CurveArithmetic, FieldBytesSize, PublicKey, SecretKey, ecdh,
+};
 
 /// `HpkePrimitives` over ring (HKDF, AEAD) and RustCrypto (static DH).
 pub(crate) struct RingHpke;
@@ -54,9 +56,16 @@ mod x25519 {
     use zeroize::Zeroizing;
 
     fn secret(private_key: &[u8]) -> Result<StaticSecret, CryptoError> {
-        check_private_len(KEM_X25519, private_key)?;
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        bytes.copy_from_slice(private_key);
+        // The conversion to `[u8; 32]` is the length check (Nsk = 32).
+        let bytes: Zeroizing<[u8; 32]> =
+            Zeroizing::new(
+                private_key
+                    .try_into()
+                    .map_err(|_| CryptoError::InvalidLength {
+                        what: "HPKE private key",
+                        len: private_key.len(),
+                    })?,
+            );
         // `StaticSecret` zeroizes itself on drop; `bytes` is zeroized too.
         Ok(StaticSecret::from(*bytes))
     }
@@ -97,10 +106,15 @@ mod nist {
     {
         check_private_len(kem, private_key)?;
         // Rejects zero and scalars not below the group order.
-        SecretKey::<C>::from_slice(private_key).map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))
+        SecretKey::<C>::from_slice(private_key)
+            .map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))
     }
 
-    pub(super) fn dh<C>(kem: Kem, public_key: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError>
+    pub(super) fn dh<C>(
+        kem: Kem,
+        public_key: &[u8],
+        private_key: &[u8],
+    ) -> Result<Vec<u8>, CryptoError>
     where
         C: CurveArithmetic,
         AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
@@ -109,7 +123,9 @@ mod nist {
         // RFC 9180 §7.1.1: public keys are uncompressed points of Npk bytes.
         // `from_sec1_bytes` then rejects points off the curve and the identity.
         let invalid = CryptoError::InvalidPublicKey(kem_name(kem));
-        if public_key.len() != kem.public_key_len() || public_key.first() != Some(&SEC1_UNCOMPRESSED) {
+        if public_key.len() != kem.public_key_len()
+            || public_key.first() != Some(&SEC1_UNCOMPRESSED)
+        {
             return Err(invalid);
         }
         let public = PublicKey::<C>::from_sec1_bytes(public_key).map_err(|_| invalid)?;
@@ -197,6 +213,8 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        Ok(aead::open(aead, key, nonce, aad, ciphertext)?.as_bytes().to_vec())
+        Ok(aead::open(aead, key, nonce, aad, ciphertext)?
+            .as_bytes()
+            .to_vec())
     }
 }

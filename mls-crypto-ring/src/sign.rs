@@ -47,7 +47,10 @@ struct Parsed {
 /// Left-pads a big-endian scalar to the field size: some encoders (and the
 /// official test vectors) drop leading zero bytes. Longer or empty input is
 /// rejected.
-fn pad_scalar(scheme: SignatureScheme, private_key: &[u8]) -> Result<SignaturePrivateKey, CryptoError> {
+fn pad_scalar(
+    scheme: SignatureScheme,
+    private_key: &[u8],
+) -> Result<SignaturePrivateKey, CryptoError> {
     let size = scheme.private_key_len();
     if private_key.is_empty() || private_key.len() > size {
         return Err(CryptoError::InvalidLength {
@@ -80,7 +83,9 @@ fn ecdsa_public_key(scheme: SignatureScheme, scalar: &[u8]) -> Result<Vec<u8>, C
     }
 }
 
-fn ecdsa_signing_algorithm(scheme: SignatureScheme) -> Option<&'static signature::EcdsaSigningAlgorithm> {
+fn ecdsa_signing_algorithm(
+    scheme: SignatureScheme,
+) -> Option<&'static signature::EcdsaSigningAlgorithm> {
     match scheme {
         SignatureScheme::EcdsaSecp256r1Sha256 => Some(&signature::ECDSA_P256_SHA256_ASN1_SIGNING),
         SignatureScheme::EcdsaSecp384r1Sha384 => Some(&signature::ECDSA_P384_SHA384_ASN1_SIGNING),
@@ -114,9 +119,13 @@ fn parse(scheme: SignatureScheme, private_key: &[u8]) -> Result<Parsed, CryptoEr
             let padded = pad_scalar(scheme, private_key)?;
             let public_key = ecdsa_public_key(scheme, padded.as_bytes())?;
             let rng = SystemRandom::new();
-            let key_pair =
-                EcdsaKeyPair::from_private_key_and_public_key(alg, padded.as_bytes(), &public_key, &rng)
-                    .map_err(invalid)?;
+            let key_pair = EcdsaKeyPair::from_private_key_and_public_key(
+                alg,
+                padded.as_bytes(),
+                &public_key,
+                &rng,
+            )
+            .map_err(invalid)?;
             Ok(Parsed {
                 key_pair: KeyPair::Ecdsa(key_pair, rng),
                 private_key: padded,
@@ -156,7 +165,9 @@ pub(crate) fn sign(
     private_key: &SignaturePrivateKey,
     message: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
-    parse(scheme, private_key.as_bytes())?.key_pair.sign(message)
+    parse(scheme, private_key.as_bytes())?
+        .key_pair
+        .sign(message)
 }
 
 /// Verifies `signature` over `message`; [`CryptoError::InvalidSignature`] if
@@ -191,7 +202,10 @@ pub struct RingSigner {
 impl RingSigner {
     /// A signer for `private_key` (Ed25519 seed or big-endian ECDSA scalar,
     /// left-padded if short) under `scheme`: Ed25519, ECDSA P-256 or P-384.
-    pub fn from_private_key(scheme: SignatureScheme, private_key: &[u8]) -> Result<Self, CryptoError> {
+    pub fn from_private_key(
+        scheme: SignatureScheme,
+        private_key: &[u8],
+    ) -> Result<Self, CryptoError> {
         let parsed = parse(scheme, private_key)?;
         Ok(Self {
             scheme,

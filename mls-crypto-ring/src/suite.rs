@@ -123,7 +123,14 @@ impl CipherSuiteProvider for RingSuite {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> Result<Secret, CryptoError> {
-        mls_crypto_hpke::open::<RingHpke>(self.suite, private_key, kem_output, info, aad, ciphertext)
+        mls_crypto_hpke::open::<RingHpke>(
+            self.suite,
+            private_key,
+            kem_output,
+            info,
+            aad,
+            ciphertext,
+        )
     }
 
     fn hpke_export_to(
@@ -187,7 +194,12 @@ impl CipherSuiteProvider for RingSuite {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoError> {
-        sign::verify(self.suite.signature_scheme(), public_key, message, signature)
+        sign::verify(
+            self.suite.signature_scheme(),
+            public_key,
+            message,
+            signature,
+        )
     }
 
     fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError> {
