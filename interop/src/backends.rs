@@ -12,8 +12,14 @@ pub struct Backend {
 
 /// Every crypto backend of the workspace, in a fixed order.
 pub fn all() -> Vec<Backend> {
-    vec![Backend {
-        name: "rustcrypto",
-        provider: Box::new(mls_crypto_rustcrypto::RustCryptoProvider::new()),
-    }]
+    vec![
+        Backend {
+            name: "rustcrypto",
+            provider: Box::new(mls_crypto_rustcrypto::RustCryptoProvider::new()),
+        },
+        Backend {
+            name: "ring",
+            provider: Box::new(mls_crypto_ring::RingProvider::new()),
+        },
+    ]
 }

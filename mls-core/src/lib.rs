@@ -16,6 +16,7 @@
 //! | [`crypto`] | §5 and §8 labeled operations |
 //! | [`provider`] | crypto, signer, randomness and storage traits |
 //! | [`secret`] | zeroizing secret types |
+//! | [`manual`] | design notes: providers, randomness, secrets, decoding, vector traps |
 //!
 //! ## Example
 //!
@@ -55,6 +56,7 @@ pub mod cipher_suite;
 pub mod codec;
 pub mod crypto;
 pub mod error;
+pub mod manual;
 pub mod provider;
 pub mod secret;
 pub mod tree_math;

@@ -15,6 +15,18 @@ fn array<const N: usize>(
     Ok(Zeroizing::new(arr))
 }
 
+/// RFC 9180 §7.1.1: NIST public keys are uncompressed SEC1 points of Npk
+/// bytes. The SEC1 parser alone would also take compressed points.
+fn check_uncompressed(kem: Kem, public_key: &[u8]) -> Result<(), CryptoError> {
+    if public_key.len() == kem.public_key_len() && public_key.first() == Some(&0x04) {
+        Ok(())
+    } else {
+        Err(CryptoError::InvalidPublicKey(
+            "HPKE (not an uncompressed point)",
+        ))
+    }
+}
+
 macro_rules! nist_dh {
     ($curve:ident, $pk:expr, $sk:expr) => {{
         let sk = $curve::SecretKey::from_slice($sk)
@@ -65,9 +77,18 @@ impl HpkePrimitives for RustCryptoHpke {
                 let secret = x448::StaticSecret::from(*sk);
                 Ok(secret.diffie_hellman(&pk).as_bytes().to_vec())
             }
-            Kem::DhKemP256 => nist_dh!(p256, public_key, private_key),
-            Kem::DhKemP384 => nist_dh!(p384, public_key, private_key),
-            Kem::DhKemP521 => nist_dh!(p521, public_key, private_key),
+            Kem::DhKemP256 => {
+                check_uncompressed(kem, public_key)?;
+                nist_dh!(p256, public_key, private_key)
+            }
+            Kem::DhKemP384 => {
+                check_uncompressed(kem, public_key)?;
+                nist_dh!(p384, public_key, private_key)
+            }
+            Kem::DhKemP521 => {
+                check_uncompressed(kem, public_key)?;
+                nist_dh!(p521, public_key, private_key)
+            }
         }
     }
 

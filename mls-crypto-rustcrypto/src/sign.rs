@@ -31,10 +31,24 @@ fn invalid(scheme: SignatureScheme) -> CryptoError {
     })
 }
 
+/// Left-pads an ECDSA scalar whose leading zero bytes were dropped (as in
+/// some official vectors) to the field size.
+fn pad_scalar(scheme: SignatureScheme, bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let len = scheme.private_key_len();
+    if bytes.is_empty() || bytes.len() > len {
+        return Err(invalid(scheme));
+    }
+    let mut out = Zeroizing::new(vec![0u8; len]);
+    out.get_mut(len.saturating_sub(bytes.len())..)
+        .ok_or_else(|| invalid(scheme))?
+        .copy_from_slice(bytes);
+    Ok(out)
+}
+
 macro_rules! ecdsa_pair {
     ($curve:ident, $variant:ident, $bytes:expr, $scheme:expr) => {{
-        // `from_slice` left-pads scalars whose leading zero bytes were dropped.
-        let key = $curve::ecdsa::SigningKey::from_slice($bytes).map_err(|_| invalid($scheme))?;
+        let padded = pad_scalar($scheme, $bytes)?;
+        let key = $curve::ecdsa::SigningKey::from_slice(&padded).map_err(|_| invalid($scheme))?;
         let public = key
             .verifying_key()
             .as_affine()
@@ -122,8 +136,13 @@ impl KeyPair {
 
 macro_rules! ecdsa_verify {
     ($curve:ident, $pk:expr, $msg:expr, $sig:expr) => {{
+        // RFC 9420 §5.1.1: an UncompressedPointRepresentation; the SEC1
+        // parser alone would also take compressed points.
+        if $pk.first() != Some(&0x04) {
+            return Err(CryptoError::InvalidSignature);
+        }
         let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes($pk)
-            .map_err(|_| CryptoError::InvalidPublicKey(stringify!($curve)))?;
+            .map_err(|_| CryptoError::InvalidSignature)?;
         let sig =
             $curve::ecdsa::Signature::from_der($sig).map_err(|_| CryptoError::InvalidSignature)?;
         key.verify($msg, &sig)
@@ -131,7 +150,9 @@ macro_rules! ecdsa_verify {
     }};
 }
 
-/// Verifies `signature` over `message` under `public_key`.
+/// Verifies `signature` over `message` under `public_key`. Every failure,
+/// including a malformed public key, is `InvalidSignature`: ring cannot tell
+/// them apart, and all backends must answer alike.
 pub(crate) fn verify(
     scheme: SignatureScheme,
     public_key: &[u8],

@@ -156,7 +156,9 @@ pub trait CipherSuiteProvider: Send + Sync {
         private_key: &SignaturePrivateKey,
         message: &[u8],
     ) -> Result<Vec<u8>, CryptoError>;
-    /// Verifies `signature` over `message`; `Err(InvalidSignature)` if it does not.
+    /// Verifies `signature` over `message`. Any failure, a malformed public
+    /// key included, is `Err(CryptoError::InvalidSignature)`, so every
+    /// backend answers the same way.
     fn verify(
         &self,
         public_key: &[u8],

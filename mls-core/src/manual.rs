@@ -1,0 +1,64 @@
+//! Design notes for maintainers (documentation only, no code).
+//!
+//! # Providers are parts, not a monolith
+//!
+//! [`crate::provider::MlsProvider`] is a struct of three independent parts —
+//! crypto, randomness, storage — in the manner of rustls' `CryptoProvider`.
+//! A deployment pairs aws-lc-rs crypto with SQLite storage; a test keeps a
+//! real backend and swaps only the randomness for a seeded one. A signing key
+//! is a [`crate::provider::Signer`], so it can live in an HSM: the protocol
+//! only ever asks it to sign.
+//!
+//! Backends implement primitives only. The labeled constructions of §5 and §8
+//! are written once in [`crate::crypto`]; a backend never sees an MLS
+//! structure. If a backend needs to know about MLS, the trait is wrong.
+//!
+//! # Randomness and determinism
+//!
+//! Every random byte comes from [`crate::provider::RandProvider`]:
+//!
+//! * HPKE ephemeral keys are `DeriveKeyPair(rand(Nsk))` (the backends share
+//!   one HPKE implementation, `mls-crypto-hpke`, which draws exactly Nsk
+//!   bytes per encapsulation);
+//! * HPKE key pairs from [`crate::crypto::generate_hpke_key_pair`] are the same;
+//! * signature keys from [`crate::crypto::generate_signature_key_pair`] are a
+//!   seed (EdDSA) or a rejection-sampled scalar (ECDSA, with P-521's top bits
+//!   masked as in RFC 9180's DeriveKeyPair).
+//!
+//! So with a seeded rand, every backend produces byte-identical keys and HPKE
+//! output. ECDSA *signing* nonces are the exception: RustCrypto uses RFC 6979,
+//! ring and aws-lc-rs draw their own, and neither ring nor aws-lc-rs accepts
+//! outside randomness. Byte-identical messages across backends are therefore
+//! promised only for the EdDSA suites (1, 3, 4, 6); ECDSA signatures
+//! cross-verify instead.
+//!
+//! # Secrets
+//!
+//! Key material lives in [`crate::secret`] types: zeroized on drop, `Debug`
+//! prints `<redacted N bytes>`. MACs and tags are compared with
+//! [`crate::secret::ct_eq`], which checks the length first (lengths are
+//! public) and then compares in constant time — a tag comparison without the
+//! length check was a real bug class in other MLS implementations.
+//!
+//! # Decoding
+//!
+//! Input from the network or from storage is decoded with
+//! [`crate::codec::decode_exact`]: trailing bytes are an error. The §2.1.2
+//! vector types ([`crate::codec::VarBytes`], [`crate::codec::VarVec`]) are
+//! ours rather than `tls_codec`'s `VLBytes`, because the latter hits a
+//! `debug_assert!` (a panic in debug builds) when a length prefix exceeds the
+//! input. Ours reject the reserved `0b11` prefix and non-minimal headers with
+//! typed errors, check the length against the remaining input before copying,
+//! and bound every element loop by the bytes consumed.
+//!
+//! Tree index arithmetic ([`crate::tree_math`]) never wraps: an index outside
+//! the tree, or one whose neighbours would not fit in `u32`, gives `None`.
+//!
+//! # Traps in the official vectors
+//!
+//! * Some P-521 private keys are 65 bytes (a leading zero dropped): HPKE and
+//!   ECDSA key parsing left-pad them to 66 instead of rejecting them.
+//! * `hpke-rs` has no `DeriveKeyPair` for X448; `mls-crypto-hpke` implements
+//!   DHKEM(X448) and hands the shared secret to `hpke-rs`' key schedule.
+//! * `RefHash` labels are used as given (no `"MLS 1.0 "` prefix), unlike the
+//!   labels of `ExpandWithLabel`, `SignWithLabel` and `EncryptWithLabel`.
