@@ -21,5 +21,9 @@ pub fn all() -> Vec<Backend> {
             name: "ring",
             provider: Box::new(mls_crypto_ring::RingProvider::new()),
         },
+        Backend {
+            name: "aws-lc",
+            provider: Box::new(mls_crypto_awslc::AwsLcProvider::new()),
+        },
     ]
 }

@@ -22,9 +22,15 @@ use proptest::prelude::*;
 use tamper::{Tamper, Tampered};
 
 type Suites<'a> = Vec<(&'static str, &'a dyn CipherSuiteProvider)>;
+/// Each backend's name with what it produced.
+type Outputs<'a, T> = Vec<(&'a str, T)>;
+/// A pair of byte strings: (private key, public key), (enc, ciphertext), ...
+type Pair = (Vec<u8>, Vec<u8>);
+/// One differential check.
+type Check = fn(&Suites, &Inputs) -> Result<(), String>;
 
 /// For each suite offered by at least two backends, the backends offering it.
-fn shared() -> Vec<(CipherSuite, Vec<(&'static str, &'static dyn CipherSuiteProvider)>)> {
+fn shared() -> Vec<(CipherSuite, Suites<'static>)> {
     let backends: &'static [backends::Backend] = Box::leak(backends::all().into_boxed_slice());
     CipherSuite::ALL
         .into_iter()
@@ -45,7 +51,9 @@ fn same<T: PartialEq + std::fmt::Debug>(what: &str, outputs: &[(&str, T)]) -> Re
     };
     for (name, out) in outputs.iter().skip(1) {
         if out != first {
-            return Err(format!("{what}: {first_name} gave {first:?}, {name} gave {out:?}"));
+            return Err(format!(
+                "{what}: {first_name} gave {first:?}, {name} gave {out:?}"
+            ));
         }
     }
     Ok(())
@@ -86,13 +94,16 @@ fn check_kdf(suites: &Suites, i: &Inputs) -> Result<(), String> {
         "expand",
         &run(&|s| {
             let prk = s.kdf_extract(&i.key, &i.data).unwrap();
-            s.kdf_expand(prk.as_bytes(), &i.key, i.len).unwrap().as_bytes().to_vec()
+            s.kdf_expand(prk.as_bytes(), &i.key, i.len)
+                .unwrap()
+                .as_bytes()
+                .to_vec()
         }),
     )
 }
 
 fn check_derive_key_pair(suites: &Suites, i: &Inputs) -> Result<(), String> {
-    let pairs: Vec<(&str, (Vec<u8>, Vec<u8>))> = suites
+    let pairs: Outputs<'_, Pair> = suites
         .iter()
         .map(|(n, s)| {
             let (sk, pk) = s.kem_derive_key_pair(&i.data).unwrap();
@@ -104,7 +115,13 @@ fn check_derive_key_pair(suites: &Suites, i: &Inputs) -> Result<(), String> {
 
 fn check_aead(suites: &Suites, i: &Inputs) -> Result<(), String> {
     let (_, first) = suites[0];
-    let key: Vec<u8> = i.key.iter().copied().cycle().take(first.aead_key_len()).collect();
+    let key: Vec<u8> = i
+        .key
+        .iter()
+        .copied()
+        .cycle()
+        .take(first.aead_key_len())
+        .collect();
     let nonce: Vec<u8> = i.seed[..first.aead_nonce_len()].to_vec();
     let aad = &i.seed[..];
     let cts: Vec<(&str, Vec<u8>)> = suites
@@ -118,7 +135,9 @@ fn check_aead(suites: &Suites, i: &Inputs) -> Result<(), String> {
                 .aead_open(&key, &nonce, aad, ct)
                 .map_err(|e| format!("{opener} cannot open {sealer}'s AEAD ciphertext: {e}"))?;
             if pt.as_bytes() != i.data {
-                return Err(format!("{opener} opened {sealer}'s ciphertext to other bytes"));
+                return Err(format!(
+                    "{opener} opened {sealer}'s ciphertext to other bytes"
+                ));
             }
             if s.aead_open(&key, &nonce, aad, &flip(ct, i.bit)).is_ok() {
                 return Err(format!("{opener} accepted a flipped AEAD ciphertext"));
@@ -132,7 +151,7 @@ fn check_hpke(suites: &Suites, i: &Inputs) -> Result<(), String> {
     // The receiver key comes from one backend; every backend must agree on it
     // (checked by check_derive_key_pair).
     let (sk, pk) = generate_hpke_key_pair(suites[0].1, &SeededRand::new(i.seed)).unwrap();
-    let cts: Vec<(&str, (Vec<u8>, Vec<u8>))> = suites
+    let cts: Outputs<'_, Pair> = suites
         .iter()
         .map(|(n, s)| {
             let ct = s
@@ -148,17 +167,23 @@ fn check_hpke(suites: &Suites, i: &Inputs) -> Result<(), String> {
                 .hpke_open(&sk, enc, &i.key, &i.seed, ct)
                 .map_err(|e| format!("{opener} cannot open {sealer}'s HPKE ciphertext: {e}"))?;
             if pt.as_bytes() != i.data {
-                return Err(format!("{opener} opened {sealer}'s HPKE ciphertext to other bytes"));
+                return Err(format!(
+                    "{opener} opened {sealer}'s HPKE ciphertext to other bytes"
+                ));
             }
-            if s.hpke_open(&sk, enc, &i.key, &i.seed, &flip(ct, i.bit)).is_ok() {
+            if s.hpke_open(&sk, enc, &i.key, &i.seed, &flip(ct, i.bit))
+                .is_ok()
+            {
                 return Err(format!("{opener} accepted a flipped HPKE ciphertext"));
             }
-            if s.hpke_open(&sk, &flip(enc, i.bit), &i.key, &i.seed, ct).is_ok() {
+            if s.hpke_open(&sk, &flip(enc, i.bit), &i.key, &i.seed, ct)
+                .is_ok()
+            {
                 return Err(format!("{opener} accepted a flipped HPKE kem_output"));
             }
         }
     }
-    let exports: Vec<(&str, (Vec<u8>, Vec<u8>))> = suites
+    let exports: Outputs<'_, Pair> = suites
         .iter()
         .map(|(n, s)| {
             let e = s
@@ -170,7 +195,9 @@ fn check_hpke(suites: &Suites, i: &Inputs) -> Result<(), String> {
     same("HPKE export under one seed", &exports)?;
     for (opener, s) in suites {
         let (_, (enc, secret)) = &exports[0];
-        let got = s.hpke_export_from(&sk, enc, &i.key, &i.data, i.len).unwrap();
+        let got = s
+            .hpke_export_from(&sk, enc, &i.key, &i.data, i.len)
+            .unwrap();
         if got.as_bytes() != secret.as_slice() {
             return Err(format!("{opener} derived another HPKE export"));
         }
@@ -181,7 +208,12 @@ fn check_hpke(suites: &Suites, i: &Inputs) -> Result<(), String> {
 fn check_signatures(suites: &Suites, i: &Inputs) -> Result<(), String> {
     let keys: Vec<(&str, (SignaturePrivateKey, Vec<u8>))> = suites
         .iter()
-        .map(|(n, s)| (*n, generate_signature_key_pair(*s, &SeededRand::new(i.seed)).unwrap()))
+        .map(|(n, s)| {
+            (
+                *n,
+                generate_signature_key_pair(*s, &SeededRand::new(i.seed)).unwrap(),
+            )
+        })
         .collect();
     same("signature key pair under one seed", &keys)?;
     let (sk, pk) = &keys[0].1;
@@ -198,10 +230,14 @@ fn check_signatures(suites: &Suites, i: &Inputs) -> Result<(), String> {
             s.verify(pk, &i.data, sig)
                 .map_err(|e| format!("{verifier} rejects {signer}'s signature: {e}"))?;
             if s.verify(pk, &i.data, &flip(sig, i.bit)).is_ok() {
-                return Err(format!("{verifier} accepted a flipped signature by {signer}"));
+                return Err(format!(
+                    "{verifier} accepted a flipped signature by {signer}"
+                ));
             }
             if s.verify(pk, &flip(&i.data, i.bit), sig).is_ok() {
-                return Err(format!("{verifier} accepted {signer}'s signature on other data"));
+                return Err(format!(
+                    "{verifier} accepted {signer}'s signature on other data"
+                ));
             }
         }
     }
@@ -218,7 +254,16 @@ fn inputs() -> impl Strategy<Value = (usize, Inputs)> {
         1usize..300,
     )
         .prop_map(|(pick, data, key, seed, bit, len)| {
-            (pick, Inputs { data, key, seed, bit, len })
+            (
+                pick,
+                Inputs {
+                    data,
+                    key,
+                    seed,
+                    bit,
+                    len,
+                },
+            )
         })
 }
 
@@ -267,15 +312,20 @@ fn checks_catch_a_tampered_backend() {
         len: 42,
     };
     for (cs, suites) in shared() {
-        let checks: [(&str, fn(&Suites, &Inputs) -> Result<(), String>, Tamper); 5] = [
+        let checks: [(&str, Check, Tamper); 5] = [
             ("kdf", check_kdf, Tamper::Hash),
-            ("derive_key_pair", check_derive_key_pair, Tamper::DeriveKeyPair),
+            (
+                "derive_key_pair",
+                check_derive_key_pair,
+                Tamper::DeriveKeyPair,
+            ),
             ("aead", check_aead, Tamper::AeadSeal),
             ("hpke", check_hpke, Tamper::HpkeSeal),
             ("signatures", check_signatures, Tamper::Sign),
         ];
         for (name, check, tamper) in checks {
-            check(&suites, &i).unwrap_or_else(|e| panic!("suite {}: honest {name}: {e}", cs.code()));
+            check(&suites, &i)
+                .unwrap_or_else(|e| panic!("suite {}: honest {name}: {e}", cs.code()));
             let tampered = Tampered::new(suites[1].1, tamper);
             let mut bad: Suites = suites.clone();
             bad[1] = ("tampered", &tampered);

@@ -3,6 +3,8 @@
 //! `../shared/test-vectors`; if it is missing the tests fail and say where
 //! they looked.
 
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 use interop::backends;
 use interop::conformance::{self, Row};
 use mls_core::CipherSuite;
@@ -49,7 +51,11 @@ fn crypto_basics_passes_for_every_suite_each_backend_offers() {
                 .iter()
                 .find(|r| r.backend == b.name && r.cipher_suite == Some(cs.code()))
                 .unwrap_or_else(|| panic!("no row for {} suite {}", b.name, cs.code()));
-            let expected = if offered.contains(&cs) { (6, 0, 0) } else { (0, 0, 6) };
+            let expected = if offered.contains(&cs) {
+                (6, 0, 0)
+            } else {
+                (0, 0, 6)
+            };
             assert_eq!((row.passed, row.failed, row.skipped), expected, "{row:?}");
         }
     }

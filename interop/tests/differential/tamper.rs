@@ -27,10 +27,10 @@ impl<'a> Tampered<'a> {
     }
 
     fn alter(&self, which: Tamper, mut bytes: Vec<u8>) -> Vec<u8> {
-        if std::mem::discriminant(&which) == std::mem::discriminant(&self.tamper) {
-            if let Some(last) = bytes.last_mut() {
-                *last ^= 1;
-            }
+        if std::mem::discriminant(&which) == std::mem::discriminant(&self.tamper)
+            && let Some(last) = bytes.last_mut()
+        {
+            *last ^= 1;
         }
         bytes
     }
