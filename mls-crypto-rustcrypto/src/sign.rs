@@ -163,9 +163,9 @@ pub(crate) fn verify(
         SignatureScheme::Ed25519 => {
             let pk: [u8; 32] = public_key
                 .try_into()
-                .map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
+                .map_err(|_| CryptoError::InvalidSignature)?;
             let key = ed25519_dalek::VerifyingKey::from_bytes(&pk)
-                .map_err(|_| CryptoError::InvalidPublicKey("Ed25519"))?;
+                .map_err(|_| CryptoError::InvalidSignature)?;
             let sig = ed25519_dalek::Signature::from_slice(signature)
                 .map_err(|_| CryptoError::InvalidSignature)?;
             // Strict verification rejects small-order keys and non-canonical R.
@@ -175,9 +175,9 @@ pub(crate) fn verify(
         SignatureScheme::Ed448 => {
             let pk: [u8; 57] = public_key
                 .try_into()
-                .map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
+                .map_err(|_| CryptoError::InvalidSignature)?;
             let key = ed448_goldilocks::VerifyingKey::from_bytes(&pk)
-                .map_err(|_| CryptoError::InvalidPublicKey("Ed448"))?;
+                .map_err(|_| CryptoError::InvalidSignature)?;
             let sig = ed448_goldilocks::Signature::from_slice(signature)
                 .map_err(|_| CryptoError::InvalidSignature)?;
             key.verify_raw(&sig, message)

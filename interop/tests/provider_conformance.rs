@@ -1,0 +1,228 @@
+//! The crypto provider conformance suite: every check below runs on every
+//! backend of `interop::backends::all()` and every cipher suite it offers
+//! (STYLE.md §4, as rustls' per-provider API tests and `openmls_test`).
+//!
+//! A check is a plain function of one [`harness::Case`] (a backend's object
+//! for one suite). The `per_suite!` macro makes one `#[test]` per check and
+//! suite, named `<check>::csN_<suite>`, so `cargo test cs5` runs everything
+//! on P-521 and `cargo test hkdf` every HKDF check. Each test runs its check
+//! on every backend offering the suite and reports all failing backends,
+//! each line naming backend and suite. A new backend is picked up from
+//! `backends::all()` without touching this file.
+//!
+//! What is checked, and against what:
+//! * sizes against the RFC 9420 §17.1 / RFC 9180 §7 registry;
+//! * hash (FIPS 180-2), HMAC (RFC 4231), HKDF (RFC 5869, the official MLS
+//!   `derive_secret` vectors, its HMAC definition, the `255 * Nh` limit);
+//! * AEAD (RFC 9180 Appendix A keys as known answers, tampering, lengths);
+//! * signatures (RFC 8032, generator points, bit flips, malformed keys,
+//!   scalar range and padding);
+//! * HPKE (labeled round trip, tampering, invalid keys, export, seeded
+//!   determinism, `DeriveKeyPair`, RFC 9180 Appendix A base mode).
+//!
+//! Backends must agree on error *variants* where the trait documents them;
+//! where it is silent and they differ, the check accepts each documented
+//! behaviour and says so (see `signatures::assert_bad_length`).
+
+// Helpers outside `#[test]` functions unwrap and panic too: a panic is how a
+// check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "provider_conformance/harness.rs"]
+mod harness;
+#[path = "provider_conformance/hpke.rs"]
+mod hpke;
+#[path = "provider_conformance/primitives.rs"]
+mod primitives;
+#[path = "provider_conformance/signatures.rs"]
+mod signatures;
+#[path = "provider_conformance/vectors.rs"]
+mod vectors;
+
+use mls_core::{CipherSuite, Error, Unsupported};
+
+/// One `#[test]` per check and RFC 9420 suite. The suite list is matched
+/// exhaustively in `every_suite_has_a_test` so a new suite breaks the build
+/// until it is added here.
+macro_rules! per_suite {
+    ($($module:ident :: $check:ident),* $(,)?) => {$(
+        mod $check {
+            use mls_core::CipherSuite as Cs;
+
+            fn run(cs: Cs) {
+                crate::harness::run_suite(
+                    concat!(stringify!($module), "::", stringify!($check)),
+                    cs,
+                    crate::$module::$check,
+                );
+            }
+
+            #[test]
+            fn cs1_x25519_aes128gcm_sha256_ed25519() {
+                run(Cs::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519);
+            }
+            #[test]
+            fn cs2_p256_aes128gcm_sha256_p256() {
+                run(Cs::MLS_128_DHKEMP256_AES128GCM_SHA256_P256);
+            }
+            #[test]
+            fn cs3_x25519_chacha20poly1305_sha256_ed25519() {
+                run(Cs::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519);
+            }
+            #[test]
+            fn cs4_x448_aes256gcm_sha512_ed448() {
+                run(Cs::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448);
+            }
+            #[test]
+            fn cs5_p521_aes256gcm_sha512_p521() {
+                run(Cs::MLS_256_DHKEMP521_AES256GCM_SHA512_P521);
+            }
+            #[test]
+            fn cs6_x448_chacha20poly1305_sha512_ed448() {
+                run(Cs::MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448);
+            }
+            #[test]
+            fn cs7_p384_aes256gcm_sha384_p384() {
+                run(Cs::MLS_256_DHKEMP384_AES256GCM_SHA384_P384);
+            }
+        }
+    )*};
+}
+
+per_suite! {
+    primitives::sizes_match_the_registry,
+    primitives::hash_known_answers,
+    primitives::hmac_known_answers,
+    primitives::hkdf_known_answers,
+    primitives::hkdf_matches_its_definition,
+    primitives::hkdf_expand_length_limit,
+    primitives::aead_known_answer,
+    primitives::aead_round_trip,
+    primitives::aead_rejects_tampering,
+    primitives::aead_rejects_wrong_key_and_nonce_lengths,
+    signatures::signature_round_trip,
+    signatures::signature_bit_flips_rejected,
+    signatures::verify_rejects_malformed_public_keys,
+    signatures::signature_private_key_validation,
+    signatures::ecdsa_short_scalars_are_left_padded,
+    signatures::signature_known_answers,
+    hpke::hpke_labeled_round_trip,
+    hpke::hpke_open_rejects_tampering,
+    hpke::hpke_rejects_invalid_public_keys,
+    hpke::hpke_rejects_invalid_private_keys,
+    hpke::hpke_short_private_keys,
+    hpke::hpke_export_round_trip,
+    hpke::hpke_deterministic_under_seeded_rand,
+    hpke::kem_derive_key_pair_is_deterministic,
+}
+
+/// RFC 9180 Appendix A covers four MLS suites exactly (same KEM, KDF and
+/// AEAD); each runs on every backend offering it.
+mod rfc9180_appendix_a {
+    use crate::{harness, hpke, vectors};
+
+    fn run(v: &'static vectors::Rfc9180Base) {
+        harness::run_suite(v.section, v.suite, |c| hpke::rfc9180_base_mode(c, v));
+    }
+
+    #[test]
+    fn a1_x25519_sha256_aes128gcm_is_cs1() {
+        run(&vectors::RFC9180_A1);
+    }
+    #[test]
+    fn a2_x25519_sha256_chacha20poly1305_is_cs3() {
+        run(&vectors::RFC9180_A2);
+    }
+    #[test]
+    fn a3_p256_sha256_aes128gcm_is_cs2() {
+        run(&vectors::RFC9180_A3);
+    }
+    #[test]
+    fn a6_p521_sha512_aes256gcm_is_cs5() {
+        run(&vectors::RFC9180_A6);
+    }
+}
+
+/// `supported_cipher_suites`, `suite` and `cipher_suite` tell one story:
+/// the list is in code-point order without repeats, a suite object exists
+/// exactly for listed suites and reports its own suite, and a missing suite
+/// is `CipherSuiteNotProvided` naming the suite and the provider.
+#[test]
+fn suite_list_is_consistent() {
+    harness::run_backend("suite_list_is_consistent", |b| {
+        let p = &*b.provider;
+        assert_eq!(p.name(), b.name, "provider name vs backends::all()");
+        let listed = p.supported_cipher_suites();
+        assert!(!listed.is_empty(), "no suites");
+        assert!(
+            listed.windows(2).all(|w| w[0].code() < w[1].code()),
+            "not in strictly increasing code-point order: {listed:?}"
+        );
+        for cs in CipherSuite::ALL {
+            let offered = listed.contains(&cs);
+            match (p.suite(cs), p.cipher_suite(cs)) {
+                (Some(s), Ok(t)) => {
+                    assert!(offered, "{cs} provided but not listed");
+                    assert_eq!(s.cipher_suite(), cs, "suite({cs}) reports another suite");
+                    assert_eq!(
+                        t.cipher_suite(),
+                        cs,
+                        "cipher_suite({cs}) reports another suite"
+                    );
+                }
+                (None, Err(err)) => {
+                    assert!(!offered, "{cs} listed but suite() is None");
+                    assert_eq!(
+                        err,
+                        Error::Unsupported(Unsupported::CipherSuiteNotProvided {
+                            suite: cs,
+                            provider: p.name(),
+                        })
+                    );
+                    let shown = err.to_string();
+                    assert!(
+                        shown.contains(&cs.to_string()) && shown.contains(p.name()),
+                        "error does not name the suite and provider: {shown}"
+                    );
+                }
+                (s, t) => panic!(
+                    "{cs}: suite() is {} but cipher_suite() is {}",
+                    if s.is_some() { "Some" } else { "None" },
+                    if t.is_ok() { "Ok" } else { "Err" }
+                ),
+            }
+        }
+    });
+}
+
+/// Every suite is offered by at least one backend, so no `per_suite` test
+/// passes without running; and the macro's list is every RFC suite.
+#[test]
+fn every_suite_has_a_test() {
+    // Exhaustive: a new `CipherSuite` variant fails to compile here until
+    // `per_suite!` gets a test function for it.
+    fn in_macro(cs: CipherSuite) -> bool {
+        use CipherSuite::*;
+        match cs {
+            MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
+            | MLS_128_DHKEMP256_AES128GCM_SHA256_P256
+            | MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519
+            | MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
+            | MLS_256_DHKEMP521_AES256GCM_SHA512_P521
+            | MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448
+            | MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => true,
+        }
+    }
+    for cs in CipherSuite::ALL {
+        assert!(in_macro(cs));
+        let offering: Vec<&str> = harness::all_backends()
+            .iter()
+            .filter(|b| b.provider.suite(cs).is_some())
+            .map(|b| b.name)
+            .collect();
+        assert!(
+            !offering.is_empty(),
+            "no backend offers {cs}: its tests check nothing"
+        );
+    }
+}

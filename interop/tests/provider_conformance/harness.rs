@@ -1,0 +1,140 @@
+//! Running one check on every backend that offers a suite, and reporting
+//! every failure with the backend and suite it happened on.
+
+use interop::backends::{self, Backend};
+use mls_core::provider::{CipherSuiteProvider, RandProvider};
+use mls_core::{CipherSuite, CryptoError};
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, OnceLock};
+
+/// Every backend of the workspace, built once per test binary.
+pub(crate) fn all_backends() -> &'static [Backend] {
+    static ALL: OnceLock<Vec<Backend>> = OnceLock::new();
+    ALL.get_or_init(backends::all)
+}
+
+/// One backend's implementation of one suite: what every check receives.
+pub(crate) struct Case<'a> {
+    pub(crate) backend: &'static str,
+    pub(crate) cs: CipherSuite,
+    pub(crate) s: &'a dyn CipherSuiteProvider,
+}
+
+impl fmt::Display for Case<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "backend {}, suite {}", self.backend, self.cs)
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".to_string()
+    }
+}
+
+/// Runs `check` on `cs` for every backend that offers it. A failing backend
+/// does not hide the others: all failures are collected, each prefixed with
+/// its backend and suite, and reported together.
+pub(crate) fn run_suite(check: &str, cs: CipherSuite, f: impl Fn(&Case)) {
+    let mut failures = Vec::new();
+    let mut ran = Vec::new();
+    for b in all_backends() {
+        let Some(s) = b.provider.suite(cs) else {
+            continue;
+        };
+        let case = Case {
+            backend: b.name,
+            cs,
+            s,
+        };
+        ran.push(b.name);
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(&case))) {
+            failures.push(format!("[{case}] {}", panic_message(&*payload)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{check} failed on {} of {} backend(s) offering {cs} ({}):\n{}",
+        failures.len(),
+        ran.len(),
+        ran.join(", "),
+        failures.join("\n")
+    );
+}
+
+/// Runs `check` once per backend (provider-level properties).
+pub(crate) fn run_backend(check: &str, f: impl Fn(&Backend)) {
+    let mut failures = Vec::new();
+    for b in all_backends() {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(b))) {
+            failures.push(format!("[backend {}] {}", b.name, panic_message(&*payload)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{check} failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Decodes hex test data (vectors are written as in their RFC).
+pub(crate) fn h(s: &str) -> Vec<u8> {
+    hex::decode(s).unwrap_or_else(|e| panic!("bad hex in test data ({e}): {s}"))
+}
+
+/// `bytes` with bit `bit` (0 = least significant bit of byte 0) flipped.
+pub(crate) fn flip_bit(bytes: &[u8], bit: usize) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    out[bit / 8] ^= 1 << (bit % 8);
+    out
+}
+
+/// A rand that hands out exactly the given bytes, then fails: it pins the
+/// ephemeral `ikmE` of RFC 9180's vectors and proves HPKE draws nothing more.
+pub(crate) struct Replay(Mutex<Vec<u8>>);
+
+impl Replay {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
+        Self(Mutex::new(bytes))
+    }
+}
+
+impl RandProvider for Replay {
+    fn fill(&self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        let mut left = self
+            .0
+            .lock()
+            .map_err(|_| CryptoError::Rand("poisoned".into()))?;
+        if left.len() < dest.len() {
+            return Err(CryptoError::Rand("replayed bytes exhausted".into()));
+        }
+        let rest = left.split_off(dest.len());
+        dest.copy_from_slice(&left);
+        *left = rest;
+        Ok(())
+    }
+}
+
+/// Whether the suite's KEM is on a NIST curve (SEC1 points, scalars below
+/// the group order) rather than a Montgomery curve.
+pub(crate) fn nist_kem(cs: CipherSuite) -> bool {
+    use mls_core::Kem;
+    match cs.kem() {
+        Kem::DhKemP256 | Kem::DhKemP384 | Kem::DhKemP521 => true,
+        Kem::DhKemX25519 | Kem::DhKemX448 => false,
+    }
+}
+
+/// Whether the suite signs with ECDSA (rather than EdDSA).
+pub(crate) fn ecdsa(cs: CipherSuite) -> bool {
+    use mls_core::SignatureScheme as S;
+    match cs.signature_scheme() {
+        S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512 => true,
+        S::Ed25519 | S::Ed448 => false,
+    }
+}
