@@ -173,6 +173,18 @@ pub fn open<P: HpkePrimitives>(
     Ok(Secret::new(ctx.open(aad, ciphertext).map_err(map_err)?))
 }
 
+/// RFC 9180 §5.3: `Export` is `LabeledExpand(.., L)` with `L <= 255 * Nh`.
+/// Checked here so the error is typed rather than a string from hpke-rs.
+fn check_export_len(suite: CipherSuite, len: usize) -> Result<(), CryptoError> {
+    if len > suite.kdf().hash_len().saturating_mul(255) {
+        return Err(CryptoError::InvalidLength {
+            what: "HPKE export",
+            len,
+        });
+    }
+    Ok(())
+}
+
 /// `SetupBaseS` then `Export(exporter_context, len)`.
 pub fn export_to<P: HpkePrimitives>(
     suite: CipherSuite,
@@ -182,6 +194,7 @@ pub fn export_to<P: HpkePrimitives>(
     len: usize,
     rand: &dyn RandProvider,
 ) -> Result<HpkeExport, CryptoError> {
+    check_export_len(suite, len)?;
     let (kem_output, ctx) = setup_sender::<P>(suite, public_key, info, rand)?;
     let secret = Secret::new(ctx.export(exporter_context, len).map_err(map_err)?);
     Ok(HpkeExport { kem_output, secret })
@@ -196,6 +209,7 @@ pub fn export_from<P: HpkePrimitives>(
     exporter_context: &[u8],
     len: usize,
 ) -> Result<Secret, CryptoError> {
+    check_export_len(suite, len)?;
     let ctx = setup_receiver::<P>(suite, private_key, kem_output, info)?;
     Ok(Secret::new(
         ctx.export(exporter_context, len).map_err(map_err)?,

@@ -39,8 +39,16 @@ pub(crate) fn extract(kdf: Kdf, salt: &[u8], ikm: &[u8]) -> Result<Secret, Crypt
     Ok(Secret::from_slice(hmac::sign(&key, ikm).as_ref()))
 }
 
-/// `HKDF-Expand(prk, info, len)`; `len` at most `255 * Nh` (RFC 5869 §2.3).
+/// `HKDF-Expand(prk, info, len)`; `prk` is exactly Nh bytes (the rule every
+/// backend follows, see `CipherSuiteProvider::kdf_expand`) and `len` at most
+/// `255 * Nh` (RFC 5869 §2.3).
 pub(crate) fn expand(kdf: Kdf, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError> {
+    if prk.len() != hash_len(kdf) {
+        return Err(CryptoError::InvalidLength {
+            what: "HKDF PRK",
+            len: prk.len(),
+        });
+    }
     let too_long = CryptoError::InvalidLength {
         what: "HKDF-Expand output",
         len,

@@ -12,13 +12,21 @@ pub(crate) fn extract(kdf: Kdf, salt: &[u8], ikm: &[u8]) -> Zeroizing<Vec<u8>> {
     })
 }
 
-/// HKDF-Expand(prk, info, len); `len` is at most 255 * Nh.
+/// HKDF-Expand(prk, info, len); `prk` is exactly Nh bytes (the rule every
+/// backend follows, see `CipherSuiteProvider::kdf_expand`) and `len` at most
+/// 255 * Nh.
 pub(crate) fn expand(
     kdf: Kdf,
     prk: &[u8],
     info: &[u8],
     len: usize,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    if prk.len() != crate::hash::output_len(kdf) {
+        return Err(CryptoError::InvalidLength {
+            what: "HKDF PRK",
+            len: prk.len(),
+        });
+    }
     let mut okm = Zeroizing::new(vec![0u8; len]);
     let bad_prk = |_| CryptoError::InvalidLength {
         what: "HKDF PRK",

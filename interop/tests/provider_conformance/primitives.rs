@@ -163,6 +163,18 @@ pub(crate) fn hkdf_expand_length_limit(c: &Case) {
         }),
         "255 * Nh + 1 bytes"
     );
+    // The PRK is exactly Nh bytes on every backend (trait contract).
+    for bad in [nh - 1, nh + 1] {
+        let prk = vec![7u8; bad];
+        assert_eq!(
+            s.kdf_expand(&prk, b"info", nh).err(),
+            Some(CryptoError::InvalidLength {
+                what: "HKDF PRK",
+                len: bad,
+            }),
+            "PRK of {bad} bytes"
+        );
+    }
 }
 
 fn aead_inputs(c: &Case) -> (Vec<u8>, Vec<u8>) {

@@ -80,7 +80,10 @@ pub trait CipherSuiteProvider: Send + Sync {
     fn mac(&self, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError>;
     /// HKDF-Extract.
     fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Result<Secret, CryptoError>;
-    /// HKDF-Expand to `len` bytes.
+    /// HKDF-Expand to `len` bytes. `prk` must be exactly Nh bytes (every MLS
+    /// expand input is a KDF output) and `len` at most `255 * Nh`; otherwise
+    /// `CryptoError::InvalidLength` (`what` = `"HKDF PRK"` or
+    /// `"HKDF-Expand output"`).
     fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError>;
 
     /// AEAD encryption; the tag is appended.
@@ -121,7 +124,8 @@ pub trait CipherSuiteProvider: Send + Sync {
         ciphertext: &[u8],
     ) -> Result<Secret, CryptoError>;
     /// HPKE `SetupBaseS` followed by `Export` (RFC 9180 §5.3), as used by
-    /// external commits (RFC 9420 §8.3).
+    /// external commits (RFC 9420 §8.3). `len` at most `255 * Nh`, else
+    /// `CryptoError::InvalidLength` (`what` = `"HPKE export"`).
     fn hpke_export_to(
         &self,
         public_key: &[u8],
