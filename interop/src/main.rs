@@ -4,6 +4,8 @@
 //! mls-interop conformance [--vectors DIR] [--json]
 //! ```
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -2,7 +2,7 @@
 //! of RFC 9420 §5.1.
 
 use crate::hash::HashAlgorithm;
-use aws_lc_rs::{digest, hkdf, hmac};
+use aws_lc_rs::{hkdf, hmac};
 use mls_core::CryptoError;
 use mls_core::secret::Secret;
 use zeroize::Zeroizing;
@@ -29,12 +29,14 @@ impl hkdf::KeyType for OkmLen {
 
 /// HKDF-Expand to `len` bytes (RFC 5869 §2.3).
 ///
-/// Rejects, with [`CryptoError::InvalidLength`]:
-/// * `len > 255 * HashLen`, the most RFC 5869 can produce;
-/// * a PRK shorter than `HashLen` (RFC 5869 §2.3 requires "at least
-///   HashLen octets"; every PRK in MLS and HPKE is exactly `HashLen`);
-/// * a PRK longer than 64 bytes, the most aws-lc-rs accepts (it would
-///   panic; MLS never produces one).
+/// Rejects, with [`CryptoError::InvalidLength`], checked in this order:
+/// * a PRK that is not exactly `HashLen` bytes (`what: "HKDF PRK"`). RFC 5869
+///   §2.3 asks for "at least HashLen octets", but every expand input in MLS
+///   and HPKE is a KDF output, so all backends accept exactly `HashLen` and
+///   nothing else. This also keeps PRKs longer than 64 bytes, on which
+///   aws-lc-rs would panic, away from it;
+/// * `len > 255 * HashLen`, the most RFC 5869 can produce
+///   (`what: "HKDF-Expand output"`).
 pub(crate) fn expand(
     alg: &HashAlgorithm,
     prk: &[u8],
@@ -42,16 +44,16 @@ pub(crate) fn expand(
     len: usize,
 ) -> Result<Secret, CryptoError> {
     let hash_len = alg.digest.output_len();
+    if prk.len() != hash_len {
+        return Err(CryptoError::InvalidLength {
+            what: "HKDF PRK",
+            len: prk.len(),
+        });
+    }
     if len > hash_len.saturating_mul(255) {
         return Err(CryptoError::InvalidLength {
             what: "HKDF-Expand output",
             len,
-        });
-    }
-    if prk.len() < hash_len || prk.len() > digest::MAX_OUTPUT_LEN {
-        return Err(CryptoError::InvalidLength {
-            what: "HKDF-Expand PRK",
-            len: prk.len(),
         });
     }
     let prk = hkdf::Prk::new_less_safe(alg.hkdf, prk);

@@ -102,13 +102,6 @@ impl SignatureAlgorithm {
         }
     }
 
-    fn name(&self) -> &'static str {
-        match self {
-            SignatureAlgorithm::Ed25519 => "Ed25519",
-            SignatureAlgorithm::Ecdsa(ecdsa) => ecdsa.name,
-        }
-    }
-
     /// Whether the scheme is an approved service of the FIPS module: ECDSA
     /// over the NIST curves with SHA-2 is (FIPS 186-5). FIPS 186-5 also
     /// allows Ed25519, but aws-lc-rs documents its Ed25519 signing as not for
@@ -169,12 +162,18 @@ impl SignatureAlgorithm {
 
     /// Verifies `signature` over `message` with an encoded public key.
     ///
-    /// A public key that is not the scheme's exact encoding (wrong length, a
-    /// compressed or DER-wrapped point, a point off the curve) is
-    /// [`CryptoError::InvalidPublicKey`]; aws-lc-rs would accept compressed
-    /// points and SPKI DER, but MLS fixes one encoding and every backend must
-    /// agree on which keys are valid. A signature that does not verify,
-    /// including a malformed DER encoding, is [`CryptoError::InvalidSignature`].
+    /// Any failure is [`CryptoError::InvalidSignature`], as the
+    /// `CipherSuiteProvider::verify` contract requires of every backend: a
+    /// signature that does not verify (a malformed DER encoding included),
+    /// and equally a public key that is not the scheme's exact encoding.
+    ///
+    /// That encoding is checked strictly: an Ed25519 key is exactly 32
+    /// bytes, an ECDSA key exactly the uncompressed SEC1 point
+    /// `0x04 || X || Y` (one byte plus twice the field size). Wrong lengths
+    /// and compressed, hybrid or DER-wrapped points are refused before
+    /// aws-lc sees them (aws-lc-rs would take compressed points and SPKI DER,
+    /// but MLS fixes one encoding and every backend must agree on which keys
+    /// are valid); aws-lc then refuses points off the curve.
     pub(crate) fn verify(
         &self,
         public_key: &[u8],
@@ -188,14 +187,12 @@ impl SignatureAlgorithm {
                 public_key.len() == ecdsa.public_key_len() && public_key.first() == Some(&0x04),
             ),
         };
-        let invalid_key = CryptoError::InvalidPublicKey(self.name());
         if !well_formed {
-            return Err(invalid_key);
+            return Err(CryptoError::InvalidSignature);
         }
-        let parsed = UnparsedPublicKey::new(verification, public_key)
+        UnparsedPublicKey::new(verification, public_key)
             .parse()
-            .map_err(|_| invalid_key)?;
-        parsed
+            .map_err(|_| CryptoError::InvalidSignature)?
             .verify_sig(message, sig)
             .map_err(|_| CryptoError::InvalidSignature)
     }

@@ -3,20 +3,9 @@
 // the right answer to bad test data.
 #![allow(dead_code, clippy::expect_used)]
 
-pub(crate) mod vectors;
-
 use mls_core::CipherSuite;
 use mls_core::provider::{CipherSuiteProvider, CryptoProvider};
 use mls_crypto_awslc::AwsLcProvider;
-
-/// Decodes lowercase or uppercase hex; panics on bad input (tests only).
-pub(crate) fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len().is_multiple_of(2), "odd-length hex");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
-        .collect()
-}
 
 /// Every suite object the provider offers in this build.
 pub(crate) fn offered_suites() -> Vec<&'static dyn CipherSuiteProvider> {
