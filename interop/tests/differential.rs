@@ -19,6 +19,7 @@ use mls_core::provider::CipherSuiteProvider;
 use mls_core::secret::SignaturePrivateKey;
 use mls_core::{CipherSuite, SignatureScheme};
 use proptest::prelude::*;
+use std::sync::OnceLock;
 use tamper::{Tamper, Tampered};
 
 type Suites<'a> = Vec<(&'static str, &'a dyn CipherSuiteProvider)>;
@@ -29,20 +30,24 @@ type Pair = (Vec<u8>, Vec<u8>);
 /// One differential check.
 type Check = fn(&Suites, &Inputs) -> Result<(), String>;
 
-/// For each suite offered by at least two backends, the backends offering it.
-fn shared() -> Vec<(CipherSuite, Suites<'static>)> {
-    let backends: &'static [backends::Backend] = Box::leak(backends::all().into_boxed_slice());
-    CipherSuite::ALL
-        .into_iter()
-        .map(|cs| {
-            let impls = backends
-                .iter()
-                .filter_map(|b| b.provider.suite(cs).map(|s| (b.name, s)))
-                .collect::<Vec<_>>();
-            (cs, impls)
-        })
-        .filter(|(_, impls)| impls.len() >= 2)
-        .collect()
+/// For each suite offered by at least two backends, the backends offering
+/// it. Built once: the providers live for the whole test run.
+fn shared() -> &'static [(CipherSuite, Suites<'static>)] {
+    static SHARED: OnceLock<Vec<(CipherSuite, Suites<'static>)>> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let backends: &'static [backends::Backend] = Box::leak(backends::all().into_boxed_slice());
+        CipherSuite::ALL
+            .into_iter()
+            .map(|cs| {
+                let impls = backends
+                    .iter()
+                    .filter_map(|b| b.provider.suite(cs).map(|s| (b.name, s)))
+                    .collect::<Vec<_>>();
+                (cs, impls)
+            })
+            .filter(|(_, impls)| impls.len() >= 2)
+            .collect()
+    })
 }
 
 fn same<T: PartialEq + std::fmt::Debug>(what: &str, outputs: &[(&str, T)]) -> Result<(), String> {
@@ -244,34 +249,21 @@ fn check_signatures(suites: &Suites, i: &Inputs) -> Result<(), String> {
     Ok(())
 }
 
-fn inputs() -> impl Strategy<Value = (usize, Inputs)> {
+fn inputs() -> impl Strategy<Value = Inputs> {
     (
-        any::<usize>(),
         proptest::collection::vec(any::<u8>(), 0..200),
         proptest::collection::vec(any::<u8>(), 1..80),
         any::<[u8; 32]>(),
         any::<usize>(),
         1usize..300,
     )
-        .prop_map(|(pick, data, key, seed, bit, len)| {
-            (
-                pick,
-                Inputs {
-                    data,
-                    key,
-                    seed,
-                    bit,
-                    len,
-                },
-            )
+        .prop_map(|(data, key, seed, bit, len)| Inputs {
+            data,
+            key,
+            seed,
+            bit,
+            len,
         })
-}
-
-/// Picks one shared suite per case, so 256 cases cover every suite.
-fn pick(pick: usize) -> (CipherSuite, Suites<'static>) {
-    let all = shared();
-    let (cs, suites) = all[pick % all.len()].clone();
-    (cs, suites)
 }
 
 macro_rules! differential {
@@ -279,10 +271,12 @@ macro_rules! differential {
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(256))]
             #[test]
-            fn $name((p, i) in inputs()) {
-                let (cs, suites) = pick(p);
-                if let Err(e) = $check(&suites, &i) {
-                    prop_assert!(false, "suite {}: {}", cs.code(), e);
+            fn $name(i in inputs()) {
+                // Every case runs on every shared suite: 256 cases per suite.
+                for (cs, suites) in shared() {
+                    if let Err(e) = $check(suites, &i) {
+                        prop_assert!(false, "suite {}: {}", cs.code(), e);
+                    }
                 }
             }
         }
@@ -324,8 +318,7 @@ fn checks_catch_a_tampered_backend() {
             ("signatures", check_signatures, Tamper::Sign),
         ];
         for (name, check, tamper) in checks {
-            check(&suites, &i)
-                .unwrap_or_else(|e| panic!("suite {}: honest {name}: {e}", cs.code()));
+            check(suites, &i).unwrap_or_else(|e| panic!("suite {}: honest {name}: {e}", cs.code()));
             let tampered = Tampered::new(suites[1].1, tamper);
             let mut bad: Suites = suites.clone();
             bad[1] = ("tampered", &tampered);
