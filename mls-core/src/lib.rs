@@ -38,14 +38,10 @@
 //! assert_eq!(tree.direct_path(leaf).unwrap().len(), 3);
 //! ```
 //!
-//! With a crypto backend, the labeled operations run on any suite:
-//!
-//! ```ignore
-//! use mls_core::{CipherSuite, crypto, provider::CryptoProvider};
-//! let provider = mls_crypto_rustcrypto::RustCryptoProvider::new();
-//! let suite = provider.cipher_suite(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519)?;
-//! let secret = crypto::derive_secret(suite, &[0u8; 32], "example")?;
-//! ```
+//! With a crypto backend, the labeled operations of [`crypto`] run on any
+//! suite the backend offers; each backend crate's documentation shows a
+//! signing and HPKE round trip (`mls-crypto-rustcrypto`, `mls-crypto-ring`,
+//! `mls-crypto-awslc`).
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
