@@ -73,13 +73,10 @@ pub fn varint_len(value: usize) -> Option<usize> {
 pub fn write_varint<W: Write>(value: usize, out: &mut W) -> Result<usize, tls_codec::Error> {
     let len = varint_len(value).ok_or(tls_codec::Error::InvalidVectorLength)?;
     let v = u32::try_from(value).map_err(|_| tls_codec::Error::InvalidVectorLength)?;
-    let written = match len {
-        1 => out.write(&[v as u8])?,
-        2 => out.write(&(0x4000 | v as u16).to_be_bytes())?,
-        _ => out.write(&(0x8000_0000 | v).to_be_bytes())?,
-    };
-    if written != len {
-        return Err(tls_codec::Error::EncodingError("short write".into()));
+    match len {
+        1 => out.write_all(&[v as u8])?,
+        2 => out.write_all(&(0x4000 | v as u16).to_be_bytes())?,
+        _ => out.write_all(&(0x8000_0000 | v).to_be_bytes())?,
     }
     Ok(len)
 }
