@@ -35,23 +35,15 @@ fn hpke<P: HpkePrimitives>(suite: CipherSuite, prng: DrawnRandomness) -> Hpke<Hp
     Hpke::new_with_rng(Mode::Base, kem, kdf, aead, prng)
 }
 
-/// An `Hpke` for the receiving side, which consumes no randomness.
-fn receiver<P: HpkePrimitives>(suite: CipherSuite) -> Result<Hpke<HpkeAdapter<P>>, CryptoError> {
-    Ok(hpke::<P>(suite, DrawnRandomness::draw(&NoRandomness, 0)?))
-}
-
-struct NoRandomness;
-
-impl RandProvider for NoRandomness {
-    fn fill(&self, dest: &mut [u8]) -> Result<(), CryptoError> {
-        if dest.is_empty() {
-            Ok(())
-        } else {
-            Err(CryptoError::Rand(
-                "receiver-side HPKE asked for randomness".into(),
-            ))
-        }
-    }
+/// An `Hpke` that holds no randomness: for the receiving side, the key
+/// schedule after our own X448 encapsulation, and `DeriveKeyPair`. Any draw
+/// from it fails, so a path that should be deterministic cannot quietly
+/// consume randomness.
+fn without_randomness<P: HpkePrimitives>(suite: CipherSuite) -> Hpke<HpkeAdapter<P>> {
+    hpke::<P>(
+        suite,
+        DrawnRandomness::from_bytes(Zeroizing::new(Vec::new())),
+    )
 }
 
 fn map_err(err: HpkeError) -> CryptoError {
@@ -106,7 +98,7 @@ fn setup_sender<P: HpkePrimitives>(
     let ikm = ephemeral_ikm(kem, rand)?;
     if kem == Kem::DhKemX448 {
         let (shared, enc) = x448::encap::<P>(public_key, &ikm)?;
-        let ctx = receiver::<P>(suite)?
+        let ctx = without_randomness::<P>(suite)
             .key_schedule(&shared, info, &[], &[])
             .map_err(map_err)?;
         Ok((enc, ctx))
@@ -132,7 +124,7 @@ fn setup_receiver<P: HpkePrimitives>(
 ) -> Result<Context<HpkeAdapter<P>>, CryptoError> {
     let kem = suite.kem();
     let sk = rs_private_key(kem, private_key.as_bytes())?;
-    let hpke = receiver::<P>(suite)?;
+    let hpke = without_randomness::<P>(suite);
     if kem == Kem::DhKemX448 {
         let shared = x448::decap::<P>(kem_output, sk.as_slice())?;
         hpke.key_schedule(&shared, info, &[], &[]).map_err(map_err)
@@ -224,7 +216,7 @@ pub fn derive_key_pair<P: HpkePrimitives>(
     if suite.kem() == Kem::DhKemX448 {
         return x448::derive_key_pair::<P>(ikm);
     }
-    let pair = receiver::<P>(suite)?
+    let pair = without_randomness::<P>(suite)
         .derive_key_pair(ikm)
         .map_err(map_err)?;
     let (sk, pk) = pair.into_keys();
