@@ -12,8 +12,8 @@
 //!
 //! * **Randomness from the MLS rand trait.** The ephemeral key of every
 //!   encapsulation is `DeriveKeyPair(rand(Nsk))` with the bytes drawn from the
-//!   caller's [`RandProvider`], so a seeded rand gives identical `enc` and
-//!   ciphertext on every backend.
+//!   caller's [`RandProvider`](mls_core::provider::RandProvider), so a
+//!   seeded rand gives identical `enc` and ciphertext on every backend.
 //! * **DHKEM(X448).** `hpke-rs`' generic DHKEM has no `DeriveKeyPair` for
 //!   X448, so [`x448`] implements that KEM's `DeriveKeyPair`, `Encap` and
 //!   `Decap` (RFC 9180 §4.1, §7.1.3) and hands the shared secret to `hpke-rs`'

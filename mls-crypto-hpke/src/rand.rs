@@ -1,10 +1,8 @@
 use hpke_rs_crypto::{TryCryptoRng, TryRng};
-use mls_core::CryptoError;
-use mls_core::provider::{RandProvider, random_bytes};
 use zeroize::Zeroizing;
 
 /// A PRNG for `hpke-rs` that yields bytes drawn up front from an MLS
-/// [`RandProvider`], then fails. `hpke-rs` asks for exactly Nsk bytes per
+/// `RandProvider`, then fails. `hpke-rs` asks for exactly Nsk bytes per
 /// encapsulation; failing afterwards makes any other use visible.
 pub struct DrawnRandomness {
     bytes: Zeroizing<Vec<u8>>,
@@ -12,11 +10,6 @@ pub struct DrawnRandomness {
 }
 
 impl DrawnRandomness {
-    /// Draws `len` bytes from `rand`.
-    pub fn draw(rand: &dyn RandProvider, len: usize) -> Result<Self, CryptoError> {
-        Ok(Self::from_bytes(Zeroizing::new(random_bytes(rand, len)?)))
-    }
-
     /// Yields exactly `bytes`.
     pub fn from_bytes(bytes: Zeroizing<Vec<u8>>) -> Self {
         Self { bytes, used: 0 }
