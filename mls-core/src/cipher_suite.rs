@@ -237,3 +237,59 @@ impl SignatureScheme {
         }
     }
 }
+
+// On the wire a suite is its uint16 code point (§5.1). Decoding an unknown
+// code point fails; structures that must carry unknown or GREASE values
+// (Capabilities, §7.2) hold the raw `u16` instead.
+impl tls_codec::Size for CipherSuite {
+    fn tls_serialized_len(&self) -> usize {
+        2
+    }
+}
+
+impl tls_codec::Serialize for CipherSuite {
+    fn tls_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        self.code().tls_serialize(writer)
+    }
+}
+
+impl tls_codec::DeserializeBytes for CipherSuite {
+    fn tls_deserialize_bytes(bytes: &[u8]) -> Result<(Self, &[u8]), tls_codec::Error> {
+        let (code, rest) = u16::tls_deserialize_bytes(bytes)?;
+        let suite =
+            CipherSuite::try_from(code).map_err(|_| tls_codec::Error::UnknownValue(code.into()))?;
+        Ok((suite, rest))
+    }
+}
+
+/// `ProtocolVersion` (§6). Only `mls10` is defined; decoding any other
+/// value fails, so a structure carrying this type is always MLS 1.0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ProtocolVersion;
+
+impl ProtocolVersion {
+    /// The code point of `mls10`.
+    pub const MLS10: u16 = 1;
+}
+
+impl tls_codec::Size for ProtocolVersion {
+    fn tls_serialized_len(&self) -> usize {
+        2
+    }
+}
+
+impl tls_codec::Serialize for ProtocolVersion {
+    fn tls_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        Self::MLS10.tls_serialize(writer)
+    }
+}
+
+impl tls_codec::DeserializeBytes for ProtocolVersion {
+    fn tls_deserialize_bytes(bytes: &[u8]) -> Result<(Self, &[u8]), tls_codec::Error> {
+        let (code, rest) = u16::tls_deserialize_bytes(bytes)?;
+        if code != Self::MLS10 {
+            return Err(tls_codec::Error::UnknownValue(code.into()));
+        }
+        Ok((ProtocolVersion, rest))
+    }
+}

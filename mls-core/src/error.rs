@@ -54,6 +54,10 @@ pub enum DecodeError {
     /// An `optional<T>` presence byte was neither 0 nor 1 (§2.1.1).
     #[error("optional presence byte is {0}, not 0 or 1")]
     InvalidOptional(u8),
+    /// An enumerated field holds a value this structure does not define
+    /// (an unknown wire format, content type, sender type, PSK type...).
+    #[error("unknown enum value {0}")]
+    UnknownValue(u64),
     /// Any other structural error reported by the TLS codec.
     #[error("{0}")]
     Codec(String),
@@ -164,6 +168,7 @@ impl From<tls_codec::Error> for DecodeError {
             tls_codec::Error::EndOfStream => DecodeError::EndOfInput { needed: 0 },
             tls_codec::Error::TrailingData => DecodeError::TrailingBytes(0),
             tls_codec::Error::DecodingError(msg) => decoding_message(msg),
+            tls_codec::Error::UnknownValue(v) => DecodeError::UnknownValue(v),
             other => DecodeError::Codec(other.to_string()),
         }
     }

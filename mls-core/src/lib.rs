@@ -52,10 +52,12 @@ pub mod cipher_suite;
 pub mod codec;
 pub mod crypto;
 pub mod error;
+pub mod extensions;
+pub mod key_schedule;
 pub mod manual;
 pub mod provider;
 pub mod secret;
 pub mod tree_math;
 
-pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, SignatureScheme};
+pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, ProtocolVersion, SignatureScheme};
 pub use error::{CryptoError, DecodeError, Error, Misuse, StorageError, Unsupported};
