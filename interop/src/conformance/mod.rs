@@ -3,6 +3,8 @@
 
 mod crypto_basics;
 mod deserialization;
+mod key_schedule;
+mod psk_secret;
 mod tree_math;
 
 use crate::backends::Backend;
@@ -83,11 +85,48 @@ pub(crate) fn expect_eq(what: &str, expected: &[u8], actual: &[u8]) -> Result<()
 }
 
 /// The vector files this runner supports, in report order.
-pub const FILES: [&str; 3] = [
+pub const FILES: [&str; 5] = [
     "tree-math.json",
     "deserialization.json",
     "crypto-basics.json",
+    "key-schedule.json",
+    "psk_secret.json",
 ];
+
+/// Runs suite-specific cases: one row per backend and suite (cases of the
+/// same suite counted together, in first-seen order); where the backend lacks
+/// the suite, `checks(case)` cases are counted as skipped.
+fn per_suite<C>(
+    file: &'static str,
+    cases: &[C],
+    backends: &[Backend],
+    rows: &mut Vec<Row>,
+    code_of: impl Fn(&C) -> u16,
+    checks: impl Fn(&C) -> usize,
+    run: impl Fn(&C, &dyn mls_core::provider::CipherSuiteProvider, &mut Tally),
+) {
+    let mut codes: Vec<u16> = Vec::new();
+    for case in cases {
+        if !codes.contains(&code_of(case)) {
+            codes.push(code_of(case));
+        }
+    }
+    for b in backends {
+        for &code in &codes {
+            let mut t = Tally::default();
+            for case in cases.iter().filter(|c| code_of(c) == code) {
+                match CipherSuite::try_from(code) {
+                    Err(e) => t.check("cipher_suite", Err(e.to_string())),
+                    Ok(cs) => match b.provider.suite(cs) {
+                        None => t.skip(checks(case)),
+                        Some(suite) => run(case, suite, &mut t),
+                    },
+                }
+            }
+            rows.push(t.into_row(file, b.name, Some(code)));
+        }
+    }
+}
 
 /// Runs every supported file against every backend.
 pub fn run(dir: &Path, backends: &[Backend]) -> Result<Vec<Row>, String> {
@@ -120,20 +159,39 @@ pub fn run_file(dir: &Path, file: &'static str, backends: &[Backend]) -> Result<
         }
         "crypto-basics.json" => {
             let cases: Vec<crypto_basics::Case> = crate::vectors::load(dir, file)?;
-            for b in backends {
-                for case in &cases {
-                    let mut t = Tally::default();
-                    let code = case.cipher_suite;
-                    match CipherSuite::try_from(code) {
-                        Err(e) => t.check("cipher_suite", Err(e.to_string())),
-                        Ok(cs) => match b.provider.suite(cs) {
-                            None => t.skip(crypto_basics::CHECKS),
-                            Some(suite) => crypto_basics::run(case, suite, &mut t),
-                        },
-                    }
-                    rows.push(t.into_row(file, b.name, Some(code)));
-                }
-            }
+            per_suite(
+                file,
+                &cases,
+                backends,
+                &mut rows,
+                |c| c.cipher_suite,
+                |_| crypto_basics::CHECKS,
+                crypto_basics::run,
+            );
+        }
+        "key-schedule.json" => {
+            let cases: Vec<key_schedule::Case> = crate::vectors::load(dir, file)?;
+            per_suite(
+                file,
+                &cases,
+                backends,
+                &mut rows,
+                |c| c.cipher_suite,
+                |c| c.epochs.len(),
+                key_schedule::run,
+            );
+        }
+        "psk_secret.json" => {
+            let cases: Vec<psk_secret::Case> = crate::vectors::load(dir, file)?;
+            per_suite(
+                file,
+                &cases,
+                backends,
+                &mut rows,
+                |c| c.cipher_suite,
+                |_| 1,
+                psk_secret::run,
+            );
         }
         other => return Err(format!("no runner for vector file {other}")),
     }
