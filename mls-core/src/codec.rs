@@ -182,6 +182,19 @@ impl Serialize for VarBytes {
     }
 }
 
+// By reference, so encode-only structs (AADs, labels) can borrow fields.
+impl Size for &VarBytes {
+    fn tls_serialized_len(&self) -> usize {
+        (*self).tls_serialized_len()
+    }
+}
+
+impl Serialize for &VarBytes {
+    fn tls_serialize<W: Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        (*self).tls_serialize(writer)
+    }
+}
+
 impl DeserializeBytes for VarBytes {
     fn tls_deserialize_bytes(bytes: &[u8]) -> Result<(Self, &[u8]), tls_codec::Error> {
         let (content, rest) = read_vector_bytes(bytes)?;

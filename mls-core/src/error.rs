@@ -15,6 +15,9 @@ pub enum Error {
     /// Bytes from the network or from storage could not be decoded.
     #[error("malformed input: {0}")]
     Decode(#[from] DecodeError),
+    /// A peer broke a rule of RFC 9420; the variant names the rule.
+    #[error("protocol violation: {0}")]
+    Protocol(#[from] ProtocolError),
     /// The peer or the input uses something this library does not support.
     #[error("unsupported: {0}")]
     Unsupported(#[from] Unsupported),
@@ -24,6 +27,10 @@ pub enum Error {
     /// A storage backend failed.
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
+    /// An invariant of the library's own state did not hold. This is a bug
+    /// (or state altered behind the library's back); please report it.
+    #[error("internal error: {0}")]
+    Internal(&'static str),
     /// A crypto backend failed, or a cryptographic check did not pass.
     #[error("crypto: {0}")]
     Crypto(#[from] CryptoError),
@@ -61,6 +68,158 @@ pub enum DecodeError {
     /// Any other structural error reported by the TLS codec.
     #[error("{0}")]
     Codec(String),
+    /// A `Credential` has a `credential_type` other than `basic` or `x509`
+    /// (§5.3). Such a credential has no length prefix, so it cannot be
+    /// skipped and the enclosing message cannot be parsed.
+    #[error("unknown credential type 0x{0:04x}: only basic (1) and x509 (2) can be parsed")]
+    UnknownCredentialType(u16),
+}
+
+/// A peer (or a message) broke a rule of RFC 9420. One variant per rule,
+/// named after it; the section that states the rule is in each doc comment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// An extension list holds two extensions of one type (§13: "Any field
+    /// containing a list of extensions MUST NOT have more than one extension
+    /// of any given type").
+    #[error("extension type 0x{0:04x} appears more than once in one extension list")]
+    DuplicateExtension(u16),
+    /// A LeafNode's `leaf_node_source` does not fit where the leaf is used
+    /// (§7.2, §7.3): for instance an `update` or `commit` leaf, whose
+    /// signature covers a group id and leaf index, handled with neither. A
+    /// protocol rule, kept here until the crate has a protocol-error group.
+    #[error("leaf_node_source `{found}` does not fit here: {expected}")]
+    WrongLeafNodeSource {
+        /// The source the leaf carries.
+        found: &'static str,
+        /// What the context needed.
+        expected: &'static str,
+    },
+    /// The message's group_id is not this group's (§6.2, §6.3).
+    #[error("message is for another group")]
+    WrongGroupId,
+    /// The message's epoch is neither the current one nor, for a
+    /// PrivateMessage, a past epoch whose keys are still retained (§6).
+    #[error("message is for epoch {received}; current epoch is {current}")]
+    WrongEpoch {
+        /// The message's epoch.
+        received: u64,
+        /// The group's current epoch.
+        current: u64,
+    },
+    /// A PrivateMessage from a past epoch whose keys were deleted under the
+    /// retention bound (§9.2): the message cannot be decrypted any more.
+    #[error(
+        "message is for epoch {received}, whose keys are no longer retained (current epoch {current}, {retained} past epoch(s) kept)"
+    )]
+    EpochNotRetained {
+        /// The message's epoch.
+        received: u64,
+        /// The group's current epoch.
+        current: u64,
+        /// How many past epochs the configuration keeps.
+        retained: u32,
+    },
+    /// Application data sent as a PublicMessage (§6.2: it MUST be a PrivateMessage).
+    #[error("application data must be sent as a PrivateMessage")]
+    ApplicationDataInPublicMessage,
+    /// A PublicMessage from a member without a membership_tag (§6.2).
+    #[error("PublicMessage from a member has no membership_tag")]
+    MembershipTagMissing,
+    /// A membership_tag (or other MAC) of the wrong length (§6.2); checked
+    /// before any comparison.
+    #[error("{what} is {actual} byte(s), expected {expected}")]
+    MacLength {
+        /// Which MAC.
+        what: &'static str,
+        /// `KDF.Nh`.
+        expected: usize,
+        /// The length received.
+        actual: usize,
+    },
+    /// A membership_tag that does not match (§6.2).
+    #[error("membership_tag does not match")]
+    MembershipTagMismatch,
+    /// A membership_tag on a message from a non-member sender (§6.2).
+    #[error("membership_tag present on a message from a non-member sender")]
+    UnexpectedMembershipTag,
+    /// The FramedContent signature does not verify under the sender's key (§6.1).
+    #[error("FramedContent signature does not verify under the sender's key")]
+    ContentSignatureInvalid,
+    /// A Commit without a confirmation_tag (§6.1).
+    #[error("commit has no confirmation_tag")]
+    ConfirmationTagMissing,
+    /// A confirmation_tag that does not match (§8.2).
+    #[error("confirmation_tag does not match")]
+    ConfirmationTagMismatch,
+    /// A PrivateMessage's padding has a non-zero byte (§6.3.1).
+    #[error("PrivateMessage padding contains a non-zero byte")]
+    NonZeroPadding,
+    /// The sender's leaf index is outside the tree (§6.3.2).
+    #[error("sender leaf {leaf} is outside the tree of {leaf_count} leaves")]
+    SenderLeafOutOfRange {
+        /// The sender's leaf index.
+        leaf: u32,
+        /// The tree's leaf count.
+        leaf_count: u32,
+    },
+    /// The sender's leaf is blank (§6.3.2).
+    #[error("sender leaf {0} is blank")]
+    SenderLeafBlank(u32),
+    /// An external sender index not in the external_senders extension (§6.1).
+    #[error("external sender index {0} is not in the external_senders extension")]
+    ExternalSenderOutOfRange(u32),
+    /// A sender type that may not send this content type (§6.1): a
+    /// new_member_commit that is not a Commit, a new_member_proposal that is
+    /// not an Add, an external sender sending a Commit...
+    #[error("sender type {sender} may not send {content}")]
+    SenderContentMismatch {
+        /// The sender type.
+        sender: &'static str,
+        /// The content type.
+        content: &'static str,
+    },
+    /// A sender other than a member in a PrivateMessage (§6.3).
+    #[error("only members can send PrivateMessages")]
+    NonMemberPrivateMessage,
+    /// The message key for this generation was already used: a replay, or a
+    /// duplicate delivery (§9.2 deletion schedule).
+    #[error("generation {generation} of this sender's {ratchet} ratchet was already used")]
+    GenerationReplayed {
+        /// The generation.
+        generation: u32,
+        /// `"handshake"` or `"application"`.
+        ratchet: &'static str,
+    },
+    /// The generation is older than the skipped keys kept for out-of-order
+    /// delivery (§9.2).
+    #[error(
+        "generation {generation} of the {ratchet} ratchet is older than the keys kept (oldest kept: {oldest})"
+    )]
+    GenerationTooOld {
+        /// The generation.
+        generation: u32,
+        /// `"handshake"` or `"application"`.
+        ratchet: &'static str,
+        /// The oldest generation whose key may still be held.
+        oldest: u32,
+    },
+    /// The generation is further ahead than the configured maximum forward
+    /// jump (§9.2): rejected without deriving anything.
+    #[error(
+        "generation {generation} is more than {max_jump} ahead of the next expected {next} in the {ratchet} ratchet"
+    )]
+    GenerationTooFarAhead {
+        /// The generation.
+        generation: u32,
+        /// The next generation the ratchet expects.
+        next: u32,
+        /// The configured maximum.
+        max_jump: u32,
+        /// `"handshake"` or `"application"`.
+        ratchet: &'static str,
+    },
 }
 
 /// Something this library does not support.
@@ -102,6 +261,40 @@ pub enum Misuse {
         /// The scheme the suite requires.
         suite: crate::SignatureScheme,
     },
+    /// A ratchet has used every generation a `u32` can number (§9.1).
+    #[error("the sender ratchet is exhausted; a commit must start a new epoch")]
+    RatchetExhausted,
+    /// A leaf index outside the secret tree was asked for.
+    #[error("leaf {leaf} is outside the tree of {leaf_count} leaves")]
+    LeafOutOfRange {
+        /// The leaf asked for.
+        leaf: u32,
+        /// The tree's leaf count.
+        leaf_count: u32,
+    },
+    /// Member and new_member_commit content is signed over the GroupContext,
+    /// which was not given (§6.1).
+    #[error("signing or verifying this sender's content needs the GroupContext")]
+    MissingGroupContext,
+    /// Content signed for one wire format was wrapped in another.
+    #[error("the content was signed for a different wire format")]
+    WrongWireFormat,
+    /// Only members can send PrivateMessages (§6.3).
+    #[error("only a member can send a PrivateMessage")]
+    NonMemberPrivateMessage,
+    /// Content of a past epoch was given to be sent.
+    #[error("content must be signed in the current epoch to be sent")]
+    NotCurrentEpoch,
+    /// A Welcome, GroupInfo or KeyPackage was given where a PublicMessage or
+    /// PrivateMessage was expected.
+    #[error("only PublicMessages and PrivateMessages can be unprotected")]
+    NotAProtectedMessage,
+    /// A pending receive was committed after the secret tree changed.
+    #[error("the secret tree changed since this pending receive was computed")]
+    StalePendingRatchet,
+    /// Application data cannot be sent as a PublicMessage (§6.2).
+    #[error("application data must be sent as a PrivateMessage")]
+    ApplicationDataAsPublicMessage,
     /// A value too large for the field it must be written into.
     #[error("{0} is too large to encode")]
     TooLarge(&'static str),
@@ -191,6 +384,11 @@ fn decoding_message(msg: String) -> DecodeError {
         DecodeError::NonMinimalVarint
     } else if msg == MSG_LENGTH_EXCEEDS {
         DecodeError::LengthExceedsInput
+    } else if let Some(code) = msg
+        .strip_prefix(crate::credential::MSG_UNKNOWN_CREDENTIAL_TYPE)
+        .and_then(|n| n.parse::<u16>().ok())
+    {
+        DecodeError::UnknownCredentialType(code)
     } else if let Some(v) = msg
         .strip_prefix(OPTION_PREFIX)
         .and_then(|rest| rest.split(' ').next())

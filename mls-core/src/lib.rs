@@ -14,6 +14,13 @@
 //! | [`tree_math`] | Appendix C array-based trees |
 //! | [`cipher_suite`] | §5.1, §17.1 cipher suites |
 //! | [`crypto`] | §5 and §8 labeled operations |
+//! | [`credential`] | §5.3 credentials |
+//! | [`framing`] | §6 MLSMessage, PublicMessage, PrivateMessage, protection |
+//! | [`tree`] | §7 ratchet tree: leaf and parent nodes, the serialized tree |
+//! | [`key_package`] | §10 key packages and their references |
+//! | [`key_schedule`] | §8 GroupContext, epoch secrets, transcript hashes, PSKs, exporter |
+//! | [`secret_tree`] | §9 secret tree, sender ratchets, deletion schedule, out-of-order bounds |
+//! | [`group`] | §12 proposals, commits, GroupInfo, Welcome |
 //! | [`provider`] | crypto, signer, randomness and storage traits |
 //! | [`secret`] | zeroizing secret types |
 //! | [`manual`] | design notes: providers, randomness, secrets, decoding, vector traps |
@@ -50,14 +57,27 @@
 
 pub mod cipher_suite;
 pub mod codec;
+pub mod credential;
 pub mod crypto;
 pub mod error;
 pub mod extensions;
+pub mod framing;
+pub mod group;
+pub mod key_package;
 pub mod key_schedule;
 pub mod manual;
 pub mod provider;
 pub mod secret;
+pub mod secret_tree;
+mod tbs;
+#[cfg(test)]
+mod test_provider;
+pub mod tree;
 pub mod tree_math;
+#[cfg(test)]
+mod wire_fixtures;
 
 pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, ProtocolVersion, SignatureScheme};
-pub use error::{CryptoError, DecodeError, Error, Misuse, StorageError, Unsupported};
+pub use error::{
+    CryptoError, DecodeError, Error, Misuse, ProtocolError, StorageError, Unsupported,
+};

@@ -54,11 +54,44 @@
 //! Tree index arithmetic ([`crate::tree_math`]) never wraps: an index outside
 //! the tree, or one whose neighbours would not fit in `u32`, gives `None`.
 //!
+//! # Receiving messages: nothing changes until everything checks
+//!
+//! [`crate::framing::MessageProtection::unprotect`] is the only way from wire
+//! bytes to a [`crate::framing::VerifiedContent`]. In order it checks the
+//! group id, the epoch (a PublicMessage only in the current epoch; a
+//! PrivateMessage also in a retained past one), the sender rules, then the
+//! membership tag (length first, constant time) or the two decryptions, the
+//! zero padding, and the signature. The secret tree is consulted without
+//! being changed ([`crate::secret_tree::SecretTree::key_for_receiving`]) and
+//! the ratchet moves only after the signature verified
+//! ([`crate::secret_tree::SecretTree::commit_received`]). So a replayed,
+//! forged or corrupted message cannot advance or wipe a sender's ratchet —
+//! an OpenMLS-style bug where a replayed ciphertext destroyed keys.
+//!
+//! # Out-of-order delivery is bounded
+//!
+//! [`crate::secret_tree::OutOfOrderPolicy`] sets three bounds (defaults in
+//! brackets): how far ahead a generation may be (1,000), how many skipped
+//! keys each ratchet keeps (32), and how many past epochs keep their secret
+//! trees (1). A generation beyond the jump bound is refused with one
+//! comparison before anything is derived, so `0xffffffff` costs nothing.
+//! Skipped keys are kept only for the `max_skipped_keys` generations below
+//! the newest one received; a missing key in that window was used (a
+//! replay), below it was dropped (too old), and the error says which. A
+//! message from an epoch no longer retained fails with
+//! `ProtocolError::EpochNotRetained`, never silently.
+//!
+//! The tree itself is lazy: a node secret is deleted as soon as its children
+//! are derived (§9.2), so memory grows with the senders seen, not with the
+//! group.
+//!
 //! # Traps in the official vectors
 //!
 //! * Some P-521 private keys are 65 bytes (a leading zero dropped): HPKE and
 //!   ECDSA key parsing left-pad them to 66 instead of rejecting them.
 //! * `hpke-rs` has no `DeriveKeyPair` for X448; `mls-crypto-hpke` implements
 //!   DHKEM(X448) and hands the shared secret to `hpke-rs`' key schedule.
+//! * In `key-schedule.json` the exporter `label` is the literal string, not
+//!   hex; its `context` is hex.
 //! * `RefHash` labels are used as given (no `"MLS 1.0 "` prefix), unlike the
 //!   labels of `ExpandWithLabel`, `SignWithLabel` and `EncryptWithLabel`.

@@ -3,30 +3,12 @@
 //! The official crypto-basics vectors run against real backends in `interop`.
 
 use super::*;
-use crate::CipherSuite;
-use crate::provider::HpkeExport;
+use crate::test_provider::{no_hpke_open_export, suite1_sizes};
 
 struct Echo;
 
 impl CipherSuiteProvider for Echo {
-    fn cipher_suite(&self) -> CipherSuite {
-        CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-    }
-    fn hash_len(&self) -> usize {
-        32
-    }
-    fn aead_key_len(&self) -> usize {
-        16
-    }
-    fn aead_nonce_len(&self) -> usize {
-        12
-    }
-    fn kem_private_key_len(&self) -> usize {
-        32
-    }
-    fn signature_private_key_len(&self) -> usize {
-        32
-    }
+    suite1_sizes!();
     fn hash(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         Ok(data.to_vec())
     }
@@ -58,36 +40,7 @@ impl CipherSuiteProvider for Echo {
             ciphertext: Vec::new(),
         })
     }
-    fn hpke_open(
-        &self,
-        _: &HpkePrivateKey,
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-    ) -> Result<Secret, CryptoError> {
-        Err(CryptoError::UnsupportedAlgorithm("echo"))
-    }
-    fn hpke_export_to(
-        &self,
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-        _: usize,
-        _: &dyn RandProvider,
-    ) -> Result<HpkeExport, CryptoError> {
-        Err(CryptoError::UnsupportedAlgorithm("echo"))
-    }
-    fn hpke_export_from(
-        &self,
-        _: &HpkePrivateKey,
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-        _: usize,
-    ) -> Result<Secret, CryptoError> {
-        Err(CryptoError::UnsupportedAlgorithm("echo"))
-    }
+    no_hpke_open_export!();
     fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
         Ok((HpkePrivateKey::from_slice(ikm), ikm.to_vec()))
     }

@@ -1,0 +1,304 @@
+//! Protecting and unprotecting messages with an epoch's keys (RFC 9420 §6),
+//! with a bounded number of past epochs retained for late PrivateMessages.
+
+use super::{
+    AuthenticatedContent, Content, ContentType, FramedContent, MlsMessage, MlsMessageBody,
+    PaddingPolicy, PrivateMessage, PublicMessage, Sender, VerifiedContent, WireFormat,
+};
+use crate::codec::VarBytes;
+use crate::error::{Error, Misuse, ProtocolError};
+use crate::key_schedule::{EpochSecrets, GroupContext};
+use crate::provider::{CipherSuiteProvider, RandProvider, Signer};
+use crate::secret::Secret;
+use crate::secret_tree::{OutOfOrderPolicy, SecretTree};
+use crate::tree_math::TreeSize;
+use std::collections::VecDeque;
+
+/// Where the signature keys of senders come from. The group implements it
+/// over its ratchet tree and `external_senders` extension; tests use fixed keys.
+pub trait SenderKeys {
+    /// The signature public key of `content`'s sender in `content.epoch`.
+    /// Errors name the rule: [`ProtocolError::SenderLeafBlank`],
+    /// [`ProtocolError::ExternalSenderOutOfRange`], ...
+    fn signature_key(&self, content: &FramedContent) -> Result<Vec<u8>, Error>;
+}
+
+/// The keys of one epoch that protect messages: the GroupContext, the
+/// sender-data secret, the membership key and the secret tree.
+#[derive(Clone, Debug)]
+pub struct EpochKeys {
+    group_context: GroupContext,
+    sender_data_secret: Secret,
+    membership_key: Secret,
+    secret_tree: SecretTree,
+}
+
+impl EpochKeys {
+    /// The message keys of an epoch whose tree is `size` leaves wide.
+    pub fn new(
+        group_context: GroupContext,
+        secrets: &EpochSecrets,
+        size: TreeSize,
+        policy: OutOfOrderPolicy,
+    ) -> Self {
+        Self::from_parts(
+            group_context,
+            secrets.sender_data_secret.clone(),
+            secrets.membership_key.clone(),
+            SecretTree::new(secrets.encryption_secret.clone(), size, policy),
+        )
+    }
+
+    /// The keys from their parts (the vectors give them separately).
+    pub fn from_parts(
+        group_context: GroupContext,
+        sender_data_secret: Secret,
+        membership_key: Secret,
+        secret_tree: SecretTree,
+    ) -> Self {
+        Self {
+            group_context,
+            sender_data_secret,
+            membership_key,
+            secret_tree,
+        }
+    }
+
+    /// The epoch's GroupContext.
+    pub fn group_context(&self) -> &GroupContext {
+        &self.group_context
+    }
+
+    /// The epoch's secret tree.
+    pub fn secret_tree(&self) -> &SecretTree {
+        &self.secret_tree
+    }
+
+    fn epoch(&self) -> u64 {
+        self.group_context.epoch
+    }
+}
+
+/// Message protection for a group: the current epoch's keys and up to
+/// `policy.past_epochs` earlier ones, newest first.
+#[derive(Clone, Debug)]
+pub struct MessageProtection {
+    current: EpochKeys,
+    past: VecDeque<EpochKeys>,
+    policy: OutOfOrderPolicy,
+    padding: PaddingPolicy,
+}
+
+impl MessageProtection {
+    /// Protection starting at `current`.
+    pub fn new(current: EpochKeys, policy: OutOfOrderPolicy, padding: PaddingPolicy) -> Self {
+        Self {
+            current,
+            past: VecDeque::new(),
+            policy,
+            padding,
+        }
+    }
+
+    /// The current epoch's keys.
+    pub fn current(&self) -> &EpochKeys {
+        &self.current
+    }
+
+    /// Number of past epochs whose keys are held.
+    pub fn retained_past_epochs(&self) -> usize {
+        self.past.len()
+    }
+
+    /// Moves to a new epoch. The previous epoch is kept for late messages if
+    /// the policy retains any; epochs beyond the bound are dropped, and their
+    /// secrets zeroized (§9.2).
+    pub fn start_epoch(&mut self, next: EpochKeys) {
+        let previous = std::mem::replace(&mut self.current, next);
+        self.past.push_front(previous);
+        let keep = usize::try_from(self.policy.past_epochs).unwrap_or(usize::MAX);
+        self.past.truncate(keep);
+    }
+
+    /// Signs `content` from `sender` in the current epoch, for `wire_format`.
+    /// A Commit still needs its confirmation tag before [`wrap`](Self::wrap).
+    pub fn sign(
+        &self,
+        suite: &dyn CipherSuiteProvider,
+        signer: &dyn Signer,
+        wire_format: WireFormat,
+        sender: Sender,
+        authenticated_data: &[u8],
+        content: Content,
+    ) -> Result<AuthenticatedContent, Error> {
+        let context = &self.current.group_context;
+        let framed = FramedContent {
+            group_id: context.group_id.clone(),
+            epoch: context.epoch,
+            sender,
+            authenticated_data: VarBytes::from(authenticated_data),
+            content,
+        };
+        AuthenticatedContent::sign(suite, signer, wire_format, framed, Some(context))
+    }
+
+    /// Puts signed content of the current epoch into its wire format: a
+    /// PublicMessage with its membership tag, or a PrivateMessage encrypted
+    /// with the next key of the sender's ratchet.
+    pub fn wrap(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        content: &AuthenticatedContent,
+        rand: &dyn RandProvider,
+    ) -> Result<MlsMessage, Error> {
+        if content.content.epoch != self.current.epoch() {
+            return Err(Misuse::NotCurrentEpoch.into());
+        }
+        let body = match content.wire_format {
+            WireFormat::PublicMessage => {
+                MlsMessageBody::PublicMessage(PublicMessage::from_authenticated(
+                    suite,
+                    content.clone(),
+                    &self.current.membership_key,
+                    &self.current.group_context,
+                )?)
+            }
+            WireFormat::PrivateMessage => MlsMessageBody::PrivateMessage(PrivateMessage::encrypt(
+                suite,
+                content,
+                &mut self.current.secret_tree,
+                &self.current.sender_data_secret,
+                self.padding,
+                rand,
+            )?),
+            _ => return Err(Misuse::WrongWireFormat.into()),
+        };
+        Ok(MlsMessage::new(body))
+    }
+
+    /// Signs and encrypts application data from the member at `leaf`.
+    pub fn protect_application(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        signer: &dyn Signer,
+        leaf: u32,
+        authenticated_data: &[u8],
+        data: &[u8],
+        rand: &dyn RandProvider,
+    ) -> Result<MlsMessage, Error> {
+        let content = self.sign(
+            suite,
+            signer,
+            WireFormat::PrivateMessage,
+            Sender::Member(leaf),
+            authenticated_data,
+            Content::Application(VarBytes::from(data)),
+        )?;
+        self.wrap(suite, &content, rand)
+    }
+
+    /// Checks an incoming PublicMessage or PrivateMessage and returns its
+    /// verified content (§6.2, §6.3). Every check happens before any state
+    /// changes; a PrivateMessage's key is deleted only once the message has
+    /// passed them all, so a rejected message leaves the ratchets unharmed.
+    pub fn unprotect(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        message: &MlsMessage,
+        keys: &dyn SenderKeys,
+    ) -> Result<VerifiedContent, Error> {
+        match &message.body {
+            MlsMessageBody::PublicMessage(m) => self.unprotect_public(suite, m, keys),
+            MlsMessageBody::PrivateMessage(m) => self.unprotect_private(suite, m, keys),
+            _ => Err(Misuse::NotAProtectedMessage.into()),
+        }
+    }
+
+    fn check_group(&self, group_id: &VarBytes) -> Result<(), Error> {
+        if *group_id != self.current.group_context.group_id {
+            return Err(ProtocolError::WrongGroupId.into());
+        }
+        Ok(())
+    }
+
+    fn unprotect_public(
+        &self,
+        suite: &dyn CipherSuiteProvider,
+        message: &PublicMessage,
+        keys: &dyn SenderKeys,
+    ) -> Result<VerifiedContent, Error> {
+        let framed = &message.content;
+        self.check_group(&framed.group_id)?;
+        // A PublicMessage can only be checked against the current epoch: its
+        // membership key and GroupContext (§6.2).
+        let current = self.current.epoch();
+        if framed.epoch != current {
+            return Err(ProtocolError::WrongEpoch {
+                received: framed.epoch,
+                current,
+            }
+            .into());
+        }
+        if framed.content.content_type() == ContentType::Application {
+            return Err(ProtocolError::ApplicationDataInPublicMessage.into());
+        }
+        framed.check_sender_rules()?;
+        let epoch = &self.current;
+        if let Sender::Member(leaf) = framed.sender {
+            check_leaf_range(leaf, epoch.secret_tree.size())?;
+        }
+        message.verify_membership_tag(suite, &epoch.membership_key, &epoch.group_context)?;
+        let key = keys.signature_key(framed)?;
+        let content = message.clone().into_authenticated();
+        content.verify_signature(suite, &key, Some(&epoch.group_context))?;
+        Ok(VerifiedContent::new(content))
+    }
+
+    fn unprotect_private(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        message: &PrivateMessage,
+        keys: &dyn SenderKeys,
+    ) -> Result<VerifiedContent, Error> {
+        self.check_group(&message.group_id)?;
+        let current = self.current.epoch();
+        let retained = self.policy.past_epochs;
+        let epoch = if message.epoch == current {
+            &mut self.current
+        } else if message.epoch > current {
+            return Err(ProtocolError::WrongEpoch {
+                received: message.epoch,
+                current,
+            }
+            .into());
+        } else {
+            self.past
+                .iter_mut()
+                .find(|k| k.epoch() == message.epoch)
+                .ok_or(ProtocolError::EpochNotRetained {
+                    received: message.epoch,
+                    current,
+                    retained,
+                })?
+        };
+        let (content, pending) =
+            message.decrypt(suite, &epoch.secret_tree, &epoch.sender_data_secret)?;
+        content.content.check_sender_rules()?;
+        let key = keys.signature_key(&content.content)?;
+        content.verify_signature(suite, &key, Some(&epoch.group_context))?;
+        // §9.2: the key is deleted now that the message is accepted.
+        epoch.secret_tree.commit_received(pending)?;
+        Ok(VerifiedContent::new(content))
+    }
+}
+
+fn check_leaf_range(leaf: u32, size: TreeSize) -> Result<(), Error> {
+    if leaf >= size.leaf_count() {
+        return Err(ProtocolError::SenderLeafOutOfRange {
+            leaf,
+            leaf_count: size.leaf_count(),
+        }
+        .into());
+    }
+    Ok(())
+}
