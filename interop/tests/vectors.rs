@@ -61,6 +61,133 @@ fn crypto_basics_passes_for_every_suite_each_backend_offers() {
     }
 }
 
+/// Every backend has one row per suite: `per_suite` passes where it offers
+/// the suite, that many skips where it does not.
+fn expect_per_suite(file: &'static str, per_suite: usize) {
+    let rows = run_file(file);
+    for b in backends::all() {
+        let offered = b.provider.supported_cipher_suites();
+        for cs in CipherSuite::ALL {
+            let row = rows
+                .iter()
+                .find(|r| r.backend == b.name && r.cipher_suite == Some(cs.code()))
+                .unwrap_or_else(|| panic!("{file}: no row for {} suite {}", b.name, cs.code()));
+            let expected = if offered.contains(&cs) {
+                (per_suite, 0, 0)
+            } else {
+                (0, 0, per_suite)
+            };
+            assert_eq!((row.passed, row.failed, row.skipped), expected, "{row:?}");
+        }
+    }
+}
+
+#[test]
+fn key_schedule_passes_for_every_suite_each_backend_offers() {
+    // One case per epoch, five epochs per suite.
+    expect_per_suite("key-schedule.json", 5);
+}
+
+#[test]
+fn psk_secret_passes_for_every_suite_each_backend_offers() {
+    // 0 to 10 PSKs per suite.
+    expect_per_suite("psk_secret.json", 11);
+}
+
+#[test]
+fn secret_tree_passes_for_every_suite_each_backend_offers() {
+    // Per suite: trees of 1, 8 and 32 leaves, one case per leaf plus one
+    // sender-data case per tree.
+    expect_per_suite("secret-tree.json", 44);
+}
+
+#[test]
+fn transcript_hashes_pass_for_every_suite_each_backend_offers() {
+    expect_per_suite("transcript-hashes.json", 3);
+}
+
+#[test]
+fn message_protection_passes_for_every_suite_each_backend_offers() {
+    expect_per_suite("message-protection.json", 11);
+}
+
+#[test]
+fn messages_decode_and_reencode_on_every_backend() {
+    for r in run_file("messages.json") {
+        // 300 cases, 17 fields each.
+        assert_eq!((r.passed, r.failed, r.skipped), (5100, 0, 0), "{r:?}");
+    }
+}
+
+/// Runs `file` after `tamper` changed it; returns the suite-1 rows.
+fn run_tampered(file: &'static str, tamper: impl Fn(&mut serde_json::Value)) -> Vec<Row> {
+    let text = std::fs::read_to_string(vector_dir().join(file)).unwrap();
+    let mut cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    tamper(&mut cases);
+    let dir = std::env::temp_dir().join(format!("mls-vectors-{file}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(file), cases.to_string()).unwrap();
+    let rows = conformance::run_file(&dir, file, &backends::all()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    rows.into_iter()
+        .filter(|r| r.cipher_suite == Some(1))
+        .collect()
+}
+
+/// Flips the last hex digit of a string field.
+fn flip_hex(v: &mut serde_json::Value) {
+    let s = v.as_str().unwrap().to_string();
+    let last = if s.ends_with('0') { "1" } else { "0" };
+    *v = serde_json::Value::String(format!("{}{last}", &s[..s.len() - 1]));
+}
+
+#[test]
+fn a_tampered_key_schedule_fails_from_that_epoch_on() {
+    for r in run_tampered("key-schedule.json", |v| {
+        flip_hex(&mut v[0]["epochs"][2]["joiner_secret"])
+    }) {
+        assert_eq!((r.passed, r.failed), (2, 3), "{r:?}");
+        assert!(r.failures[0].contains("joiner_secret"), "{:?}", r.failures);
+    }
+}
+
+#[test]
+fn a_tampered_private_message_fails_to_unprotect() {
+    for r in run_tampered("message-protection.json", |v| {
+        flip_hex(&mut v[0]["commit_priv"])
+    }) {
+        assert_eq!((r.passed, r.failed), (10, 1), "{r:?}");
+        assert!(
+            r.failures[0].starts_with("commit vector PrivateMessage"),
+            "{:?}",
+            r.failures
+        );
+    }
+}
+
+#[test]
+fn a_message_with_trailing_bytes_fails() {
+    let text = std::fs::read_to_string(vector_dir().join("messages.json")).unwrap();
+    let mut cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for field in ["private_message", "commit"] {
+        let v = &mut cases[7][field];
+        *v = serde_json::Value::String(format!("{}00", v.as_str().unwrap()));
+    }
+    let dir = std::env::temp_dir().join(format!("mls-vectors-messages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("messages.json"), cases.to_string()).unwrap();
+    let rows = conformance::run_file(&dir, "messages.json", &backends::all()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    for r in rows {
+        assert_eq!((r.passed, r.failed), (5098, 2), "{r:?}");
+        assert!(
+            r.failures.iter().all(|f| f.starts_with("case 7 ")),
+            "{:?}",
+            r.failures
+        );
+    }
+}
+
 #[test]
 fn a_tampered_vector_is_reported_as_failed() {
     let src = vector_dir().join("crypto-basics.json");

@@ -4,7 +4,11 @@
 mod crypto_basics;
 mod deserialization;
 mod key_schedule;
+mod message_protection;
+mod messages;
 mod psk_secret;
+mod secret_tree;
+mod transcript_hashes;
 mod tree_math;
 
 use crate::backends::Backend;
@@ -85,12 +89,16 @@ pub(crate) fn expect_eq(what: &str, expected: &[u8], actual: &[u8]) -> Result<()
 }
 
 /// The vector files this runner supports, in report order.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 9] = [
     "tree-math.json",
     "deserialization.json",
     "crypto-basics.json",
     "key-schedule.json",
     "psk_secret.json",
+    "secret-tree.json",
+    "transcript-hashes.json",
+    "message-protection.json",
+    "messages.json",
 ];
 
 /// Runs suite-specific cases: one row per backend and suite (cases of the
@@ -140,59 +148,47 @@ pub fn run(dir: &Path, backends: &[Backend]) -> Result<Vec<Row>, String> {
 /// Runs one file against every backend.
 pub fn run_file(dir: &Path, file: &'static str, backends: &[Backend]) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
+    // A file without suites: the same cases counted once per backend.
+    macro_rules! suite_free {
+        ($module:ident) => {{
+            let cases: Vec<$module::Case> = crate::vectors::load(dir, file)?;
+            for b in backends {
+                let mut t = Tally::default();
+                $module::run(&cases, &mut t);
+                rows.push(t.into_row(file, b.name, None));
+            }
+        }};
+    }
+    // A file of per-suite cases; `$checks` counts a case's checks for skips.
+    macro_rules! suite_specific {
+        ($module:ident, $checks:expr) => {{
+            let cases: Vec<$module::Case> = crate::vectors::load(dir, file)?;
+            let code_of = |c: &$module::Case| c.cipher_suite;
+            per_suite(
+                file,
+                &cases,
+                backends,
+                &mut rows,
+                code_of,
+                $checks,
+                $module::run,
+            );
+        }};
+    }
     match file {
-        "tree-math.json" => {
-            let cases: Vec<tree_math::Case> = crate::vectors::load(dir, file)?;
-            for b in backends {
-                let mut t = Tally::default();
-                tree_math::run(&cases, &mut t);
-                rows.push(t.into_row(file, b.name, None));
-            }
+        "tree-math.json" => suite_free!(tree_math),
+        "deserialization.json" => suite_free!(deserialization),
+        "crypto-basics.json" => suite_specific!(crypto_basics, |_| crypto_basics::CHECKS),
+        "key-schedule.json" => suite_specific!(key_schedule, |c| c.epochs.len()),
+        "psk_secret.json" => suite_specific!(psk_secret, |_| 1),
+        "secret-tree.json" => suite_specific!(secret_tree, secret_tree::checks),
+        "transcript-hashes.json" => {
+            suite_specific!(transcript_hashes, |_| transcript_hashes::CHECKS)
         }
-        "deserialization.json" => {
-            let cases: Vec<deserialization::Case> = crate::vectors::load(dir, file)?;
-            for b in backends {
-                let mut t = Tally::default();
-                deserialization::run(&cases, &mut t);
-                rows.push(t.into_row(file, b.name, None));
-            }
+        "message-protection.json" => {
+            suite_specific!(message_protection, |_| message_protection::CHECKS)
         }
-        "crypto-basics.json" => {
-            let cases: Vec<crypto_basics::Case> = crate::vectors::load(dir, file)?;
-            per_suite(
-                file,
-                &cases,
-                backends,
-                &mut rows,
-                |c| c.cipher_suite,
-                |_| crypto_basics::CHECKS,
-                crypto_basics::run,
-            );
-        }
-        "key-schedule.json" => {
-            let cases: Vec<key_schedule::Case> = crate::vectors::load(dir, file)?;
-            per_suite(
-                file,
-                &cases,
-                backends,
-                &mut rows,
-                |c| c.cipher_suite,
-                |c| c.epochs.len(),
-                key_schedule::run,
-            );
-        }
-        "psk_secret.json" => {
-            let cases: Vec<psk_secret::Case> = crate::vectors::load(dir, file)?;
-            per_suite(
-                file,
-                &cases,
-                backends,
-                &mut rows,
-                |c| c.cipher_suite,
-                |_| 1,
-                psk_secret::run,
-            );
-        }
+        "messages.json" => suite_free!(messages),
         other => return Err(format!("no runner for vector file {other}")),
     }
     Ok(rows)
