@@ -44,15 +44,7 @@ fn remove_proposal() -> Content {
 /// Alice's signed proposal as a PublicMessage.
 fn alice_public(f: &Fixture, content: Content) -> PublicMessage {
     let signed = f
-        .alice
-        .sign(
-            f.suite,
-            f.signers[0].as_ref(),
-            WireFormat::PublicMessage,
-            Sender::Member(0),
-            b"",
-            content,
-        )
+        .alice_signs(WireFormat::PublicMessage, b"", content)
         .unwrap();
     PublicMessage::from_authenticated(f.suite, signed, &f.membership_key, &f.context).unwrap()
 }
@@ -181,12 +173,8 @@ fn non_zero_padding() {
         let mut f = Fixture::new(c.s);
         // A correctly signed application content, then padding.
         let signed = f
-            .alice
-            .sign(
-                c.s,
-                f.signers[0].as_ref(),
+            .alice_signs(
                 WireFormat::PrivateMessage,
-                Sender::Member(0),
                 b"aad",
                 Content::Application(VarBytes::from(&b"padded"[..])),
             )
@@ -321,11 +309,8 @@ fn application_data_in_public_message() {
     every_suite("application in public", |c| {
         let mut f = Fixture::new(c.s);
         // The API refuses to build one...
-        let refused = f.alice.sign(
-            c.s,
-            f.signers[0].as_ref(),
+        let refused = f.alice_signs(
             WireFormat::PublicMessage,
-            Sender::Member(0),
             b"",
             Content::Application(VarBytes::from(&b"x"[..])),
         );
@@ -401,15 +386,7 @@ fn bad_signature() {
         // A PublicMessage whose signature is wrong but whose membership tag
         // is valid for it: the signature check must catch it.
         let signed = f
-            .alice
-            .sign(
-                c.s,
-                f.signers[0].as_ref(),
-                WireFormat::PublicMessage,
-                Sender::Member(0),
-                b"",
-                remove_proposal(),
-            )
+            .alice_signs(WireFormat::PublicMessage, b"", remove_proposal())
             .unwrap();
         let mut forged = signed.clone();
         let mut sig = forged.auth.signature.into_vec();

@@ -294,6 +294,29 @@ impl<T: DeserializeBytes> DeserializeBytes for VarVec<T> {
     }
 }
 
+/// Defines a `uint16` registry code point as a newtype (§17): kept raw so
+/// unknown and GREASE values (§13.5) survive a round trip.
+macro_rules! code_point {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            tls_codec::TlsSerialize,
+            tls_codec::TlsDeserializeBytes,
+            tls_codec::TlsSize,
+        )]
+        pub struct $name(pub u16);
+    };
+}
+pub(crate) use code_point;
+
 /// Decodes one whole `T` from `bytes`; leftover bytes are an error.
 pub fn decode_exact<T: DeserializeBytes>(bytes: &[u8]) -> Result<T, DecodeError> {
     let (value, rest) = T::tls_deserialize_bytes(bytes)?;

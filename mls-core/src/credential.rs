@@ -19,21 +19,10 @@ use tls_codec::{DeserializeBytes, Serialize, Size, TlsDeserializeBytes, TlsSeria
 /// [`DecodeError::UnknownCredentialType`]: crate::error::DecodeError::UnknownCredentialType
 pub(crate) const MSG_UNKNOWN_CREDENTIAL_TYPE: &str = "mls: unknown credential type ";
 
-/// `CredentialType` (§5.3, registry §17.5): a `uint16` code.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    TlsSerialize,
-    TlsDeserializeBytes,
-    TlsSize,
-)]
-pub struct CredentialType(pub u16);
+crate::codec::code_point! {
+    /// `CredentialType` (§5.3, registry §17.5): a `uint16` code.
+    CredentialType
+}
 
 impl CredentialType {
     /// `basic(1)`: an application-defined identity.

@@ -14,21 +14,10 @@ use crate::group::proposal::ProposalType;
 use crate::tree::node::RatchetTree;
 use tls_codec::{DeserializeBytes, Serialize, Size, TlsDeserializeBytes, TlsSerialize, TlsSize};
 
-/// `ExtensionType` (§13, registry §17.3).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    TlsSerialize,
-    TlsDeserializeBytes,
-    TlsSize,
-)]
-pub struct ExtensionType(pub u16);
+crate::codec::code_point! {
+    /// `ExtensionType` (§13, registry §17.3).
+    ExtensionType
+}
 
 impl ExtensionType {
     /// `application_id` (§5.3.3).

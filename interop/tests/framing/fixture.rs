@@ -110,6 +110,23 @@ impl<'a> Fixture<'a> {
         }
     }
 
+    /// Alice (leaf 0) signs `content` for `wire_format` in the current epoch.
+    pub(crate) fn alice_signs(
+        &self,
+        wire_format: mls_core::framing::WireFormat,
+        authenticated_data: &[u8],
+        content: mls_core::framing::Content,
+    ) -> Result<mls_core::framing::AuthenticatedContent, Error> {
+        self.alice.sign(
+            self.suite,
+            self.signers[0].as_ref(),
+            wire_format,
+            mls_core::framing::Sender::Member(0),
+            authenticated_data,
+            content,
+        )
+    }
+
     /// Alice's application message, as bytes off the wire.
     pub(crate) fn alice_sends(&mut self, data: &[u8]) -> MlsMessage {
         let message = self

@@ -19,22 +19,11 @@ use tls_codec::{DeserializeBytes, Serialize, Size, TlsDeserializeBytes, TlsSeria
 /// The `RefHash` label of a ProposalRef (§5.2).
 const REF_LABEL: &[u8] = b"MLS 1.0 Proposal Reference";
 
-/// `ProposalType` (§12.1, registry §17.4): a `uint16` code. Kept as a raw
-/// code so capability lists keep unknown and GREASE values (§13.5).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    TlsSerialize,
-    TlsDeserializeBytes,
-    TlsSize,
-)]
-pub struct ProposalType(pub u16);
+crate::codec::code_point! {
+    /// `ProposalType` (§12.1, registry §17.4): a `uint16` code. Kept as a raw
+    /// code so capability lists keep unknown and GREASE values (§13.5).
+    ProposalType
+}
 
 impl ProposalType {
     /// `add(1)` (§12.1.1).
