@@ -8,7 +8,7 @@ pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<22} {:<11} {:>6} {:>7} {:>7} {:>8}",
+        "{:<24} {:<11} {:>6} {:>7} {:>7} {:>8}",
         "file", "backend", "suite", "passed", "failed", "skipped"
     );
     let (mut p, mut f, mut s) = (0usize, 0usize, 0usize);
@@ -23,7 +23,7 @@ pub fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<22} {:<11} {:>6} {:>7} {:>7} {:>8}{note}",
+            "{:<24} {:<11} {:>6} {:>7} {:>7} {:>8}{note}",
             r.file, r.backend, suite, r.passed, r.failed, r.skipped
         );
         p = p.saturating_add(r.passed);
