@@ -96,6 +96,14 @@ pub enum ProtocolError {
         /// What the context needed.
         expected: &'static str,
     },
+    /// A PreSharedKeyID whose psk_nonce is not `KDF.Nh` bytes (§8.4).
+    #[error("psk_nonce is {actual} byte(s), expected {expected}")]
+    PskNonceLength {
+        /// `KDF.Nh`.
+        expected: usize,
+        /// The length received.
+        actual: usize,
+    },
     /// The message's group_id is not this group's (§6.2, §6.3).
     #[error("message is for another group")]
     WrongGroupId,

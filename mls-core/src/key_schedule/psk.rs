@@ -3,8 +3,8 @@
 
 use crate::codec::{VarBytes, encode};
 use crate::crypto::expand_with_label;
-use crate::error::{Error, Misuse};
-use crate::provider::CipherSuiteProvider;
+use crate::error::{Error, Misuse, ProtocolError};
+use crate::provider::{CipherSuiteProvider, RandProvider, random_bytes};
 use crate::secret::Secret;
 use tls_codec::{TlsDeserializeBytes, TlsSerialize, TlsSize};
 
@@ -53,6 +53,31 @@ pub struct PreSharedKeyId {
 }
 
 impl PreSharedKeyId {
+    /// An id for `psk` with a fresh `psk_nonce` of `KDF.Nh` random bytes, as
+    /// §8.4 requires each time a PSK is injected.
+    pub fn with_fresh_nonce(
+        psk: Psk,
+        suite: &dyn CipherSuiteProvider,
+        rand: &dyn RandProvider,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            psk,
+            psk_nonce: VarBytes::new(random_bytes(rand, suite.hash_len())?),
+        })
+    }
+
+    /// Checks that `psk_nonce` is `KDF.Nh` bytes long (§8.4).
+    pub fn check_nonce_length(&self, suite: &dyn CipherSuiteProvider) -> Result<(), ProtocolError> {
+        let actual = self.psk_nonce.as_slice().len();
+        if actual != suite.hash_len() {
+            return Err(ProtocolError::PskNonceLength {
+                expected: suite.hash_len(),
+                actual,
+            });
+        }
+        Ok(())
+    }
+
     /// An external PSK id with the given nonce.
     pub fn external(psk_id: impl Into<Vec<u8>>, psk_nonce: impl Into<Vec<u8>>) -> Self {
         Self {

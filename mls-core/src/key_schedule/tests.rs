@@ -41,6 +41,27 @@ fn unknown_psk_type_and_usage_are_rejected() {
 }
 
 #[test]
+fn fresh_psk_nonces_have_the_hash_length() {
+    let rand = crate::test_provider::ToyRand::new();
+    let psk = Psk::External(VarBytes::from(&b"id"[..]));
+    let a = PreSharedKeyId::with_fresh_nonce(psk.clone(), &ToySuite, &rand).unwrap();
+    let b = PreSharedKeyId::with_fresh_nonce(psk, &ToySuite, &rand).unwrap();
+    assert_eq!(a.psk_nonce.as_slice().len(), 32);
+    assert_ne!(a.psk_nonce, b.psk_nonce);
+    assert_eq!(a.check_nonce_length(&ToySuite), Ok(()));
+    for len in [0, 31, 33] {
+        let short = PreSharedKeyId::external(b"id".to_vec(), vec![0; len]);
+        assert_eq!(
+            short.check_nonce_length(&ToySuite),
+            Err(crate::ProtocolError::PskNonceLength {
+                expected: 32,
+                actual: len
+            })
+        );
+    }
+}
+
+#[test]
 fn no_psks_give_the_zero_secret_and_order_matters() {
     assert_eq!(psk_secret(&ToySuite, &[]).unwrap().as_bytes(), &[0u8; 32]);
     let a = (
