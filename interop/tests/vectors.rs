@@ -97,6 +97,31 @@ fn message_protection_passes_for_every_suite_each_backend_offers() {
 }
 
 #[test]
+fn tree_validation_passes_for_every_suite_each_backend_offers() {
+    // 14 trees per suite; resolutions, tree hashes, parent hashes and leaf
+    // signatures of each.
+    expect_per_suite("tree-validation.json", 56);
+}
+
+#[test]
+fn tree_operations_pass_on_every_backend() {
+    let rows = run_file("tree-operations.json");
+    assert_eq!(rows.len(), backends::all().len());
+    for r in rows {
+        // Suite 1 only: two adds, an update, two removes.
+        assert_eq!(r.cipher_suite, Some(1));
+        assert_eq!((r.passed, r.failed, r.skipped), (5, 0, 0), "{r:?}");
+    }
+}
+
+#[test]
+fn treekem_passes_for_every_suite_each_backend_offers() {
+    // Per suite: each tree's private state, then per UpdatePath: merge,
+    // decrypt at every member, and our own path round trip.
+    expect_per_suite("treekem.json", 197);
+}
+
+#[test]
 fn messages_decode_and_reencode_on_every_backend() {
     for r in run_file("messages.json") {
         // 300 cases, 17 fields each.
@@ -134,6 +159,32 @@ fn a_tampered_key_schedule_fails_from_that_epoch_on() {
     }) {
         assert_eq!((r.passed, r.failed), (2, 3), "{r:?}");
         assert!(r.failures[0].contains("joiner_secret"), "{:?}", r.failures);
+    }
+}
+
+#[test]
+fn a_tampered_tree_hash_fails() {
+    let rows = run_tampered("tree-validation.json", |v| {
+        flip_hex(&mut v[0]["tree_hashes"][0])
+    });
+    for r in rows {
+        assert_eq!((r.passed, r.failed), (55, 1), "{r:?}");
+        assert!(
+            r.failures[0].contains("tree hash of node 0"),
+            "{:?}",
+            r.failures
+        );
+    }
+}
+
+#[test]
+fn a_tampered_commit_secret_fails() {
+    let rows = run_tampered("treekem.json", |v| {
+        flip_hex(&mut v[0]["update_paths"][0]["commit_secret"])
+    });
+    for r in rows {
+        assert_eq!((r.passed, r.failed), (196, 1), "{r:?}");
+        assert!(r.failures[0].contains(": decrypt"), "{:?}", r.failures);
     }
 }
 

@@ -113,5 +113,90 @@ impl DeserializeBytes for Credential {
     }
 }
 
+/// The application's Authentication Service hook (§5.3.1): decides whether
+/// `credential` legitimately binds its presented identity to `signature_key`,
+/// and whether that identity is acceptable in the group.
+///
+/// MLS leaves this decision to the application; the library never decides who
+/// is who. It calls the validator whenever §5.3.1 says a new credential enters
+/// the group (a KeyPackage before an Add, an Add, an Update or a Commit whose
+/// leaf carries a credential, a tree being joined). An `Err(reason)` is
+/// reported as [`ProtocolError::CredentialRejected`] carrying `reason`.
+///
+/// [`ProtocolError::CredentialRejected`]: crate::error::ProtocolError::CredentialRejected
+pub trait CredentialValidator: Send + Sync {
+    /// `Ok(())` if `credential` is valid for `signature_key` under the
+    /// application's policy, otherwise the reason it is not.
+    fn validate(&self, credential: &Credential, signature_key: &[u8]) -> Result<(), String>;
+}
+
+/// A [`CredentialValidator`] that accepts every credential.
+///
+/// For tests, and for applications that authenticate members out of band
+/// (for example by comparing safety numbers after the fact). It checks
+/// nothing: with it, anyone holding a KeyPackage can claim any identity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AcceptAll;
+
+impl CredentialValidator for AcceptAll {
+    fn validate(&self, _: &Credential, _: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A [`CredentialValidator`] that accepts only `basic` credentials whose
+/// identity is on a list, each pinned to one signature key.
+///
+/// A basic credential proves nothing by itself (§5.3), so the identity alone
+/// is not enough: the pair (identity, signature key) must have been learnt
+/// through a trusted channel. X.509 and other credential types are rejected.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BasicIdentityAllowList {
+    entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl BasicIdentityAllowList {
+    /// An empty list, which rejects every credential.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Allows `identity` with `signature_key`.
+    pub fn allow(
+        mut self,
+        identity: impl Into<Vec<u8>>,
+        signature_key: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.entries.push((identity.into(), signature_key.into()));
+        self
+    }
+}
+
+impl CredentialValidator for BasicIdentityAllowList {
+    fn validate(&self, credential: &Credential, signature_key: &[u8]) -> Result<(), String> {
+        let Credential::Basic { identity } = credential else {
+            return Err(format!(
+                "credential type 0x{:04x} is not accepted; only basic credentials are",
+                credential.credential_type().0
+            ));
+        };
+        let identity = identity.as_slice();
+        let mut known = false;
+        for (allowed, key) in &self.entries {
+            if allowed.as_slice() == identity {
+                if key.as_slice() == signature_key {
+                    return Ok(());
+                }
+                known = true;
+            }
+        }
+        Err(if known {
+            "identity is allowed, but with another signature key".to_owned()
+        } else {
+            "identity is not on the allow list".to_owned()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -96,6 +96,84 @@ pub enum ProtocolError {
         /// What the context needed.
         expected: &'static str,
     },
+    /// A serialized ratchet tree ends in a blank node (§12.4.3.3), or is empty.
+    #[error("a serialized ratchet tree must not be empty or end in a blank node")]
+    TrailingBlankNode,
+    /// A leaf node at an odd index or a parent node at an even one (§7.1,
+    /// Appendix C).
+    #[error("node {0} has the wrong node type for its position")]
+    NodeTypeMismatch(u32),
+    /// A tree too large for `u32` node indices (Appendix C).
+    #[error("the ratchet tree has too many nodes")]
+    TreeTooLarge,
+    /// A parent node's unmerged_leaves are not in increasing order (§7.1).
+    #[error("unmerged_leaves of node {0} are not sorted in increasing order")]
+    UnmergedLeavesUnsorted(u32),
+    /// An unmerged leaf that is blank or not below the parent node (§12.4.3.1).
+    #[error("node {node} lists leaf {leaf} as unmerged, but it is blank or not a descendant")]
+    UnmergedLeafInvalid {
+        /// The parent node.
+        node: u32,
+        /// The leaf index listed.
+        leaf: u32,
+    },
+    /// A non-blank node between an unmerged leaf and the parent listing it
+    /// does not list it too (§12.4.3.1).
+    #[error("node {node} does not list leaf {leaf}, which node {parent} lists as unmerged")]
+    UnmergedLeafMissing {
+        /// The intermediate node.
+        node: u32,
+        /// The leaf index.
+        leaf: u32,
+        /// The parent node listing it.
+        parent: u32,
+    },
+    /// A non-blank parent node that no parent-hash chain reaches (§7.9.2).
+    #[error("parent node {0} is not parent-hash valid")]
+    ParentHashUncovered(u32),
+    /// A parent node that two parent-hash chains reach (§7.9.2).
+    #[error("parent node {0} is covered by more than one parent-hash chain")]
+    ParentHashCoveredTwice(u32),
+    /// An encryption key that appears in more than one node (§12.4.3.1).
+    #[error("encryption key of node {0} appears in another node of the tree")]
+    DuplicateNodeEncryptionKey(u32),
+    /// The tree hash does not match the one the group agreed on (§12.4.3.1).
+    #[error("the ratchet tree's hash does not match the GroupContext tree_hash")]
+    TreeHashMismatch,
+    /// A proposal or path names a leaf that is blank or outside the tree.
+    #[error("leaf {0} is blank or outside the tree")]
+    BlankOrMissingLeaf(u32),
+    /// An UpdatePath whose length is not the sender's filtered direct path's
+    /// (§12.4.2).
+    #[error("UpdatePath has {actual} node(s); the filtered direct path has {expected}")]
+    UpdatePathLength {
+        /// The filtered direct path's length.
+        expected: usize,
+        /// The UpdatePath's length.
+        actual: usize,
+    },
+    /// An UpdatePathNode with a wrong number of encrypted path secrets (§7.6).
+    #[error(
+        "UpdatePathNode for node {node} has {actual} ciphertext(s); the copath resolution has {expected}"
+    )]
+    EncryptedPathSecretCount {
+        /// The filtered-direct-path node.
+        node: u32,
+        /// The resolution's size.
+        expected: usize,
+        /// The ciphertexts given.
+        actual: usize,
+    },
+    /// The committer's new leaf carries a parent hash that does not match
+    /// its UpdatePath (§7.9.2).
+    #[error("the UpdatePath leaf's parent_hash does not match the path")]
+    LeafParentHashMismatch,
+    /// A public key derived from a path secret differs from the tree's (§7.5).
+    #[error("public key derived for node {0} does not match the UpdatePath")]
+    PathPublicKeyMismatch(u32),
+    /// No ciphertext in the UpdatePath is for a key we hold (§7.5).
+    #[error("the UpdatePath holds no path secret encrypted to a key we hold")]
+    NoPathSecretForUs,
     /// A PreSharedKeyID whose psk_nonce is not `KDF.Nh` bytes (§8.4).
     #[error("psk_nonce is {actual} byte(s), expected {expected}")]
     PskNonceLength {
@@ -228,6 +306,113 @@ pub enum ProtocolError {
         /// `"handshake"` or `"application"`.
         ratchet: &'static str,
     },
+    /// A LeafNode's signature does not verify under its own `signature_key`
+    /// (§7.3: "Verify that the signature on the LeafNode is valid using
+    /// `signature_key`").
+    #[error("LeafNode signature does not verify under its signature_key (RFC 9420 §7.3)")]
+    LeafNodeSignatureInvalid,
+    /// The application's credential validator rejected a credential (§5.3.1:
+    /// a new credential "MUST be validated with the AS").
+    #[error(
+        "credential rejected by the application's credential validator (RFC 9420 §5.3.1): {reason}"
+    )]
+    CredentialRejected {
+        /// The validator's reason.
+        reason: String,
+    },
+    /// A LeafNode's credential type is not in its own
+    /// `capabilities.credentials` (§7.2).
+    #[error(
+        "the leaf's credential type 0x{credential_type:04x} is not listed in its own capabilities.credentials (RFC 9420 §7.2)"
+    )]
+    CredentialTypeNotInCapabilities {
+        /// The leaf's credential type.
+        credential_type: u16,
+    },
+    /// A LeafNode's capabilities lack what the group needs: protocol version
+    /// mls10, the group's cipher suite (§11.1), or an entry of the group's
+    /// `required_capabilities` (§7.3, §11.1).
+    #[error(
+        "the leaf's capabilities do not include {what} 0x{code:04x}, which the group requires (RFC 9420 §7.3, §11.1)"
+    )]
+    MissingCapability {
+        /// `"protocol version"`, `"cipher suite"`, `"required extension
+        /// type"`, `"required proposal type"` or `"required credential type"`.
+        what: &'static str,
+        /// The code point missing.
+        code: u16,
+    },
+    /// A LeafNode carries a non-default extension that its
+    /// `capabilities.extensions` does not list (§7.2, §7.3).
+    #[error(
+        "the leaf carries extension type 0x{extension_type:04x} without listing it in capabilities.extensions (RFC 9420 §7.2, §7.3)"
+    )]
+    ExtensionNotInCapabilities {
+        /// The extension type.
+        extension_type: u16,
+    },
+    /// A LeafNode's credential type is not supported by every member of the
+    /// group (§7.3).
+    #[error(
+        "the leaf's credential type 0x{credential_type:04x} is not supported by every member of the group (RFC 9420 §7.3)"
+    )]
+    CredentialTypeNotSupportedByMembers {
+        /// The leaf's credential type.
+        credential_type: u16,
+    },
+    /// A LeafNode does not support a credential type in use by a member of
+    /// the group (§7.3).
+    #[error(
+        "the leaf's capabilities do not list credential type 0x{credential_type:04x}, which a member of the group uses (RFC 9420 §7.3)"
+    )]
+    MemberCredentialTypeNotSupported {
+        /// The credential type a member uses.
+        credential_type: u16,
+    },
+    /// The current time is outside a `key_package` leaf's lifetime (§7.3).
+    #[error(
+        "the leaf's lifetime [{not_before}, {not_after}] does not contain the current time {now} (RFC 9420 §7.3)"
+    )]
+    LifetimeNotValid {
+        /// `lifetime.not_before`, seconds since the Unix epoch.
+        not_before: u64,
+        /// `lifetime.not_after`, seconds since the Unix epoch.
+        not_after: u64,
+        /// The time checked, seconds since the Unix epoch.
+        now: u64,
+    },
+    /// A LeafNode's `signature_key` is already used by another leaf of the
+    /// group (§7.3: it MUST be unique among the members).
+    #[error("the leaf's signature_key is already used by another member (RFC 9420 §7.3)")]
+    DuplicateSignatureKey,
+    /// A LeafNode's `encryption_key` is already used by another leaf of the
+    /// group (§7.3: it MUST be unique among the members).
+    #[error("the leaf's encryption_key is already used by another member (RFC 9420 §7.3)")]
+    DuplicateEncryptionKey,
+    /// An Update's leaf keeps the `encryption_key` of the leaf it replaces
+    /// (§7.3: it MUST be a different public key).
+    #[error(
+        "an Update's leaf must change the encryption_key of the leaf it replaces (RFC 9420 §7.3)"
+    )]
+    UpdateKeepsEncryptionKey,
+    /// A KeyPackage's cipher suite is not the group's (§10.1).
+    #[error("KeyPackage cipher suite {key_package} is not the group's {group} (RFC 9420 §10.1)")]
+    KeyPackageCipherSuiteMismatch {
+        /// The KeyPackage's suite.
+        key_package: crate::CipherSuite,
+        /// The group's suite.
+        group: crate::CipherSuite,
+    },
+    /// A KeyPackage's signature does not verify under its leaf's
+    /// `signature_key` (§10.1).
+    #[error("KeyPackage signature does not verify under leaf_node.signature_key (RFC 9420 §10.1)")]
+    KeyPackageSignatureInvalid,
+    /// A KeyPackage's `init_key` equals its leaf's `encryption_key` (§10.1:
+    /// they MUST differ).
+    #[error(
+        "KeyPackage init_key equals leaf_node.encryption_key; they must differ (RFC 9420 §10.1)"
+    )]
+    InitKeyEqualsEncryptionKey,
 }
 
 /// Something this library does not support.

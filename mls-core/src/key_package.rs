@@ -11,6 +11,9 @@ use crate::tree::leaf_node::LeafNode;
 use crate::{CipherSuite, ProtocolVersion};
 use tls_codec::{TlsDeserializeBytes, TlsSerialize, TlsSize};
 
+mod validate;
+pub use validate::validate_key_package;
+
 /// The `SignWithLabel` label of a KeyPackage signature (§10).
 const LABEL: &str = "KeyPackageTBS";
 

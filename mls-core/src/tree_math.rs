@@ -57,6 +57,9 @@ impl NodeIndex {
 pub struct TreeSize(u32);
 
 impl TreeSize {
+    /// A tree of one leaf.
+    pub const ONE_LEAF: Self = Self(1);
+
     /// A tree with `leaves` leaves. `None` unless `leaves` is a power of two
     /// no larger than 2^31, the most a `u32` node index can address.
     pub fn from_leaf_count(leaves: u32) -> Option<Self> {

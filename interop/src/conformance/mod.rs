@@ -10,6 +10,9 @@ mod psk_secret;
 mod secret_tree;
 mod transcript_hashes;
 mod tree_math;
+mod tree_operations;
+mod tree_validation;
+mod treekem;
 
 use crate::backends::Backend;
 use mls_core::CipherSuite;
@@ -89,7 +92,7 @@ pub(crate) fn expect_eq(what: &str, expected: &[u8], actual: &[u8]) -> Result<()
 }
 
 /// The vector files this runner supports, in report order.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 12] = [
     "tree-math.json",
     "deserialization.json",
     "crypto-basics.json",
@@ -99,6 +102,9 @@ pub const FILES: [&str; 9] = [
     "transcript-hashes.json",
     "message-protection.json",
     "messages.json",
+    "tree-validation.json",
+    "tree-operations.json",
+    "treekem.json",
 ];
 
 /// Runs suite-specific cases: one row per backend and suite (cases of the
@@ -189,6 +195,9 @@ pub fn run_file(dir: &Path, file: &'static str, backends: &[Backend]) -> Result<
             suite_specific!(message_protection, |_| message_protection::CHECKS)
         }
         "messages.json" => suite_free!(messages),
+        "tree-validation.json" => suite_specific!(tree_validation, |_| tree_validation::CHECKS),
+        "tree-operations.json" => suite_specific!(tree_operations, |_| 1),
+        "treekem.json" => suite_specific!(treekem, treekem::checks),
         other => return Err(format!("no runner for vector file {other}")),
     }
     Ok(rows)

@@ -1,0 +1,239 @@
+//! Hostile ratchet trees (RFC 9420 §7.9.2, §12.4.3.1): the ratchet-tree lines
+//! of `shared/CHECKLIST.md`. Each check starts from an official vector tree
+//! that passes, changes one thing, and expects the named error, on every
+//! backend offering the vector's suite.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use interop::backends;
+use mls_core::codec::{VarBytes, VarVec, decode_exact};
+use mls_core::provider::CipherSuiteProvider;
+use mls_core::tree::node::{Node, RatchetTree};
+use mls_core::tree::parent_hash::verify_parent_hashes;
+use mls_core::tree::public_tree::PublicTree;
+use mls_core::tree::validation::{
+    verify_leaf_signatures, verify_unique_encryption_keys, verify_unmerged_leaves,
+};
+use mls_core::tree_math::NodeIndex;
+use mls_core::{CipherSuite, Error, ProtocolError};
+
+struct VectorTree {
+    cs: CipherSuite,
+    nodes: Vec<Option<Node>>,
+    group_id: Vec<u8>,
+}
+
+fn vector_trees() -> Vec<VectorTree> {
+    let dir = interop::vectors::locate(None).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(dir.join("tree-validation.json")).unwrap();
+    let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let bytes = hex::decode(c["tree"].as_str().unwrap()).unwrap();
+            VectorTree {
+                cs: CipherSuite::try_from(c["cipher_suite"].as_u64().unwrap() as u16).unwrap(),
+                nodes: decode_exact::<RatchetTree>(&bytes).unwrap().into_nodes(),
+                group_id: hex::decode(c["group_id"].as_str().unwrap()).unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// Every check a joiner runs on a tree's structure.
+fn validate(
+    nodes: &[Option<Node>],
+    suite: &dyn CipherSuiteProvider,
+    group_id: &[u8],
+) -> Result<(), Error> {
+    let mut tree = PublicTree::from_wire(RatchetTree::new(nodes.to_vec()))?;
+    verify_unmerged_leaves(&tree)?;
+    verify_unique_encryption_keys(&tree)?;
+    verify_parent_hashes(&mut tree, suite)?;
+    verify_leaf_signatures(&tree, suite, group_id)
+}
+
+fn protocol(r: Result<(), Error>) -> ProtocolError {
+    match r {
+        Err(Error::Protocol(e)) => e,
+        other => panic!("expected a protocol error, got {other:?}"),
+    }
+}
+
+/// Runs `check` on every vector tree of suite 1 that `select` accepts, for
+/// every backend; asserts it ran at least once.
+fn on_trees(
+    select: impl Fn(&[Option<Node>]) -> bool,
+    check: impl Fn(&VectorTree, &dyn CipherSuiteProvider),
+) {
+    let mut ran = 0;
+    for b in backends::all() {
+        for t in vector_trees().iter().filter(|t| {
+            t.cs == CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 && select(&t.nodes)
+        }) {
+            let suite = b.provider.suite(t.cs).unwrap();
+            validate(&t.nodes, suite, &t.group_id).unwrap();
+            check(t, suite);
+            ran += 1;
+        }
+    }
+    assert!(ran > 0, "no vector tree matched");
+}
+
+fn parents(
+    nodes: &[Option<Node>],
+) -> impl Iterator<Item = (usize, &mls_core::tree::parent_node::ParentNode)> {
+    nodes.iter().enumerate().filter_map(|(i, n)| match n {
+        Some(Node::Parent(p)) => Some((i, p)),
+        _ => None,
+    })
+}
+
+fn parent_mut(
+    nodes: &mut [Option<Node>],
+    i: usize,
+) -> &mut mls_core::tree::parent_node::ParentNode {
+    match &mut nodes[i] {
+        Some(Node::Parent(p)) => p,
+        _ => panic!("node {i} is not a parent"),
+    }
+}
+
+#[test]
+fn a_changed_parent_hash_breaks_the_chain() {
+    on_trees(
+        |n| parents(n).any(|(_, p)| !p.parent_hash.as_slice().is_empty()),
+        |t, suite| {
+            let mut nodes = t.nodes.clone();
+            let (i, _) = parents(&nodes)
+                .find(|(_, p)| !p.parent_hash.as_slice().is_empty())
+                .unwrap();
+            let p = parent_mut(&mut nodes, i);
+            let mut ph = p.parent_hash.as_slice().to_vec();
+            ph[0] ^= 1;
+            p.parent_hash = VarBytes::new(ph);
+            // The node above it is no longer covered by this link.
+            assert!(matches!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::ParentHashUncovered(_)
+            ));
+        },
+    );
+}
+
+#[test]
+fn a_changed_parent_key_breaks_the_chain() {
+    on_trees(
+        |n| parents(n).next().is_some(),
+        |t, suite| {
+            let mut nodes = t.nodes.clone();
+            let (i, _) = parents(&nodes).next().unwrap();
+            let p = parent_mut(&mut nodes, i);
+            let mut key = p.encryption_key.as_slice().to_vec();
+            key[0] ^= 1;
+            p.encryption_key = VarBytes::new(key);
+            assert_eq!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::ParentHashUncovered(i as u32)
+            );
+        },
+    );
+}
+
+#[test]
+fn unmerged_leaves_must_be_sorted_present_and_below() {
+    on_trees(
+        |n| parents(n).any(|(_, p)| !p.unmerged_leaves.as_slice().is_empty()),
+        |t, suite| {
+            let (i, p) = parents(&t.nodes)
+                .find(|(_, p)| !p.unmerged_leaves.as_slice().is_empty())
+                .unwrap();
+            let leaf = p.unmerged_leaves.as_slice()[0];
+            // Listed twice: not strictly increasing.
+            let mut nodes = t.nodes.clone();
+            parent_mut(&mut nodes, i).unmerged_leaves = VarVec::new(vec![leaf, leaf]);
+            assert_eq!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::UnmergedLeavesUnsorted(i as u32)
+            );
+            // A non-blank leaf that is not below the parent, if there is one.
+            let tree = PublicTree::from_wire(RatchetTree::new(t.nodes.clone())).unwrap();
+            let x = NodeIndex(i as u32);
+            if let Some((outside, _)) = tree.leaves().find(|(l, _)| !tree.is_descendant(x, *l)) {
+                let mut nodes = t.nodes.clone();
+                parent_mut(&mut nodes, i).unmerged_leaves = VarVec::new(vec![outside.0]);
+                assert_eq!(
+                    protocol(validate(&nodes, suite, &t.group_id)),
+                    ProtocolError::UnmergedLeafInvalid {
+                        node: i as u32,
+                        leaf: outside.0
+                    }
+                );
+            }
+        },
+    );
+}
+
+#[test]
+fn an_unmerged_leaf_that_is_blank_is_rejected() {
+    on_trees(
+        |n| parents(n).any(|(_, p)| !p.unmerged_leaves.as_slice().is_empty()),
+        |t, suite| {
+            let (_, p) = parents(&t.nodes)
+                .find(|(_, p)| !p.unmerged_leaves.as_slice().is_empty())
+                .unwrap();
+            let leaf = p.unmerged_leaves.as_slice()[0] as usize;
+            let mut nodes = t.nodes.clone();
+            nodes[leaf * 2] = None;
+            while matches!(nodes.last(), Some(None)) {
+                nodes.pop();
+            }
+            assert!(matches!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::UnmergedLeafInvalid { leaf: l, .. } if l as usize == leaf
+            ));
+        },
+    );
+}
+
+#[test]
+fn encryption_keys_must_be_unique() {
+    on_trees(
+        |n| n.len() >= 3,
+        |t, suite| {
+            let mut nodes = t.nodes.clone();
+            let Some(Node::Leaf(first)) = nodes[0].clone() else {
+                panic!()
+            };
+            let Some(Some(Node::Leaf(second))) =
+                nodes.iter_mut().skip(1).step_by(2).find(|n| n.is_some())
+            else {
+                return;
+            };
+            second.encryption_key = first.encryption_key.clone();
+            assert!(matches!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::DuplicateNodeEncryptionKey(_)
+            ));
+        },
+    );
+}
+
+#[test]
+fn a_tampered_leaf_signature_is_rejected() {
+    on_trees(
+        |_| true,
+        |t, suite| {
+            let mut nodes = t.nodes.clone();
+            let Some(Node::Leaf(leaf)) = &mut nodes[0] else {
+                panic!()
+            };
+            let mut sig = leaf.signature.as_slice().to_vec();
+            sig[0] ^= 1;
+            leaf.signature = VarBytes::new(sig);
+            assert!(validate(&nodes, suite, &t.group_id).is_err());
+        },
+    );
+}

@@ -1,0 +1,418 @@
+//! The public ratchet tree (RFC 9420 §4, §7): nodes in array order
+//! (Appendix C), kept at the full width of a power-of-two leaf count, with
+//! cached tree hashes.
+//!
+//! Every mutation invalidates the cached tree hash of the nodes it touches
+//! and their ancestors only, so after a commit the hashes are recomputed
+//! along the changed paths (O(log N) per path), never over the whole tree.
+
+use super::leaf_node::LeafNode;
+use super::node::{Node, RatchetTree};
+use super::parent_node::ParentNode;
+use super::tree_hash;
+use crate::error::{Error, ProtocolError};
+use crate::provider::CipherSuiteProvider;
+use crate::tree_math::{LeafIndex, NodeIndex, TreeSize};
+
+/// The public state of a ratchet tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicTree {
+    size: TreeSize,
+    /// `size.node_width()` entries; `None` is a blank node.
+    nodes: Vec<Option<Node>>,
+    /// Cached tree hash per node; `None` where it must be recomputed.
+    hashes: Vec<Option<Vec<u8>>>,
+}
+
+/// `i` as a vector index (u32 always fits in usize on supported targets).
+pub(crate) fn idx(i: u32) -> usize {
+    usize::try_from(i).unwrap_or(usize::MAX)
+}
+
+impl PublicTree {
+    /// A tree with one leaf, the group creator's.
+    pub fn new(leaf: LeafNode) -> Self {
+        let size = TreeSize::ONE_LEAF;
+        Self {
+            size,
+            nodes: vec![Some(Node::Leaf(leaf))],
+            hashes: vec![None],
+        }
+    }
+
+    /// Builds a tree from its serialized form (§12.4.3.3), checking its
+    /// shape: not empty, no trailing blank node, leaves at even and parents
+    /// at odd indices. The tree is padded to a power-of-two leaf count.
+    pub fn from_wire(tree: RatchetTree) -> Result<Self, Error> {
+        let mut nodes = tree.into_nodes();
+        if !matches!(nodes.last(), Some(Some(_))) {
+            return Err(ProtocolError::TrailingBlankNode.into());
+        }
+        // A last non-blank node at an odd index is a parent: its type check
+        // below fails. Otherwise the length is odd.
+        let len = u32::try_from(nodes.len()).map_err(|_| ProtocolError::TreeTooLarge)?;
+        for (i, node) in (0u32..).zip(&nodes) {
+            let is_leaf_index = i % 2 == 0;
+            match node {
+                Some(Node::Leaf(_)) if !is_leaf_index => {
+                    return Err(ProtocolError::NodeTypeMismatch(i).into());
+                }
+                Some(Node::Parent(_)) if is_leaf_index => {
+                    return Err(ProtocolError::NodeTypeMismatch(i).into());
+                }
+                _ => {}
+            }
+        }
+        let leaves = len.checked_add(1).ok_or(ProtocolError::TreeTooLarge)? / 2;
+        let size = TreeSize::covering(leaves).ok_or(ProtocolError::TreeTooLarge)?;
+        nodes.resize(idx(size.node_width()), None);
+        let hashes = vec![None; nodes.len()];
+        Ok(Self {
+            size,
+            nodes,
+            hashes,
+        })
+    }
+
+    /// The serialized tree (§12.4.3.3): array order, trailing blanks removed.
+    pub fn to_wire(&self) -> RatchetTree {
+        let end = self
+            .nodes
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(0, |i| i.saturating_add(1));
+        RatchetTree::new(self.nodes.get(..end).unwrap_or_default().to_vec())
+    }
+
+    /// The tree's width.
+    pub fn size(&self) -> TreeSize {
+        self.size
+    }
+
+    /// The node at `x`; `None` if blank or outside the tree.
+    pub fn node(&self, x: NodeIndex) -> Option<&Node> {
+        self.nodes.get(idx(x.0)).and_then(Option::as_ref)
+    }
+
+    /// The leaf at `leaf`; `None` if blank or outside the tree.
+    pub fn leaf(&self, leaf: LeafIndex) -> Option<&LeafNode> {
+        match self.node(leaf.node()?) {
+            Some(Node::Leaf(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The parent node at `x`; `None` if blank, a leaf or outside the tree.
+    pub fn parent_node(&self, x: NodeIndex) -> Option<&ParentNode> {
+        match self.node(x) {
+            Some(Node::Parent(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Non-blank leaves with their indices, in order.
+    pub fn leaves(&self) -> impl Iterator<Item = (LeafIndex, &LeafNode)> {
+        (0u32..)
+            .zip(self.nodes.iter().step_by(2))
+            .filter_map(|(i, n)| match n {
+                Some(Node::Leaf(l)) => Some((LeafIndex(i), l)),
+                _ => None,
+            })
+    }
+
+    /// Non-blank parent nodes with their indices, in order.
+    pub fn parents(&self) -> impl Iterator<Item = (NodeIndex, &ParentNode)> {
+        (0u32..).zip(&self.nodes).filter_map(|(i, n)| match n {
+            Some(Node::Parent(p)) => Some((NodeIndex(i), p)),
+            _ => None,
+        })
+    }
+
+    /// Number of non-blank leaves (members).
+    pub fn member_count(&self) -> usize {
+        self.leaves().count()
+    }
+
+    /// The resolution of `x` (§4.1.1): the nearest non-blank nodes below and
+    /// including `x`, with each non-blank parent's unmerged leaves.
+    pub fn resolution(&self, x: NodeIndex) -> Vec<NodeIndex> {
+        let mut out = Vec::new();
+        self.resolve_into(x, &mut out);
+        out
+    }
+
+    fn resolve_into(&self, x: NodeIndex, out: &mut Vec<NodeIndex>) {
+        match self.node(x) {
+            Some(Node::Leaf(_)) => out.push(x),
+            Some(Node::Parent(p)) => {
+                out.push(x);
+                out.extend(
+                    p.unmerged_leaves
+                        .as_slice()
+                        .iter()
+                        .filter_map(|&l| LeafIndex(l).node()),
+                );
+            }
+            None => {
+                // A blank parent: left then right. Depth is at most 31.
+                if let (Some(l), Some(r)) = (self.size.left(x), self.size.right(x)) {
+                    self.resolve_into(l, out);
+                    self.resolve_into(r, out);
+                }
+            }
+        }
+    }
+
+    /// The filtered direct path of `leaf` (§4.1.2): its direct path without
+    /// the nodes whose child on the copath has an empty resolution, paired
+    /// with that copath child.
+    pub fn filtered_direct_path(
+        &self,
+        leaf: LeafIndex,
+    ) -> Result<Vec<(NodeIndex, NodeIndex)>, Error> {
+        let x = self.leaf_node_index(leaf)?;
+        let path = self
+            .size
+            .direct_path(x)
+            .ok_or(Error::Internal("direct path of a leaf in the tree"))?;
+        let copath = self
+            .size
+            .copath(x)
+            .ok_or(Error::Internal("copath of a leaf in the tree"))?;
+        Ok(path
+            .into_iter()
+            .zip(copath)
+            .filter(|(_, c)| self.has_nonempty_resolution(*c))
+            .collect())
+    }
+
+    fn has_nonempty_resolution(&self, x: NodeIndex) -> bool {
+        match self.node(x) {
+            Some(_) => true,
+            None => match (self.size.left(x), self.size.right(x)) {
+                (Some(l), Some(r)) => {
+                    self.has_nonempty_resolution(l) || self.has_nonempty_resolution(r)
+                }
+                _ => false,
+            },
+        }
+    }
+
+    pub(crate) fn leaf_node_index(&self, leaf: LeafIndex) -> Result<NodeIndex, Error> {
+        leaf.node()
+            .filter(|x| self.size.contains(*x))
+            .ok_or_else(|| ProtocolError::BlankOrMissingLeaf(leaf.0).into())
+    }
+
+    /// Whether leaf `leaf` lies in the subtree under `x`.
+    pub fn is_descendant(&self, x: NodeIndex, leaf: LeafIndex) -> bool {
+        let Some(l) = leaf.node() else { return false };
+        let half = (1u64 << x.level()).saturating_sub(1);
+        let (lo, hi) = (
+            u64::from(x.0).saturating_sub(half),
+            u64::from(x.0).saturating_add(half),
+        );
+        (lo..=hi).contains(&u64::from(l.0))
+    }
+
+    // ----- mutation; each invalidates the hashes it affects -----
+
+    /// Marks `x` and its ancestors for re-hashing.
+    fn invalidate(&mut self, x: NodeIndex) {
+        let mut node = Some(x);
+        while let Some(n) = node {
+            match self.hashes.get_mut(idx(n.0)) {
+                // Once an ancestor is already stale, so is everything above it.
+                Some(slot @ Some(_)) => *slot = None,
+                Some(None) if n != x => break,
+                _ => {}
+            }
+            node = self.size.parent(n);
+        }
+    }
+
+    /// Replaces the node at `x` (leaf or parent) and invalidates its hashes.
+    pub(crate) fn set_node(&mut self, x: NodeIndex, node: Option<Node>) -> Result<(), Error> {
+        let slot = self
+            .nodes
+            .get_mut(idx(x.0))
+            .ok_or(Error::Internal("node index outside the tree"))?;
+        *slot = node;
+        self.invalidate(x);
+        Ok(())
+    }
+
+    /// Doubles the tree to the right: the old tree becomes the left subtree
+    /// of a new blank root (§7.7).
+    fn extend(&mut self) -> Result<(), Error> {
+        let leaves = self
+            .size
+            .leaf_count()
+            .checked_mul(2)
+            .ok_or(ProtocolError::TreeTooLarge)?;
+        let size = TreeSize::from_leaf_count(leaves).ok_or(ProtocolError::TreeTooLarge)?;
+        self.nodes.resize(idx(size.node_width()), None);
+        self.hashes.resize(idx(size.node_width()), None);
+        self.size = size;
+        Ok(())
+    }
+
+    /// Halves the tree while its right subtree is all blank (§7.7).
+    fn truncate(&mut self) {
+        while self.size.leaf_count() > 1 {
+            let root = self.size.root();
+            let right_blank = self
+                .nodes
+                .get(idx(root.0).saturating_add(1)..)
+                .is_some_and(|r| r.iter().all(Option::is_none));
+            if !right_blank {
+                break;
+            }
+            let Some(half) = TreeSize::from_leaf_count(self.size.leaf_count() / 2) else {
+                break;
+            };
+            self.nodes.truncate(idx(half.node_width()));
+            self.hashes.truncate(idx(half.node_width()));
+            self.size = half;
+        }
+    }
+
+    /// Blanks the parent nodes on `leaf`'s direct path.
+    fn blank_direct_path(&mut self, leaf: NodeIndex) -> Result<(), Error> {
+        let path = self
+            .size
+            .direct_path(leaf)
+            .ok_or(Error::Internal("direct path of a leaf"))?;
+        for p in path {
+            if self.node(p).is_some() {
+                self.set_node(p, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Add (§12.1.1): the leftmost blank leaf, extending the tree if there
+    /// is none; the new leaf is added to the unmerged leaves of every
+    /// non-blank node on its direct path. Returns the new leaf's index.
+    pub fn add_leaf(&mut self, leaf: LeafNode) -> Result<LeafIndex, Error> {
+        let free = (0u32..)
+            .step_by(2)
+            .zip(self.nodes.iter().step_by(2))
+            .find(|(_, n)| n.is_none())
+            .map(|(i, _)| i);
+        let x = match free {
+            Some(i) => NodeIndex(i),
+            None => {
+                let first_new = self.size.node_width().saturating_add(1);
+                self.extend()?;
+                NodeIndex(first_new)
+            }
+        };
+        let index = x.leaf().ok_or(Error::Internal("leaf at an even index"))?;
+        let path = self
+            .size
+            .direct_path(x)
+            .ok_or(Error::Internal("direct path of a leaf"))?;
+        for p in path {
+            let changed = match self.nodes.get_mut(idx(p.0)) {
+                Some(Some(Node::Parent(parent))) => {
+                    let mut unmerged = parent.unmerged_leaves.as_slice().to_vec();
+                    // Kept sorted (§7.1); a new leaf may sit left of older ones.
+                    let at = unmerged.partition_point(|&l| l < index.0);
+                    unmerged.insert(at, index.0);
+                    parent.unmerged_leaves = crate::codec::VarVec::new(unmerged);
+                    true
+                }
+                _ => false,
+            };
+            if changed {
+                self.invalidate(p);
+            }
+        }
+        self.set_node(x, Some(Node::Leaf(leaf)))?;
+        Ok(index)
+    }
+
+    /// Update (§12.1.2): replaces `leaf`'s node and blanks its direct path.
+    pub fn update_leaf(&mut self, leaf: LeafIndex, node: LeafNode) -> Result<(), Error> {
+        let x = self.leaf_node_index(leaf)?;
+        if self.leaf(leaf).is_none() {
+            return Err(ProtocolError::BlankOrMissingLeaf(leaf.0).into());
+        }
+        self.set_node(x, Some(Node::Leaf(node)))?;
+        self.blank_direct_path(x)
+    }
+
+    /// Remove (§12.1.3): blanks the leaf and its direct path, then truncates.
+    pub fn remove_leaf(&mut self, leaf: LeafIndex) -> Result<(), Error> {
+        let x = self.leaf_node_index(leaf)?;
+        if self.leaf(leaf).is_none() {
+            return Err(ProtocolError::BlankOrMissingLeaf(leaf.0).into());
+        }
+        self.set_node(x, None)?;
+        self.blank_direct_path(x)?;
+        self.truncate();
+        Ok(())
+    }
+
+    // ----- tree hashes (§7.8) -----
+
+    /// The tree hash of the root, recomputing only stale nodes.
+    pub fn tree_hash(&mut self, suite: &dyn CipherSuiteProvider) -> Result<Vec<u8>, Error> {
+        self.node_tree_hash(suite, self.size.root())
+    }
+
+    /// The tree hash of node `x`, recomputing only stale nodes below it.
+    pub fn node_tree_hash(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        x: NodeIndex,
+    ) -> Result<Vec<u8>, Error> {
+        if let Some(Some(h)) = self.hashes.get(idx(x.0)) {
+            return Ok(h.clone());
+        }
+        let hash = match (self.size.left(x), self.size.right(x)) {
+            (Some(l), Some(r)) => {
+                let left = self.node_tree_hash(suite, l)?;
+                let right = self.node_tree_hash(suite, r)?;
+                tree_hash::parent_tree_hash(suite, self.parent_node(x), &left, &right)?
+            }
+            _ => {
+                let leaf = x.leaf().ok_or(Error::Internal("leaf node index"))?;
+                tree_hash::leaf_hash(suite, leaf, self.leaf(leaf))?
+            }
+        };
+        if let Some(slot) = self.hashes.get_mut(idx(x.0)) {
+            *slot = Some(hash.clone());
+        }
+        Ok(hash)
+    }
+
+    /// The tree hash of `x` computed from scratch, ignoring the cache: the
+    /// reference the cache is tested against.
+    pub fn tree_hash_uncached(
+        &self,
+        suite: &dyn CipherSuiteProvider,
+        x: NodeIndex,
+    ) -> Result<Vec<u8>, Error> {
+        tree_hash::subtree_hash_excluding(self, suite, x, &[], false)
+    }
+
+    /// Tree hashes of every node, in array order (for the vectors and tests).
+    pub fn all_tree_hashes(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        (0..self.size.node_width())
+            .map(|i| self.node_tree_hash(suite, NodeIndex(i)))
+            .collect()
+    }
+
+    /// The cached hash of `x`, if fresh.
+    pub(crate) fn cached_hash(&self, x: NodeIndex) -> Option<&[u8]> {
+        self.hashes.get(idx(x.0)).and_then(|h| h.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,392 @@
+//! TreeKEM (RFC 9420 §7.4–§7.6): creating an UpdatePath, merging one into
+//! the tree, and decrypting the path secret it carries for us.
+//!
+//! All three work on the tree of the commit being built or processed (the
+//! group applies them to its provisional tree), and cost O(log N) hashes and
+//! key derivations plus one HPKE operation per node of the copath
+//! resolutions (creation) or one decryption (processing).
+
+use super::leaf_node::{LeafNode, LeafNodeSource, LeafNodeTbsContext};
+use super::node::Node;
+use super::parent_hash::parent_hash;
+use super::parent_node::ParentNode;
+use super::public_tree::PublicTree;
+use crate::codec::{VarBytes, VarVec, encode};
+use crate::crypto::{
+    decrypt_with_label, derive_secret, encrypt_with_label, generate_hpke_key_pair,
+};
+use crate::error::{Error, ProtocolError};
+use crate::group::commit::{HpkeCiphertextWire, UpdatePath, UpdatePathNode};
+use crate::key_schedule::GroupContext;
+use crate::provider::{CipherSuiteProvider, RandProvider, Signer, random_bytes};
+use crate::secret::{HpkePrivateKey, Secret};
+use crate::tree_math::{LeafIndex, NodeIndex};
+use std::collections::BTreeMap;
+
+/// The private keys a member holds for tree nodes: its leaf and the
+/// parent nodes on its direct path it knows the secrets of (§7.4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TreePrivateKeys {
+    keys: BTreeMap<NodeIndex, HpkePrivateKey>,
+}
+
+impl TreePrivateKeys {
+    /// Keys holding just the leaf's private key.
+    pub fn for_leaf(leaf: LeafIndex, encryption_priv: HpkePrivateKey) -> Result<Self, Error> {
+        let mut keys = BTreeMap::new();
+        keys.insert(
+            leaf.node()
+                .ok_or(ProtocolError::BlankOrMissingLeaf(leaf.0))?,
+            encryption_priv,
+        );
+        Ok(Self { keys })
+    }
+
+    /// The private key for node `x`, if held.
+    pub fn get(&self, x: NodeIndex) -> Option<&HpkePrivateKey> {
+        self.keys.get(&x)
+    }
+
+    /// Stores the key pair derived from `path_secret` at `x` (§7.4:
+    /// `node_secret = DeriveSecret(path_secret, "node")`), returning the
+    /// public key.
+    pub fn insert_path_secret(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        x: NodeIndex,
+        path_secret: &Secret,
+    ) -> Result<Vec<u8>, Error> {
+        let (private, public) = node_key_pair(suite, path_secret)?;
+        self.keys.insert(x, private);
+        Ok(public)
+    }
+
+    /// Nodes whose keys are held.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.keys.keys().copied()
+    }
+
+    /// Drops keys of nodes no longer on `leaf`'s direct path or now blank.
+    fn retain_path(&mut self, tree: &PublicTree, leaf: NodeIndex) {
+        let path = tree.size().direct_path(leaf).unwrap_or_default();
+        self.keys
+            .retain(|x, _| (*x == leaf || path.contains(x)) && tree.node(*x).is_some());
+    }
+}
+
+/// `DeriveKeyPair(DeriveSecret(path_secret, "node"))` (§7.4).
+fn node_key_pair(
+    suite: &dyn CipherSuiteProvider,
+    path_secret: &Secret,
+) -> Result<(HpkePrivateKey, Vec<u8>), Error> {
+    let node_secret = derive_secret(suite, path_secret.as_bytes(), "node")?;
+    Ok(suite.kem_derive_key_pair(node_secret.as_bytes())?)
+}
+
+/// `path_secret[n] = DeriveSecret(path_secret[n-1], "path")`; also the
+/// commit secret from the last path secret (§7.4, §8).
+fn next_path_secret(suite: &dyn CipherSuiteProvider, s: &Secret) -> Result<Secret, Error> {
+    derive_secret(suite, s.as_bytes(), "path")
+}
+
+/// What creating an UpdatePath produced.
+#[derive(Debug)]
+pub struct CreatedPath {
+    /// The UpdatePath to send.
+    pub update_path: UpdatePath,
+    /// `commit_secret` for the key schedule.
+    pub commit_secret: Secret,
+    /// The committer's new private keys (leaf and filtered direct path).
+    pub private_keys: TreePrivateKeys,
+    /// Path secret per filtered-direct-path node, for the joiners' Welcome.
+    pub path_secrets: Vec<(NodeIndex, Secret)>,
+}
+
+/// Sets the filtered path's new public keys (unmerged leaves emptied) and
+/// the parent hashes, top down (§7.5, §7.9); returns the parent hash the
+/// sender's leaf must carry.
+fn merge_public_path(
+    tree: &mut PublicTree,
+    suite: &dyn CipherSuiteProvider,
+    sender: NodeIndex,
+    path: &[(NodeIndex, NodeIndex)],
+    keys: &[VarBytes],
+) -> Result<VarBytes, Error> {
+    for p in tree.size().direct_path(sender).unwrap_or_default() {
+        if tree.node(p).is_some() {
+            tree.set_node(p, None)?;
+        }
+    }
+    // Walk from the top: each node's parent_hash is the parent hash of the
+    // node above it on the filtered path; the topmost gets an empty one.
+    let mut above = VarBytes::default();
+    for ((p, copath_child), key) in path.iter().zip(keys).rev() {
+        let node = ParentNode {
+            encryption_key: key.clone(),
+            parent_hash: above,
+            unmerged_leaves: VarVec::default(),
+        };
+        let sibling_hash = tree.node_tree_hash(suite, *copath_child)?;
+        above = VarBytes::new(parent_hash(suite, &node, &sibling_hash)?);
+        tree.set_node(*p, Some(Node::Parent(node)))?;
+    }
+    Ok(above)
+}
+
+/// The resolution of `x` without the leaves of `excluded` (joiners of this
+/// commit, §7.6).
+fn resolution_excluding(tree: &PublicTree, x: NodeIndex, excluded: &[LeafIndex]) -> Vec<NodeIndex> {
+    tree.resolution(x)
+        .into_iter()
+        .filter(|n| !excluded.iter().any(|l| l.node() == Some(*n)))
+        .collect()
+}
+
+/// Creates an UpdatePath from `sender` (§7.4–§7.6) and merges it into
+/// `tree`. `leaf` is the committer's new leaf content (credential,
+/// capabilities, extensions); its encryption key, signature key, source,
+/// parent hash and signature are set here. `provisional` is the new epoch's
+/// GroupContext; its `tree_hash` is set here to the merged tree's hash,
+/// and the path secrets are encrypted under it. Leaves in `excluded` (the
+/// commit's joiners) receive nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn create_update_path(
+    tree: &mut PublicTree,
+    suite: &dyn CipherSuiteProvider,
+    rand: &dyn RandProvider,
+    signer: &dyn Signer,
+    sender: LeafIndex,
+    mut leaf: LeafNode,
+    excluded: &[LeafIndex],
+    provisional: &mut GroupContext,
+) -> Result<CreatedPath, Error> {
+    let sender_node = tree.leaf_node_index(sender)?;
+    let path = tree.filtered_direct_path(sender)?;
+    // path_secret[0] is random, then path_secret[n] = DeriveSecret(.., "path").
+    let mut secrets = Vec::with_capacity(path.len());
+    let mut current = Secret::new(random_bytes(rand, suite.hash_len())?);
+    let mut private_keys = TreePrivateKeys::default();
+    let mut public_keys = Vec::with_capacity(path.len());
+    for (p, _) in &path {
+        public_keys.push(VarBytes::new(
+            private_keys.insert_path_secret(suite, *p, &current)?,
+        ));
+        let next = next_path_secret(suite, &current)?;
+        secrets.push((*p, std::mem::replace(&mut current, next)));
+    }
+    // One step past the last path secret: the commit secret (§8).
+    let commit_secret = current;
+    let (leaf_priv, leaf_pub) = generate_hpke_key_pair(suite, rand)?;
+    private_keys.keys.insert(sender_node, leaf_priv);
+
+    let leaf_parent_hash = merge_public_path(tree, suite, sender_node, &path, &public_keys)?;
+    leaf.encryption_key = VarBytes::new(leaf_pub);
+    leaf.signature_key = VarBytes::from(signer.public_key());
+    leaf.leaf_node_source = LeafNodeSource::Commit(leaf_parent_hash);
+    let tbs_context = LeafNodeTbsContext {
+        group_id: provisional.group_id.as_slice(),
+        leaf_index: sender,
+    };
+    leaf.sign(signer, suite, Some(tbs_context))?;
+    tree.set_node(sender_node, Some(Node::Leaf(leaf.clone())))?;
+    provisional.tree_hash = VarBytes::new(tree.tree_hash(suite)?);
+    let context = encode(&*provisional)?;
+
+    let mut nodes = Vec::with_capacity(path.len());
+    for (((_, copath_child), key), (_, secret)) in path.iter().zip(public_keys).zip(&secrets) {
+        let mut encrypted = Vec::new();
+        for r in resolution_excluding(tree, *copath_child, excluded) {
+            let public = node_public_key(tree, r)?;
+            let ct = encrypt_with_label(
+                suite,
+                public,
+                "UpdatePathNode",
+                &context,
+                secret.as_bytes(),
+                rand,
+            )?;
+            encrypted.push(HpkeCiphertextWire::from(ct));
+        }
+        nodes.push(UpdatePathNode {
+            encryption_key: key,
+            encrypted_path_secret: VarVec::new(encrypted),
+        });
+    }
+    Ok(CreatedPath {
+        update_path: UpdatePath {
+            leaf_node: leaf,
+            nodes: VarVec::new(nodes),
+        },
+        commit_secret,
+        private_keys,
+        path_secrets: secrets,
+    })
+}
+
+fn node_public_key(tree: &PublicTree, x: NodeIndex) -> Result<&[u8], Error> {
+    match tree.node(x) {
+        Some(Node::Leaf(l)) => Ok(l.encryption_key.as_slice()),
+        Some(Node::Parent(p)) => Ok(p.encryption_key.as_slice()),
+        None => Err(Error::Internal("resolution holds a blank node")),
+    }
+}
+
+/// Merges another member's UpdatePath into `tree` (§7.5): checks its length
+/// against the sender's filtered direct path and the number of ciphertexts
+/// per node against the copath resolutions (without `excluded`), sets the
+/// new keys, and verifies the parent hash in the new leaf (§7.9.2). The
+/// leaf's own validation (signature, source, capabilities) is the caller's
+/// (`leaf_validation`). On error the tree may be partly changed: apply it to
+/// a provisional tree.
+pub fn merge_update_path(
+    tree: &mut PublicTree,
+    suite: &dyn CipherSuiteProvider,
+    sender: LeafIndex,
+    update_path: &UpdatePath,
+    excluded: &[LeafIndex],
+) -> Result<(), Error> {
+    let sender_node = tree.leaf_node_index(sender)?;
+    if tree.leaf(sender).is_none() {
+        return Err(ProtocolError::BlankOrMissingLeaf(sender.0).into());
+    }
+    let path = tree.filtered_direct_path(sender)?;
+    let nodes = update_path.nodes.as_slice();
+    if nodes.len() != path.len() {
+        return Err(ProtocolError::UpdatePathLength {
+            expected: path.len(),
+            actual: nodes.len(),
+        }
+        .into());
+    }
+    for ((p, copath_child), node) in path.iter().zip(nodes) {
+        let expected = resolution_excluding(tree, *copath_child, excluded).len();
+        let actual = node.encrypted_path_secret.as_slice().len();
+        if expected != actual {
+            return Err(ProtocolError::EncryptedPathSecretCount {
+                node: p.0,
+                expected,
+                actual,
+            }
+            .into());
+        }
+    }
+    let LeafNodeSource::Commit(claimed) = &update_path.leaf_node.leaf_node_source else {
+        return Err(ProtocolError::WrongLeafNodeSource {
+            found: update_path.leaf_node.leaf_node_source.name(),
+            expected: "commit, in an UpdatePath",
+        }
+        .into());
+    };
+    let keys: Vec<VarBytes> = nodes.iter().map(|n| n.encryption_key.clone()).collect();
+    let computed = merge_public_path(tree, suite, sender_node, &path, &keys)?;
+    if computed != *claimed {
+        return Err(ProtocolError::LeafParentHashMismatch.into());
+    }
+    tree.set_node(sender_node, Some(Node::Leaf(update_path.leaf_node.clone())))?;
+    Ok(())
+}
+
+/// What decrypting an UpdatePath gave us.
+#[derive(Debug)]
+pub struct DecryptedPath {
+    /// The path secret decrypted (for the lowest path node above us).
+    pub path_secret: Secret,
+    /// `commit_secret` for the key schedule.
+    pub commit_secret: Secret,
+}
+
+/// Decrypts our path secret from a merged UpdatePath (§7.5) and derives
+/// the keys above it, checking each public key against the tree. `keys`
+/// gains the new path keys and loses replaced ones.
+///
+/// `tree` is the tree after [`merge_update_path`]; `provisional` the new
+/// epoch's GroupContext with that tree's hash.
+#[allow(clippy::too_many_arguments)]
+pub fn decrypt_update_path(
+    tree: &PublicTree,
+    suite: &dyn CipherSuiteProvider,
+    sender: LeafIndex,
+    update_path: &UpdatePath,
+    excluded: &[LeafIndex],
+    me: LeafIndex,
+    keys: &mut TreePrivateKeys,
+    provisional: &GroupContext,
+) -> Result<DecryptedPath, Error> {
+    let path = tree.filtered_direct_path(sender)?;
+    let my_node = tree.leaf_node_index(me)?;
+    // The first node whose copath child holds our leaf.
+    let position = path
+        .iter()
+        .position(|(_, c)| tree.is_descendant(*c, me))
+        .ok_or(ProtocolError::NoPathSecretForUs)?;
+    let (_, copath_child) = path.get(position).ok_or(Error::Internal("path position"))?;
+    let node = update_path
+        .nodes
+        .as_slice()
+        .get(position)
+        .ok_or(ProtocolError::NoPathSecretForUs)?;
+    let resolution = resolution_excluding(tree, *copath_child, excluded);
+    let (index, private) = resolution
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| keys.get(*r).map(|k| (i, k)))
+        .ok_or(ProtocolError::NoPathSecretForUs)?;
+    let ct = node
+        .encrypted_path_secret
+        .as_slice()
+        .get(index)
+        .ok_or(ProtocolError::NoPathSecretForUs)?;
+    let context = encode(provisional)?;
+    let decrypted = decrypt_with_label(
+        suite,
+        private,
+        "UpdatePathNode",
+        &context,
+        ct.kem_output.as_slice(),
+        ct.ciphertext.as_slice(),
+    )?;
+    let mut secret = decrypted.clone();
+    let mut derived = Vec::new();
+    for (p, _) in path.iter().skip(position) {
+        let (private, public) = node_key_pair(suite, &secret)?;
+        if node_public_key(tree, *p)? != public.as_slice() {
+            return Err(ProtocolError::PathPublicKeyMismatch(p.0).into());
+        }
+        derived.push((*p, private));
+        secret = next_path_secret(suite, &secret)?;
+    }
+    // All checks passed: replace the keys.
+    for (p, private) in derived {
+        keys.keys.insert(p, private);
+    }
+    keys.retain_path(tree, my_node);
+    Ok(DecryptedPath {
+        path_secret: decrypted,
+        commit_secret: secret,
+    })
+}
+
+/// The commit secret and path keys from a path secret received in a
+/// Welcome for node `x` (§12.4.3.1): derives upward along `me`'s direct
+/// path from `x`, checking public keys.
+pub fn keys_from_path_secret(
+    tree: &PublicTree,
+    suite: &dyn CipherSuiteProvider,
+    x: NodeIndex,
+    path_secret: Secret,
+    keys: &mut TreePrivateKeys,
+) -> Result<(), Error> {
+    let mut secret = path_secret;
+    let mut node = Some(x);
+    while let Some(p) = node {
+        if tree.node(p).is_some() {
+            let public = keys.insert_path_secret(suite, p, &secret)?;
+            if node_public_key(tree, p)? != public.as_slice() {
+                return Err(ProtocolError::PathPublicKeyMismatch(p.0).into());
+            }
+            secret = next_path_secret(suite, &secret)?;
+        }
+        node = tree.size().parent(p);
+    }
+    Ok(())
+}
