@@ -17,9 +17,11 @@ pub fn table(rows: &[Row]) -> String {
             .cipher_suite
             .map_or_else(|| "-".to_string(), |c| c.to_string());
         let note = if r.skipped > 0 && r.passed == 0 && r.failed == 0 {
-            "  (suite not offered by backend)"
+            "  (suite not offered by backend)".to_string()
+        } else if let Some(n) = r.note {
+            format!("  ({n})")
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             out,

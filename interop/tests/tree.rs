@@ -237,3 +237,58 @@ fn a_tampered_leaf_signature_is_rejected() {
         },
     );
 }
+
+#[test]
+fn lifetimes_are_checked_unless_switched_off() {
+    use mls_core::credential::AcceptAll;
+    use mls_core::tree::leaf_validation::{LeafNodeValidator, LifetimeCheck};
+    use mls_core::tree::validation::validate_leaves;
+    // 2026-01-01: after the vectors' leaves expired.
+    const NOW: u64 = 1_767_225_600;
+    on_trees(
+        |_| true,
+        |t, suite| {
+            let tree = PublicTree::from_wire(RatchetTree::new(t.nodes.clone())).unwrap();
+            let on = LeafNodeValidator::new(suite, &AcceptAll, NOW);
+            assert!(matches!(
+                validate_leaves(&tree, &on, &t.group_id),
+                Err(Error::Protocol(ProtocolError::LifetimeNotValid { .. }))
+            ));
+            let off = on.with_lifetime_check(LifetimeCheck::Skip);
+            validate_leaves(&tree, &off, &t.group_id).unwrap();
+        },
+    );
+}
+
+#[test]
+fn parallel_leaf_validation_agrees_with_sequential() {
+    use mls_core::credential::AcceptAll;
+    use mls_core::tree::leaf_validation::{LeafNodeValidator, LifetimeCheck};
+    use mls_core::tree::validation::{validate_leaves, validate_leaves_parallel};
+    on_trees(
+        |n| n.len() >= 5,
+        |t, suite| {
+            let validator = LeafNodeValidator::new(suite, &AcceptAll, 0)
+                .with_lifetime_check(LifetimeCheck::Skip);
+            let tree = PublicTree::from_wire(RatchetTree::new(t.nodes.clone())).unwrap();
+            validate_leaves_parallel(&tree, &validator, &t.group_id).unwrap();
+            // Two bad leaves: both report the first one in tree order.
+            let mut nodes = t.nodes.clone();
+            let mut leaves = nodes.iter_mut().step_by(2).skip(1).flatten();
+            for leaf in leaves.by_ref().take(2) {
+                if let Node::Leaf(leaf) = leaf {
+                    let mut sig = leaf.signature.as_slice().to_vec();
+                    sig[0] ^= 1;
+                    leaf.signature = VarBytes::new(sig);
+                }
+            }
+            let tree = PublicTree::from_wire(RatchetTree::new(nodes)).unwrap();
+            let sequential = validate_leaves(&tree, &validator, &t.group_id);
+            assert!(sequential.is_err());
+            assert_eq!(
+                validate_leaves_parallel(&tree, &validator, &t.group_id),
+                sequential
+            );
+        },
+    );
+}

@@ -34,6 +34,9 @@ pub struct Row {
     pub failed: usize,
     /// Cases skipped because the backend lacks the suite.
     pub skipped: usize,
+    /// A check the runner switched off for this file, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
     /// What failed, one line per failed case (not part of the JSON report).
     #[serde(skip)]
     pub failures: Vec<String>,
@@ -46,9 +49,15 @@ pub(crate) struct Tally {
     failed: usize,
     skipped: usize,
     failures: Vec<String>,
+    note: Option<&'static str>,
 }
 
 impl Tally {
+    /// Records that the runner switched a check off, with the reason.
+    pub(crate) fn note(&mut self, note: &'static str) {
+        self.note = Some(note);
+    }
+
     /// Records one case.
     pub(crate) fn check(&mut self, name: &str, result: Result<(), String>) {
         match result {
@@ -73,6 +82,7 @@ impl Tally {
             passed: self.passed,
             failed: self.failed,
             skipped: self.skipped,
+            note: self.note,
             failures: self.failures,
         }
     }

@@ -22,6 +22,42 @@ pub struct PublicTree {
     nodes: Vec<Option<Node>>,
     /// Cached tree hash per node; `None` where it must be recomputed.
     hashes: Vec<Option<Vec<u8>>>,
+    /// Number of non-blank nodes in each node's subtree (itself included),
+    /// so blank subtrees are skipped in O(1) by resolutions, filtered
+    /// direct paths and truncation instead of being walked.
+    occupied: Vec<u32>,
+}
+
+/// Non-blank node counts per subtree, bottom up by level.
+fn occupancy(nodes: &[Option<Node>], size: TreeSize) -> Vec<u32> {
+    let mut counts: Vec<u32> = nodes.iter().map(|n| u32::from(n.is_some())).collect();
+    let width = u64::from(size.node_width());
+    let mut level: u32 = 1;
+    // Nodes of level k are 2^k - 1 + i * 2^(k+1); their children are one
+    // level down, so counting level by level from 1 sees them complete.
+    while let Some(step) = level
+        .checked_add(1)
+        .and_then(|l| 1u64.checked_shl(l))
+        .filter(|s| *s <= width.saturating_add(1))
+    {
+        let mut x = (1u64 << level).saturating_sub(1);
+        while x < width {
+            let node = NodeIndex(u32::try_from(x).unwrap_or(u32::MAX));
+            if let (Some(l), Some(r)) = (size.left(node), size.right(node)) {
+                let sum = counts
+                    .get(idx(l.0))
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_add(counts.get(idx(r.0)).copied().unwrap_or(0));
+                if let Some(c) = counts.get_mut(idx(node.0)) {
+                    *c = c.saturating_add(sum);
+                }
+            }
+            x = x.saturating_add(step);
+        }
+        level = level.saturating_add(1);
+    }
+    counts
 }
 
 /// `i` as a vector index (u32 always fits in usize on supported targets).
@@ -37,6 +73,7 @@ impl PublicTree {
             size,
             nodes: vec![Some(Node::Leaf(leaf))],
             hashes: vec![None],
+            occupied: vec![1],
         }
     }
 
@@ -67,10 +104,12 @@ impl PublicTree {
         let size = TreeSize::covering(leaves).ok_or(ProtocolError::TreeTooLarge)?;
         nodes.resize(idx(size.node_width()), None);
         let hashes = vec![None; nodes.len()];
+        let occupied = occupancy(&nodes, size);
         Ok(Self {
             size,
             nodes,
             hashes,
+            occupied,
         })
     }
 
@@ -154,7 +193,11 @@ impl PublicTree {
                 );
             }
             None => {
-                // A blank parent: left then right. Depth is at most 31.
+                // A blank parent: left then right. Depth is at most 31, and
+                // an all-blank subtree is not entered.
+                if self.occupancy(x) == 0 {
+                    return;
+                }
                 if let (Some(l), Some(r)) = (self.size.left(x), self.size.right(x)) {
                     self.resolve_into(l, out);
                     self.resolve_into(r, out);
@@ -186,16 +229,13 @@ impl PublicTree {
             .collect())
     }
 
+    /// A resolution is empty exactly when the subtree is all blank.
     fn has_nonempty_resolution(&self, x: NodeIndex) -> bool {
-        match self.node(x) {
-            Some(_) => true,
-            None => match (self.size.left(x), self.size.right(x)) {
-                (Some(l), Some(r)) => {
-                    self.has_nonempty_resolution(l) || self.has_nonempty_resolution(r)
-                }
-                _ => false,
-            },
-        }
+        self.occupancy(x) > 0
+    }
+
+    fn occupancy(&self, x: NodeIndex) -> u32 {
+        self.occupied.get(idx(x.0)).copied().unwrap_or(0)
     }
 
     pub(crate) fn leaf_node_index(&self, leaf: LeafIndex) -> Result<NodeIndex, Error> {
@@ -237,8 +277,23 @@ impl PublicTree {
             .nodes
             .get_mut(idx(x.0))
             .ok_or(Error::Internal("node index outside the tree"))?;
+        let was = slot.is_some();
+        let is = node.is_some();
         *slot = node;
         self.invalidate(x);
+        if was != is {
+            let mut n = Some(x);
+            while let Some(a) = n {
+                if let Some(count) = self.occupied.get_mut(idx(a.0)) {
+                    *count = if is {
+                        count.saturating_add(1)
+                    } else {
+                        count.saturating_sub(1)
+                    };
+                }
+                n = self.size.parent(a);
+            }
+        }
         Ok(())
     }
 
@@ -251,8 +306,15 @@ impl PublicTree {
             .checked_mul(2)
             .ok_or(ProtocolError::TreeTooLarge)?;
         let size = TreeSize::from_leaf_count(leaves).ok_or(ProtocolError::TreeTooLarge)?;
+        let old_root = self.size.root();
         self.nodes.resize(idx(size.node_width()), None);
         self.hashes.resize(idx(size.node_width()), None);
+        self.occupied.resize(idx(size.node_width()), 0);
+        // The new root's subtree is the old tree plus blanks.
+        let count = self.occupancy(old_root);
+        if let Some(slot) = self.occupied.get_mut(idx(size.root().0)) {
+            *slot = count;
+        }
         self.size = size;
         Ok(())
     }
@@ -260,11 +322,10 @@ impl PublicTree {
     /// Halves the tree while its right subtree is all blank (§7.7).
     fn truncate(&mut self) {
         while self.size.leaf_count() > 1 {
-            let root = self.size.root();
             let right_blank = self
-                .nodes
-                .get(idx(root.0).saturating_add(1)..)
-                .is_some_and(|r| r.iter().all(Option::is_none));
+                .size
+                .right(self.size.root())
+                .is_some_and(|r| self.occupancy(r) == 0);
             if !right_blank {
                 break;
             }
@@ -273,6 +334,7 @@ impl PublicTree {
             };
             self.nodes.truncate(idx(half.node_width()));
             self.hashes.truncate(idx(half.node_width()));
+            self.occupied.truncate(idx(half.node_width()));
             self.size = half;
         }
     }
@@ -406,6 +468,13 @@ impl PublicTree {
         (0..self.size.node_width())
             .map(|i| self.node_tree_hash(suite, NodeIndex(i)))
             .collect()
+    }
+
+    /// Recomputes the occupancy counts from scratch (tests compare them with
+    /// the incrementally maintained ones).
+    #[cfg(test)]
+    pub(crate) fn occupancy_is_consistent(&self) -> bool {
+        occupancy(&self.nodes, self.size) == self.occupied
     }
 
     /// The cached hash of `x`, if fresh.

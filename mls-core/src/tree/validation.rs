@@ -7,7 +7,8 @@ use super::node::Node;
 use super::public_tree::PublicTree;
 use crate::error::{Error, ProtocolError};
 use crate::provider::CipherSuiteProvider;
-use crate::tree::leaf_node::LeafNodeTbsContext;
+use crate::tree::leaf_node::{LeafNode, LeafNodeTbsContext};
+use crate::tree::leaf_validation::{ExpectedSource, LeafNodeValidator, NoOtherLeaves};
 use crate::tree_math::LeafIndex;
 use std::collections::HashSet;
 
@@ -77,4 +78,61 @@ pub fn verify_leaf_signatures(
         leaf.verify_signature(suite, Some(context))?;
     }
     Ok(())
+}
+
+/// §7.3 and §12.4.3.1: no two leaves share a signature key.
+pub fn verify_unique_signature_keys(tree: &PublicTree) -> Result<(), Error> {
+    let mut seen = HashSet::new();
+    for (_, leaf) in tree.leaves() {
+        if !seen.insert(leaf.signature_key.as_slice()) {
+            return Err(ProtocolError::DuplicateSignatureKey.into());
+        }
+    }
+    Ok(())
+}
+
+fn validate_one(
+    validator: &LeafNodeValidator<'_>,
+    group_id: &[u8],
+    (leaf_index, leaf): (LeafIndex, &LeafNode),
+) -> Result<(), Error> {
+    let context = LeafNodeTbsContext {
+        group_id,
+        leaf_index,
+    };
+    // Key uniqueness is checked once for the whole tree, not per leaf.
+    validator.validate(leaf, ExpectedSource::Any(context), &NoOtherLeaves)
+}
+
+/// Validates every leaf of a joined tree (§7.3, §12.4.3.1): signature keys
+/// unique, then each leaf by `validator` (signature, credential,
+/// capabilities, extensions, lifetime as configured). The first failing
+/// leaf in tree order is reported.
+pub fn validate_leaves(
+    tree: &PublicTree,
+    validator: &LeafNodeValidator<'_>,
+    group_id: &[u8],
+) -> Result<(), Error> {
+    verify_unique_signature_keys(tree)?;
+    tree.leaves()
+        .try_for_each(|l| validate_one(validator, group_id, l))
+}
+
+/// [`validate_leaves`] with the per-leaf checks (dominated by signature
+/// verification) spread over rayon's thread pool. The result is the same,
+/// including which leaf is reported when several fail.
+#[cfg(feature = "parallel")]
+pub fn validate_leaves_parallel(
+    tree: &PublicTree,
+    validator: &LeafNodeValidator<'_>,
+    group_id: &[u8],
+) -> Result<(), Error> {
+    use rayon::prelude::*;
+    verify_unique_signature_keys(tree)?;
+    let leaves: Vec<(LeafIndex, &LeafNode)> = tree.leaves().collect();
+    let results: Vec<Result<(), Error>> = leaves
+        .into_par_iter()
+        .map(|l| validate_one(validator, group_id, l))
+        .collect();
+    results.into_iter().collect()
 }

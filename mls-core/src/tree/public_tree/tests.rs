@@ -64,6 +64,7 @@ fn serialized_trees_must_have_the_right_shape() {
     let wire = RatchetTree::new(vec![l(0), Some(parent(9)), l(1), None, l(2)]);
     let tree = PublicTree::from_wire(wire.clone()).unwrap();
     assert_eq!(tree.size().leaf_count(), 4);
+    assert!(tree.occupancy_is_consistent());
     assert_eq!(tree.to_wire(), wire);
     let bytes = encode(&tree.to_wire()).unwrap();
     assert_eq!(
@@ -229,6 +230,7 @@ proptest! {
                 let cached = tree.tree_hash(&ToySuite).unwrap();
                 let full = tree.tree_hash_uncached(&ToySuite, tree.size().root()).unwrap();
                 prop_assert_eq!(cached, full, "after step {} ({:?})", step, op);
+                prop_assert!(tree.occupancy_is_consistent(), "occupancy after step {}", step);
             }
         }
         let bytes = encode(&tree.to_wire()).unwrap();
