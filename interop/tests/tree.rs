@@ -12,9 +12,9 @@ use mls_core::tree::node::{Node, RatchetTree};
 use mls_core::tree::parent_hash::verify_parent_hashes;
 use mls_core::tree::public_tree::PublicTree;
 use mls_core::tree::validation::{
-    verify_leaf_signatures, verify_unique_encryption_keys, verify_unmerged_leaves,
+    verify_leaf_signatures, verify_tree_hash, verify_unique_encryption_keys, verify_unmerged_leaves,
 };
-use mls_core::tree_math::NodeIndex;
+use mls_core::tree_math::{LeafIndex, NodeIndex};
 use mls_core::{CipherSuite, Error, ProtocolError};
 
 struct VectorTree {
@@ -291,4 +291,152 @@ fn parallel_leaf_validation_agrees_with_sequential() {
             );
         },
     );
+}
+
+#[test]
+fn the_tree_hash_must_match_the_group_context() {
+    on_trees(
+        |_| true,
+        |t, suite| {
+            let mut tree = PublicTree::from_wire(RatchetTree::new(t.nodes.clone())).unwrap();
+            let good = tree.tree_hash(suite).unwrap();
+            verify_tree_hash(&mut tree, suite, &good).unwrap();
+            let mut bad = good.clone();
+            bad[0] ^= 1;
+            assert_eq!(
+                verify_tree_hash(&mut tree, suite, &bad),
+                Err(ProtocolError::TreeHashMismatch.into())
+            );
+            // Any change to the tree changes its hash.
+            let mut nodes = t.nodes.clone();
+            let Some(Node::Leaf(leaf)) = &mut nodes[0] else {
+                panic!()
+            };
+            leaf.extensions = mls_core::extensions::Extensions::default();
+            leaf.signature = VarBytes::new(vec![0]);
+            let mut changed = PublicTree::from_wire(RatchetTree::new(nodes)).unwrap();
+            assert_eq!(
+                verify_tree_hash(&mut changed, suite, &good),
+                Err(ProtocolError::TreeHashMismatch.into())
+            );
+        },
+    );
+}
+
+#[test]
+fn an_empty_parent_hash_where_one_is_required_breaks_the_chain() {
+    on_trees(
+        |n| parents(n).any(|(_, p)| !p.parent_hash.as_slice().is_empty()),
+        |t, suite| {
+            let mut nodes = t.nodes.clone();
+            let (i, _) = parents(&nodes)
+                .find(|(_, p)| !p.parent_hash.as_slice().is_empty())
+                .unwrap();
+            parent_mut(&mut nodes, i).parent_hash = VarBytes::default();
+            assert!(matches!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::ParentHashUncovered(_)
+            ));
+        },
+    );
+}
+
+#[test]
+fn a_parent_key_used_twice_is_rejected() {
+    on_trees(
+        |n| parents(n).count() >= 2,
+        |t, suite| {
+            let mut nodes = t.nodes.clone();
+            let ps: Vec<(usize, VarBytes)> = parents(&nodes)
+                .map(|(i, p)| (i, p.encryption_key.clone()))
+                .collect();
+            parent_mut(&mut nodes, ps[1].0).encryption_key = ps[0].1.clone();
+            assert!(matches!(
+                protocol(validate(&nodes, suite, &t.group_id)),
+                ProtocolError::DuplicateNodeEncryptionKey(_)
+            ));
+        },
+    );
+}
+
+#[test]
+fn an_unmerged_leaf_missing_from_an_intermediate_node_is_rejected() {
+    use mls_core::extensions::Extensions;
+    use mls_core::key_schedule::GroupContext;
+    use mls_core::tree::treekem::create_update_path;
+    // Leaves 0-6; remove 5; leaf 4 commits (setting nodes 11 and 7, not 9,
+    // whose other child is blank); a new member lands in leaf 5 and is
+    // unmerged at 11 and at 7.
+    for b in backends::all() {
+        let suite = b
+            .provider
+            .suite(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519)
+            .unwrap();
+        let t = &vector_trees()[0];
+        let Some(Node::Leaf(template)) = &t.nodes[0] else {
+            panic!()
+        };
+        let leaf = |n: u8| {
+            let mut l = template.clone();
+            l.encryption_key = VarBytes::new(suite.kem_derive_key_pair(&[n; 32]).unwrap().1);
+            l
+        };
+        let mut tree = PublicTree::new(leaf(0));
+        for n in 1..7 {
+            tree.add_leaf(leaf(n)).unwrap();
+        }
+        tree.remove_leaf(LeafIndex(5)).unwrap();
+        let rand = interop::SeededRand::new([2; 32]);
+        let signer = suite.signer(&[7; 32]).unwrap();
+        let mut context = GroupContext {
+            version: mls_core::ProtocolVersion,
+            cipher_suite: suite.cipher_suite(),
+            group_id: VarBytes::from(&b"g"[..]),
+            epoch: 1,
+            tree_hash: VarBytes::default(),
+            confirmed_transcript_hash: VarBytes::default(),
+            extensions: Extensions::new(),
+        };
+        let l4 = tree.leaf(LeafIndex(4)).unwrap().clone();
+        create_update_path(
+            &mut tree,
+            suite,
+            &rand,
+            signer.as_ref(),
+            LeafIndex(4),
+            l4,
+            &[],
+            &mut context,
+        )
+        .unwrap();
+        assert_eq!(tree.add_leaf(leaf(9)).unwrap(), LeafIndex(5));
+        assert!(tree.parent_node(NodeIndex(9)).is_none());
+        assert_eq!(
+            tree.parent_node(NodeIndex(11))
+                .unwrap()
+                .unmerged_leaves
+                .as_slice(),
+            &[5]
+        );
+        assert_eq!(
+            tree.parent_node(NodeIndex(7))
+                .unwrap()
+                .unmerged_leaves
+                .as_slice(),
+            &[5]
+        );
+        verify_unmerged_leaves(&tree).unwrap();
+        let mut nodes = tree.to_wire().into_nodes();
+        parent_mut(&mut nodes, 11).unmerged_leaves = VarVec::default();
+        let broken = PublicTree::from_wire(RatchetTree::new(nodes)).unwrap();
+        assert_eq!(
+            verify_unmerged_leaves(&broken),
+            Err(ProtocolError::UnmergedLeafMissing {
+                node: 11,
+                leaf: 5,
+                parent: 7
+            }
+            .into())
+        );
+    }
 }

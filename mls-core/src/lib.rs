@@ -25,6 +25,12 @@
 //! | [`secret`] | zeroizing secret types |
 //! | [`manual`] | design notes: providers, randomness, secrets, decoding, vector traps |
 //!
+//! ## Features
+//!
+//! * `parallel`: `tree::validation::validate_leaves_parallel` checks the
+//!   leaves of a joined tree on rayon's thread pool; joining a large group
+//!   is dominated by those signature checks.
+//!
 //! ## Example
 //!
 //! Encoding and decoding a §2.1.2 variable-length vector, and the tree math of

@@ -136,3 +136,16 @@ pub fn validate_leaves_parallel(
         .collect();
     results.into_iter().collect()
 }
+
+/// §12.4.3.1: the tree's hash equals the `tree_hash` the group agreed on
+/// (in the GroupInfo's GroupContext).
+pub fn verify_tree_hash(
+    tree: &mut PublicTree,
+    suite: &dyn CipherSuiteProvider,
+    expected: &[u8],
+) -> Result<(), Error> {
+    if tree.tree_hash(suite)? != expected {
+        return Err(ProtocolError::TreeHashMismatch.into());
+    }
+    Ok(())
+}
