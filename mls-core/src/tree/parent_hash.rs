@@ -10,6 +10,7 @@ use crate::codec::{VarBytes, encode};
 use crate::error::{Error, ProtocolError};
 use crate::provider::CipherSuiteProvider;
 use crate::tree_math::{LeafIndex, NodeIndex};
+use std::collections::{HashMap, HashSet};
 use tls_codec::{TlsSerialize, TlsSize};
 
 /// `ParentHashInput` (§7.9).
@@ -60,52 +61,35 @@ fn first_nonblank_ancestor(tree: &PublicTree, x: NodeIndex) -> Option<NodeIndex>
     None
 }
 
-/// If `d`'s parent hash is valid with respect to its nearest non-blank
-/// ancestor (the only candidate, see below), that ancestor.
-///
-/// §7.9.2 requires `d` to be in the resolution of `p`'s child `c` on its
-/// path. A non-blank node strictly between `d` and `p` would be in that
-/// resolution instead (or, being a parent, could not be an unmerged leaf),
-/// so only the nearest non-blank ancestor can qualify.
-fn valid_parent_of(
-    tree: &PublicTree,
-    suite: &dyn CipherSuiteProvider,
-    d: NodeIndex,
-    claimed: &VarBytes,
-) -> Result<Option<NodeIndex>, Error> {
-    let Some(p) = first_nonblank_ancestor(tree, d) else {
-        return Ok(None);
-    };
-    let Some(parent) = tree.parent_node(p) else {
-        return Ok(None);
-    };
-    let size = tree.size();
-    let (Some(left), Some(right)) = (size.left(p), size.right(p)) else {
-        return Ok(None);
-    };
-    let (c, s) = if d < p { (left, right) } else { (right, left) };
-    // d in res(c), and P.unmerged_leaves ∩ subtree(c) == res(c) \ {d}.
-    let resolution = tree.resolution(c);
-    if !resolution.contains(&d) {
-        return Ok(None);
-    }
-    let mut rest: Vec<NodeIndex> = resolution.into_iter().filter(|n| *n != d).collect();
-    let mut unmerged_below: Vec<NodeIndex> = parent
+/// What §7.9.2 needs to know about a parent `p` and its child `c`,
+/// computed once per pair however many nodes below `c` point at `p`.
+struct Link {
+    /// The one node of `res(c)` that is not among `p`'s unmerged leaves,
+    /// if exactly one is and every unmerged leaf of `p` below `c` is in
+    /// `res(c)`: the only `d` that can be valid with respect to `p`.
+    lone: Option<NodeIndex>,
+    /// `p`'s copath child for `c`.
+    sibling: NodeIndex,
+}
+
+fn link(tree: &PublicTree, parent: &ParentNode, c: NodeIndex, sibling: NodeIndex) -> Link {
+    // d in res(c), and P.unmerged_leaves ∩ subtree(c) == res(c) \ {d}:
+    // res(c) is the unmerged leaves below c plus exactly one other node.
+    let unmerged: HashSet<NodeIndex> = parent
         .unmerged_leaves
         .as_slice()
         .iter()
         .filter(|&&l| tree.is_descendant(c, LeafIndex(l)))
         .filter_map(|&l| LeafIndex(l).node())
         .collect();
-    rest.sort_unstable();
-    unmerged_below.sort_unstable();
-    if rest != unmerged_below {
-        return Ok(None);
-    }
-    let sibling_hash =
-        subtree_hash_excluding(tree, suite, s, parent.unmerged_leaves.as_slice(), true)?;
-    let expected = parent_hash(suite, parent, &sibling_hash)?;
-    Ok((expected.as_slice() == claimed.as_slice()).then_some(p))
+    let resolution = tree.resolution(c);
+    let (in_unmerged, rest): (Vec<NodeIndex>, Vec<NodeIndex>) =
+        resolution.into_iter().partition(|n| unmerged.contains(n));
+    let lone = match rest.as_slice() {
+        [only] if in_unmerged.len() == unmerged.len() => Some(*only),
+        _ => None,
+    };
+    Link { lone, sibling }
 }
 
 /// Checks that every non-blank parent node is parent-hash valid (§7.9.2):
@@ -123,15 +107,52 @@ pub fn verify_parent_hashes(
     let tree = &*tree;
     let width = idx(tree.size().node_width());
     let mut covered = vec![0u8; width];
+    // Per (parent, child) pair: the link facts, and the parent hash once
+    // computed. Each pair is worked out once, so a hostile tree whose nodes
+    // all point at one parent costs O(N), not O(N^2).
+    let mut links: HashMap<(NodeIndex, NodeIndex), Link> = HashMap::new();
+    let mut hashes: HashMap<(NodeIndex, NodeIndex), Vec<u8>> = HashMap::new();
     for i in 0..tree.size().node_width() {
         let d = NodeIndex(i);
         let Some(claimed) = tree.node(d).and_then(claimed_parent_hash) else {
             continue;
         };
-        if let Some(p) = valid_parent_of(tree, suite, d, claimed)?
-            && let Some(c) = covered.get_mut(idx(p.0))
+        // Only the nearest non-blank ancestor can be valid for d: a
+        // non-blank node in between would be in res(c) instead of d (or,
+        // being a parent, could not be an unmerged leaf).
+        let Some(p) = first_nonblank_ancestor(tree, d) else {
+            continue;
+        };
+        let (Some(parent), Some(left), Some(right)) = (
+            tree.parent_node(p),
+            tree.size().left(p),
+            tree.size().right(p),
+        ) else {
+            continue;
+        };
+        let (c, s) = if d < p { (left, right) } else { (right, left) };
+        let l = links
+            .entry((p, c))
+            .or_insert_with(|| link(tree, parent, c, s));
+        if l.lone != Some(d) {
+            continue;
+        }
+        let sibling = l.sibling;
+        let expected = match hashes.get(&(p, c)) {
+            Some(h) => h.clone(),
+            None => {
+                let mut excluded = parent.unmerged_leaves.as_slice().to_vec();
+                excluded.sort_unstable();
+                let sibling_hash = subtree_hash_excluding(tree, suite, sibling, &excluded, true)?;
+                let h = parent_hash(suite, parent, &sibling_hash)?;
+                hashes.insert((p, c), h.clone());
+                h
+            }
+        };
+        if expected.as_slice() == claimed.as_slice()
+            && let Some(count) = covered.get_mut(idx(p.0))
         {
-            *c = c.saturating_add(1);
+            *count = count.saturating_add(1);
         }
     }
     for (p, _) in tree.parents() {

@@ -62,9 +62,10 @@ pub(crate) fn parent_tree_hash(
 }
 
 /// The tree hash of the subtree under `x` as if every leaf in `excluded`
-/// were blank and absent from all `unmerged_leaves` (§7.9's
+/// (sorted) were blank and absent from all `unmerged_leaves` (§7.9's
 /// `original_sibling_tree_hash`). With `use_cache`, subtrees holding no
-/// excluded leaf take the tree's cached hash when it is fresh.
+/// excluded leaf take the tree's cached hash when it is fresh. Lookups in
+/// `excluded` are binary searches, so a long list costs O(log) per node.
 pub(crate) fn subtree_hash_excluding(
     tree: &PublicTree,
     suite: &dyn CipherSuiteProvider,
@@ -72,9 +73,7 @@ pub(crate) fn subtree_hash_excluding(
     excluded: &[u32],
     use_cache: bool,
 ) -> Result<Vec<u8>, Error> {
-    let touches = excluded
-        .iter()
-        .any(|&l| tree.is_descendant(x, LeafIndex(l)));
+    let touches = excludes_below(tree, x, excluded);
     if use_cache
         && !touches
         && let Some(h) = tree.cached_hash(x)
@@ -94,7 +93,7 @@ pub(crate) fn subtree_hash_excluding(
                             .as_slice()
                             .iter()
                             .copied()
-                            .filter(|u| !excluded.contains(u))
+                            .filter(|u| excluded.binary_search(u).is_err())
                             .collect(),
                     );
                     parent_tree_hash(suite, Some(&filtered), &left, &right)
@@ -104,7 +103,7 @@ pub(crate) fn subtree_hash_excluding(
         }
         _ => {
             let leaf = x.leaf().ok_or(Error::Internal("leaf node index"))?;
-            let node = if excluded.contains(&leaf.0) {
+            let node = if excluded.binary_search(&leaf.0).is_ok() {
                 None
             } else {
                 tree.leaf(leaf)
@@ -112,4 +111,16 @@ pub(crate) fn subtree_hash_excluding(
             leaf_hash(suite, leaf, node)
         }
     }
+}
+
+/// Whether a leaf of the sorted `excluded` lies under `x`: the first entry at
+/// or after the subtree's leftmost leaf is within its rightmost.
+fn excludes_below(tree: &PublicTree, x: NodeIndex, excluded: &[u32]) -> bool {
+    let half = (1u64 << x.level()).saturating_sub(1);
+    let lo = u64::from(x.0).saturating_sub(half) / 2;
+    let hi = u64::from(x.0).saturating_add(half) / 2;
+    let first = excluded.partition_point(|&l| u64::from(l) < lo);
+    excluded
+        .get(first)
+        .is_some_and(|&l| u64::from(l) <= hi && tree.is_descendant(x, LeafIndex(l)))
 }
