@@ -144,7 +144,12 @@ fn merge(
     excluded: &[LeafIndex],
 ) -> Result<(), Error> {
     let mut tree = f.tree.clone();
-    merge_update_path(&mut tree, suite, f.leaves[0].0, path, excluded)
+    let result = merge_update_path(&mut tree, suite, f.leaves[0].0, path, excluded);
+    if result.is_err() {
+        // A rejected path leaves the tree as it was.
+        assert_eq!(tree.to_wire(), f.tree.to_wire());
+    }
+    result
 }
 
 #[test]
@@ -319,6 +324,46 @@ fn excluded_joiners_get_nothing_and_others_still_decrypt() {
         assert!(
             matches!(r, Err(Error::Protocol(ProtocolError::NoPathSecretForUs))),
             "{r:?}"
+        );
+    });
+}
+
+#[test]
+fn a_welcome_path_secret_gives_the_keys_above_it() {
+    use mls_core::tree::treekem::keys_from_path_secret;
+    on_backends(|suite, f| {
+        let (sender, _, sig, _) = &f.leaves[0];
+        let signer = suite.signer(sig).unwrap();
+        let mut tree = f.tree.clone();
+        let mut context = f.context.clone();
+        let leaf = tree.leaf(*sender).unwrap().clone();
+        let created = create_update_path(
+            &mut tree,
+            suite,
+            &SeededRand::new([4; 32]),
+            signer.as_ref(),
+            *sender,
+            leaf,
+            &[],
+            &mut context,
+        )
+        .unwrap();
+        // As a joiner would get it: the path secret of the lowest common
+        // ancestor of the committer and the member, here the root.
+        let (root, secret) = created.path_secrets.last().unwrap();
+        let mut keys = TreePrivateKeys::default();
+        keys_from_path_secret(&tree, suite, *root, secret.clone(), &mut keys).unwrap();
+        assert_eq!(keys.nodes().collect::<Vec<_>>(), vec![*root]);
+        // The lowest node: every key of the path above it.
+        let (lowest, secret) = &created.path_secrets[0];
+        let mut keys = TreePrivateKeys::default();
+        keys_from_path_secret(&tree, suite, *lowest, secret.clone(), &mut keys).unwrap();
+        assert_eq!(keys.nodes().count(), created.path_secrets.len());
+        // A wrong secret is caught by the public-key check.
+        let wrong = mls_core::secret::Secret::new(vec![0; suite.hash_len()]);
+        let r = keys_from_path_secret(&tree, suite, *root, wrong, &mut TreePrivateKeys::default());
+        assert!(
+            matches!(r, Err(Error::Protocol(ProtocolError::PathPublicKeyMismatch(n))) if n == root.0)
         );
     });
 }

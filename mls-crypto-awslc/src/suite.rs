@@ -6,8 +6,8 @@ use crate::hpke::{self, AwsLcHpke};
 use crate::sign::{self, AwsLcSigner, SignatureAlgorithm};
 use crate::{aead, kdf};
 use aws_lc_rs::{aead as lc_aead, agreement};
-use mls_core::provider::{CipherSuiteProvider, HpkeCiphertext, HpkeExport, RandProvider, Signer};
-use mls_core::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
+use mls_core::provider::{CipherSuiteProvider, Signer};
+use mls_core::secret::{Secret, SignaturePrivateKey};
 use mls_core::{CipherSuite, CryptoError};
 
 /// The primitives of one cipher suite on aws-lc-rs. Obtained from
@@ -170,74 +170,7 @@ impl CipherSuiteProvider for AwsLcSuite {
         Ok(Secret::new(std::mem::take(&mut *plaintext)))
     }
 
-    fn hpke_seal(
-        &self,
-        public_key: &[u8],
-        info: &[u8],
-        aad: &[u8],
-        plaintext: &[u8],
-        rand: &dyn RandProvider,
-    ) -> Result<HpkeCiphertext, CryptoError> {
-        mls_crypto_hpke::seal::<AwsLcHpke>(self.suite, public_key, info, aad, plaintext, rand)
-    }
-
-    fn hpke_open(
-        &self,
-        private_key: &HpkePrivateKey,
-        kem_output: &[u8],
-        info: &[u8],
-        aad: &[u8],
-        ciphertext: &[u8],
-    ) -> Result<Secret, CryptoError> {
-        mls_crypto_hpke::open::<AwsLcHpke>(
-            self.suite,
-            private_key,
-            kem_output,
-            info,
-            aad,
-            ciphertext,
-        )
-    }
-
-    fn hpke_export_to(
-        &self,
-        public_key: &[u8],
-        info: &[u8],
-        exporter_context: &[u8],
-        len: usize,
-        rand: &dyn RandProvider,
-    ) -> Result<HpkeExport, CryptoError> {
-        mls_crypto_hpke::export_to::<AwsLcHpke>(
-            self.suite,
-            public_key,
-            info,
-            exporter_context,
-            len,
-            rand,
-        )
-    }
-
-    fn hpke_export_from(
-        &self,
-        private_key: &HpkePrivateKey,
-        kem_output: &[u8],
-        info: &[u8],
-        exporter_context: &[u8],
-        len: usize,
-    ) -> Result<Secret, CryptoError> {
-        mls_crypto_hpke::export_from::<AwsLcHpke>(
-            self.suite,
-            private_key,
-            kem_output,
-            info,
-            exporter_context,
-            len,
-        )
-    }
-
-    fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
-        mls_crypto_hpke::derive_key_pair::<AwsLcHpke>(self.suite, ikm)
-    }
+    mls_crypto_hpke::cipher_suite_hpke_methods!(AwsLcHpke);
 
     fn signature_key_pair_from_private(
         &self,

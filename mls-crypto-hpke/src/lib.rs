@@ -36,3 +36,78 @@ pub mod x448;
 pub use adapter::{HpkeAdapter, HpkePrimitives};
 pub use ops::{derive_key_pair, export_from, export_to, hpke_ids, open, seal};
 pub use rand::DrawnRandomness;
+
+/// Expands, inside an `impl CipherSuiteProvider for ...` whose type has a
+/// `suite: CipherSuite` field, the five HPKE methods of the trait as calls
+/// to this crate with `$primitives` (an [`HpkePrimitives`] type). Every
+/// backend forwards them identically; writing the forwarding once keeps
+/// the three backends from drifting apart.
+#[macro_export]
+macro_rules! cipher_suite_hpke_methods {
+    ($primitives:ty) => {
+        fn hpke_seal(
+            &self,
+            public_key: &[u8],
+            info: &[u8],
+            aad: &[u8],
+            plaintext: &[u8],
+            rand: &dyn ::mls_core::provider::RandProvider,
+        ) -> Result<::mls_core::provider::HpkeCiphertext, ::mls_core::CryptoError> {
+            $crate::seal::<$primitives>(self.suite, public_key, info, aad, plaintext, rand)
+        }
+
+        fn hpke_open(
+            &self,
+            private_key: &::mls_core::secret::HpkePrivateKey,
+            kem_output: &[u8],
+            info: &[u8],
+            aad: &[u8],
+            ciphertext: &[u8],
+        ) -> Result<::mls_core::secret::Secret, ::mls_core::CryptoError> {
+            $crate::open::<$primitives>(self.suite, private_key, kem_output, info, aad, ciphertext)
+        }
+
+        fn hpke_export_to(
+            &self,
+            public_key: &[u8],
+            info: &[u8],
+            exporter_context: &[u8],
+            len: usize,
+            rand: &dyn ::mls_core::provider::RandProvider,
+        ) -> Result<::mls_core::provider::HpkeExport, ::mls_core::CryptoError> {
+            $crate::export_to::<$primitives>(
+                self.suite,
+                public_key,
+                info,
+                exporter_context,
+                len,
+                rand,
+            )
+        }
+
+        fn hpke_export_from(
+            &self,
+            private_key: &::mls_core::secret::HpkePrivateKey,
+            kem_output: &[u8],
+            info: &[u8],
+            exporter_context: &[u8],
+            len: usize,
+        ) -> Result<::mls_core::secret::Secret, ::mls_core::CryptoError> {
+            $crate::export_from::<$primitives>(
+                self.suite,
+                private_key,
+                kem_output,
+                info,
+                exporter_context,
+                len,
+            )
+        }
+
+        fn kem_derive_key_pair(
+            &self,
+            ikm: &[u8],
+        ) -> Result<(::mls_core::secret::HpkePrivateKey, Vec<u8>), ::mls_core::CryptoError> {
+            $crate::derive_key_pair::<$primitives>(self.suite, ikm)
+        }
+    };
+}

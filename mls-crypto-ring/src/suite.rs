@@ -4,8 +4,8 @@
 use crate::hpke::RingHpke;
 use crate::sign::RingSigner;
 use crate::{aead, hash, kdf, sign};
-use mls_core::provider::{CipherSuiteProvider, HpkeCiphertext, HpkeExport, RandProvider, Signer};
-use mls_core::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
+use mls_core::provider::{CipherSuiteProvider, Signer};
+use mls_core::secret::{Secret, SignaturePrivateKey};
 use mls_core::{CipherSuite, CryptoError};
 
 /// Every primitive of one cipher suite (1, 2, 3 or 7), on ring.
@@ -104,74 +104,7 @@ impl CipherSuiteProvider for RingSuite {
         aead::open(self.suite.aead(), key, nonce, aad, ciphertext)
     }
 
-    fn hpke_seal(
-        &self,
-        public_key: &[u8],
-        info: &[u8],
-        aad: &[u8],
-        plaintext: &[u8],
-        rand: &dyn RandProvider,
-    ) -> Result<HpkeCiphertext, CryptoError> {
-        mls_crypto_hpke::seal::<RingHpke>(self.suite, public_key, info, aad, plaintext, rand)
-    }
-
-    fn hpke_open(
-        &self,
-        private_key: &HpkePrivateKey,
-        kem_output: &[u8],
-        info: &[u8],
-        aad: &[u8],
-        ciphertext: &[u8],
-    ) -> Result<Secret, CryptoError> {
-        mls_crypto_hpke::open::<RingHpke>(
-            self.suite,
-            private_key,
-            kem_output,
-            info,
-            aad,
-            ciphertext,
-        )
-    }
-
-    fn hpke_export_to(
-        &self,
-        public_key: &[u8],
-        info: &[u8],
-        exporter_context: &[u8],
-        len: usize,
-        rand: &dyn RandProvider,
-    ) -> Result<HpkeExport, CryptoError> {
-        mls_crypto_hpke::export_to::<RingHpke>(
-            self.suite,
-            public_key,
-            info,
-            exporter_context,
-            len,
-            rand,
-        )
-    }
-
-    fn hpke_export_from(
-        &self,
-        private_key: &HpkePrivateKey,
-        kem_output: &[u8],
-        info: &[u8],
-        exporter_context: &[u8],
-        len: usize,
-    ) -> Result<Secret, CryptoError> {
-        mls_crypto_hpke::export_from::<RingHpke>(
-            self.suite,
-            private_key,
-            kem_output,
-            info,
-            exporter_context,
-            len,
-        )
-    }
-
-    fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
-        mls_crypto_hpke::derive_key_pair::<RingHpke>(self.suite, ikm)
-    }
+    mls_crypto_hpke::cipher_suite_hpke_methods!(RingHpke);
 
     fn signature_key_pair_from_private(
         &self,

@@ -102,23 +102,20 @@ pub struct CreatedPath {
     pub path_secrets: Vec<(NodeIndex, Secret)>,
 }
 
-/// Sets the filtered path's new public keys (unmerged leaves emptied) and
-/// the parent hashes, top down (§7.5, §7.9); returns the parent hash the
-/// sender's leaf must carry.
-fn merge_public_path(
+/// The filtered path's new parent nodes (unmerged leaves emptied) with
+/// their parent hashes, computed top down (§7.5, §7.9), and the parent hash
+/// the sender's leaf must carry. The tree is only read: the copath children
+/// are not on the sender's path, so their tree hashes are the same before
+/// and after the merge (the `&mut` is for the hash cache alone).
+fn new_path_nodes(
     tree: &mut PublicTree,
     suite: &dyn CipherSuiteProvider,
-    sender: NodeIndex,
     path: &[(NodeIndex, NodeIndex)],
     keys: &[VarBytes],
-) -> Result<VarBytes, Error> {
-    for p in tree.size().direct_path(sender).unwrap_or_default() {
-        if tree.node(p).is_some() {
-            tree.set_node(p, None)?;
-        }
-    }
-    // Walk from the top: each node's parent_hash is the parent hash of the
-    // node above it on the filtered path; the topmost gets an empty one.
+) -> Result<(Vec<(NodeIndex, ParentNode)>, VarBytes), Error> {
+    // Each node's parent_hash is the parent hash of the node above it on
+    // the filtered path; the topmost gets an empty one.
+    let mut nodes = Vec::with_capacity(path.len());
     let mut above = VarBytes::default();
     for ((p, copath_child), key) in path.iter().zip(keys).rev() {
         let node = ParentNode {
@@ -128,9 +125,27 @@ fn merge_public_path(
         };
         let sibling_hash = tree.node_tree_hash(suite, *copath_child)?;
         above = VarBytes::new(parent_hash(suite, &node, &sibling_hash)?);
-        tree.set_node(*p, Some(Node::Parent(node)))?;
+        nodes.push((*p, node));
     }
-    Ok(above)
+    Ok((nodes, above))
+}
+
+/// Blanks the sender's direct path, sets the new path nodes and the leaf.
+fn apply_path(
+    tree: &mut PublicTree,
+    sender: NodeIndex,
+    nodes: Vec<(NodeIndex, ParentNode)>,
+    leaf: LeafNode,
+) -> Result<(), Error> {
+    for p in tree.size().direct_path(sender).unwrap_or_default() {
+        if tree.node(p).is_some() {
+            tree.set_node(p, None)?;
+        }
+    }
+    for (p, node) in nodes {
+        tree.set_node(p, Some(Node::Parent(node)))?;
+    }
+    tree.set_node(sender, Some(Node::Leaf(leaf)))
 }
 
 /// The resolution of `x` without the leaves of `excluded` (joiners of this
@@ -179,7 +194,7 @@ pub fn create_update_path(
     let (leaf_priv, leaf_pub) = generate_hpke_key_pair(suite, rand)?;
     private_keys.keys.insert(sender_node, leaf_priv);
 
-    let leaf_parent_hash = merge_public_path(tree, suite, sender_node, &path, &public_keys)?;
+    let (new_nodes, leaf_parent_hash) = new_path_nodes(tree, suite, &path, &public_keys)?;
     leaf.encryption_key = VarBytes::new(leaf_pub);
     leaf.signature_key = VarBytes::from(signer.public_key());
     leaf.leaf_node_source = LeafNodeSource::Commit(leaf_parent_hash);
@@ -188,7 +203,7 @@ pub fn create_update_path(
         leaf_index: sender,
     };
     leaf.sign(signer, suite, Some(tbs_context))?;
-    tree.set_node(sender_node, Some(Node::Leaf(leaf.clone())))?;
+    apply_path(tree, sender_node, new_nodes, leaf.clone())?;
     provisional.tree_hash = VarBytes::new(tree.tree_hash(suite)?);
     let context = encode(&*provisional)?;
 
@@ -236,8 +251,8 @@ fn node_public_key(tree: &PublicTree, x: NodeIndex) -> Result<&[u8], Error> {
 /// per node against the copath resolutions (without `excluded`), sets the
 /// new keys, and verifies the parent hash in the new leaf (§7.9.2). The
 /// leaf's own validation (signature, source, capabilities) is the caller's
-/// (`leaf_validation`). On error the tree may be partly changed: apply it to
-/// a provisional tree.
+/// (`leaf_validation`). Every check runs before the tree changes, so a
+/// rejected path leaves it as it was.
 pub fn merge_update_path(
     tree: &mut PublicTree,
     suite: &dyn CipherSuiteProvider,
@@ -278,12 +293,11 @@ pub fn merge_update_path(
         .into());
     };
     let keys: Vec<VarBytes> = nodes.iter().map(|n| n.encryption_key.clone()).collect();
-    let computed = merge_public_path(tree, suite, sender_node, &path, &keys)?;
+    let (new_nodes, computed) = new_path_nodes(tree, suite, &path, &keys)?;
     if computed != *claimed {
         return Err(ProtocolError::LeafParentHashMismatch.into());
     }
-    tree.set_node(sender_node, Some(Node::Leaf(update_path.leaf_node.clone())))?;
-    Ok(())
+    apply_path(tree, sender_node, new_nodes, update_path.leaf_node.clone())
 }
 
 /// What decrypting an UpdatePath gave us.
@@ -366,9 +380,9 @@ pub fn decrypt_update_path(
     })
 }
 
-/// The commit secret and path keys from a path secret received in a
-/// Welcome for node `x` (§12.4.3.1): derives upward along `me`'s direct
-/// path from `x`, checking public keys.
+/// The path keys from a path secret received in a Welcome for node `x`
+/// (§12.4.3.1): derives upward from `x` through the non-blank nodes,
+/// checking each public key; `keys` changes only if all match.
 pub fn keys_from_path_secret(
     tree: &PublicTree,
     suite: &dyn CipherSuiteProvider,
@@ -378,15 +392,19 @@ pub fn keys_from_path_secret(
 ) -> Result<(), Error> {
     let mut secret = path_secret;
     let mut node = Some(x);
+    let mut derived = Vec::new();
     while let Some(p) = node {
         if tree.node(p).is_some() {
-            let public = keys.insert_path_secret(suite, p, &secret)?;
+            let (private, public) = node_key_pair(suite, &secret)?;
             if node_public_key(tree, p)? != public.as_slice() {
                 return Err(ProtocolError::PathPublicKeyMismatch(p.0).into());
             }
+            derived.push((p, private));
             secret = next_path_secret(suite, &secret)?;
         }
         node = tree.size().parent(p);
     }
+    // Every key checked: only now are they kept.
+    keys.keys.extend(derived);
     Ok(())
 }
