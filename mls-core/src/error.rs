@@ -413,6 +413,145 @@ pub enum ProtocolError {
         "KeyPackage init_key equals leaf_node.encryption_key; they must differ (RFC 9420 §10.1)"
     )]
     InitKeyEqualsEncryptionKey,
+
+    // ----- proposals and proposal lists (§12.1, §12.2) -----
+    /// A Remove names a blank leaf or one outside the tree (§12.1.3).
+    #[error("Remove of leaf {0}, which is blank or outside the tree (RFC 9420 §12.1.3)")]
+    RemoveOfBlankLeaf(u32),
+    /// A regular commit covers an Update from the committer (§12.2).
+    #[error("a Commit covers an Update proposal from the committer itself (RFC 9420 §12.2)")]
+    CommitterUpdate,
+    /// A regular commit removes the committer (§12.2).
+    #[error("a Commit covers a Remove of the committer itself (RFC 9420 §12.2)")]
+    CommitterRemoved,
+    /// Two Update or Remove proposals apply to one leaf (§12.2).
+    #[error("more than one Update or Remove for leaf {0} (RFC 9420 §12.2)")]
+    DuplicateLeafChange(u32),
+    /// Two Adds carry KeyPackages of one client (same signature key, §12.2).
+    #[error("two Add proposals carry KeyPackages with the same signature key (RFC 9420 §12.2)")]
+    DuplicateAdd,
+    /// An Add's KeyPackage is a client already in the group, not removed by
+    /// the same commit (§12.2).
+    #[error("an Add proposal adds a client already in the group, at leaf {0} (RFC 9420 §12.2)")]
+    AddOfExistingMember(u32),
+    /// Two PreSharedKey proposals reference one PreSharedKeyID (§12.2).
+    #[error("two PreSharedKey proposals reference the same PSK id (RFC 9420 §12.2)")]
+    DuplicatePsk,
+    /// More than one GroupContextExtensions proposal (§12.2).
+    #[error("more than one GroupContextExtensions proposal (RFC 9420 §12.2)")]
+    MultipleGroupContextExtensions,
+    /// A ReInit together with other proposals (§12.2).
+    #[error("a ReInit proposal must be the only proposal of its Commit (RFC 9420 §12.2)")]
+    ReInitWithOtherProposals,
+    /// An ExternalInit outside an external commit (§12.2).
+    #[error("an ExternalInit proposal is only allowed in an external Commit (RFC 9420 §12.2)")]
+    ExternalInitInRegularCommit,
+    /// A proposal type that a member who must process the commit does not
+    /// support (§12.2).
+    #[error("proposal type 0x{proposal_type:04x} is not supported by the member at leaf {leaf} (RFC 9420 §12.2)")]
+    ProposalTypeUnsupported {
+        /// The proposal type.
+        proposal_type: u16,
+        /// A member lacking it.
+        leaf: u32,
+    },
+    /// A resumption PSK with usage reinit or branch outside those
+    /// operations (§12.1.4).
+    #[error("a resumption PSK with usage reinit or branch in an ordinary Commit (RFC 9420 §12.1.4)")]
+    PskUsageNotAllowed,
+    /// A ReInit to a lower protocol version (§12.1.5).
+    #[error("a ReInit proposal lowers the protocol version (RFC 9420 §12.1.5)")]
+    ReInitLowerVersion,
+    /// A GroupContextExtensions proposal needs a capability a member lacks,
+    /// or an extension a member does not list (§12.1.7).
+    #[error("the new group context extensions need a capability the member at leaf {0} lacks (RFC 9420 §12.1.7)")]
+    GroupContextExtensionsUnsupported(u32),
+    /// A Commit references a proposal not received in this epoch (§12.4).
+    #[error("a Commit references a proposal that was not received in this epoch (RFC 9420 §12.4)")]
+    UnknownProposalRef,
+    /// An external sender sent a proposal type it may not (§12.1.8).
+    #[error("proposal type 0x{0:04x} cannot be sent by an external sender (RFC 9420 §12.1.8)")]
+    ExternalSenderProposalType(u16),
+    /// The Commit has no path although its proposals require one (§12.4).
+    #[error("the Commit has no path, but it is empty or covers a path-required proposal (RFC 9420 §12.4)")]
+    PathRequired,
+    /// A public key of an UpdatePath is already in the tree (§12.4.2).
+    #[error("an UpdatePath public key already appears in the ratchet tree (RFC 9420 §12.4.2)")]
+    UpdatePathKeyInUse,
+    /// A PSK the commit or Welcome names is not available (§12.4.2,
+    /// §12.4.3.1).
+    #[error("a pre-shared key named by the message is not available (RFC 9420 §12.4.2)")]
+    PskNotFound,
+    /// A proposal the application's policy refused.
+    #[error("the application's proposal policy rejected a proposal: {0}")]
+    ProposalRejectedByPolicy(String),
+    /// The group would exceed the configured maximum number of leaves.
+    #[error("the group would exceed its configured maximum of {0} leaves")]
+    TooManyMembers(u32),
+
+    // ----- external commits (§12.4.3.2) -----
+    /// An external commit has not exactly one ExternalInit (§12.2).
+    #[error("an external Commit must carry exactly one ExternalInit, found {0} (RFC 9420 §12.2)")]
+    ExternalInitCount(usize),
+    /// An external commit with more than one Remove (§12.2).
+    #[error("an external Commit may carry at most one Remove (RFC 9420 §12.2)")]
+    ExternalCommitRemoveCount,
+    /// An external commit with a proposal type other than ExternalInit,
+    /// Remove and PreSharedKey (§12.2).
+    #[error("proposal type 0x{0:04x} is not allowed in an external Commit (RFC 9420 §12.2)")]
+    ExternalCommitProposalType(u16),
+    /// An external commit with a proposal by reference (§12.4.3.2).
+    #[error("an external Commit must not reference proposals (RFC 9420 §12.4.3.2)")]
+    ExternalCommitByReference,
+    /// A resync's new leaf does not carry the removed member's identity
+    /// (§12.2: it must be valid as an Update of that leaf).
+    #[error("an external Commit removing leaf {0} must come from the same client (RFC 9420 §12.2)")]
+    ResyncIdentityMismatch(u32),
+    /// The GroupInfo has no `external_pub` extension (§12.4.3.2).
+    #[error("the GroupInfo has no external_pub extension; external commits are not possible (RFC 9420 §12.4.3.2)")]
+    ExternalPubMissing,
+
+    // ----- Welcome and GroupInfo (§12.4.3) -----
+    /// No entry of the Welcome is for any of our KeyPackages (§12.4.3.1).
+    #[error("the Welcome has no entry for any of our KeyPackages (RFC 9420 §12.4.3.1)")]
+    WelcomeNotForUs,
+    /// The Welcome's suite differs from the KeyPackage's (§12.4.3.1).
+    #[error("the Welcome's cipher suite {welcome} differs from our KeyPackage's {key_package} (RFC 9420 §12.4.3.1)")]
+    WelcomeCipherSuiteMismatch {
+        /// The Welcome's suite.
+        welcome: crate::CipherSuite,
+        /// The KeyPackage's suite.
+        key_package: crate::CipherSuite,
+    },
+    /// More than one resumption PSK with usage reinit or branch
+    /// (§12.4.3.1).
+    #[error("more than one resumption PSK with usage reinit or branch (RFC 9420 §12.4.3.1)")]
+    MultipleResumptionPsks,
+    /// A reinit or branch Welcome for an epoch other than 1 (§12.4.3.1).
+    #[error("a Welcome with a reinit or branch PSK must start epoch 1, not {0} (RFC 9420 §12.4.3.1)")]
+    ResumptionEpochNotOne(u64),
+    /// A reinit Welcome whose group does not match the ReInit (§11.2).
+    #[error("the new group does not match the ReInit proposal: {0} (RFC 9420 §11.2)")]
+    ReInitMismatch(&'static str),
+    /// A branch Welcome whose version or suite differs from the old
+    /// group's (§11.3).
+    #[error("a branched group must keep the version and cipher suite (RFC 9420 §11.3)")]
+    BranchMismatch,
+    /// The GroupInfo's signature does not verify (§12.4.3.1).
+    #[error("the GroupInfo signature does not verify under the signer's leaf key (RFC 9420 §12.4.3.1)")]
+    GroupInfoSignatureInvalid,
+    /// The GroupInfo signer's leaf is blank or outside the tree.
+    #[error("the GroupInfo signer, leaf {0}, is blank or outside the tree (RFC 9420 §12.4.3.1)")]
+    GroupInfoSignerBlank(u32),
+    /// Neither the Welcome nor the caller supplied the ratchet tree.
+    #[error("no ratchet tree: the GroupInfo has no ratchet_tree extension and none was given (RFC 9420 §12.4.3.3)")]
+    RatchetTreeMissing,
+    /// No leaf of the tree is our KeyPackage's leaf (§12.4.3.1).
+    #[error("no leaf of the ratchet tree matches our KeyPackage (RFC 9420 §12.4.3.1)")]
+    OwnLeafNotInTree,
+    /// A group context extension the joiner does not support (§12.4.3).
+    #[error("group context extension 0x{0:04x} is not supported by this client (RFC 9420 §12.4.3)")]
+    GroupContextExtensionNotSupported(u16),
 }
 
 /// Something this library does not support.
@@ -491,6 +630,35 @@ pub enum Misuse {
     /// A value too large for the field it must be written into.
     #[error("{0} is too large to encode")]
     TooLarge(&'static str),
+    /// A commit of ours is pending: merge or clear it first.
+    #[error("a commit is pending: merge it or clear it before starting another")]
+    CommitPending,
+    /// No commit of ours is pending.
+    #[error("there is no pending commit to merge")]
+    NoPendingCommit,
+    /// A commit we sent came back: merge the pending commit instead.
+    #[error("this is our own commit: call merge_pending_commit instead of processing it")]
+    OwnCommit,
+    /// The group can no longer be used: we were removed, or it was
+    /// re-initialized (§12.4.2).
+    #[error("the group is no longer active ({0})")]
+    GroupInactive(&'static str),
+    /// Proposals received this epoch must be committed before application
+    /// data is sent (§12.4).
+    #[error("proposals are pending; commit them before sending application data (RFC 9420 §12.4)")]
+    ProposalsPending,
+    /// No stored KeyPackage private keys for this reference.
+    #[error("no KeyPackage private keys are stored for this reference")]
+    KeyPackageNotFound,
+    /// The message is not of the kind this call handles.
+    #[error("expected {0}")]
+    UnexpectedMessage(&'static str),
+    /// A ReInit proposal or state was needed but is absent.
+    #[error("the group has no committed ReInit to complete")]
+    NoReInit,
+    /// The caller asked for a member that is not in the group.
+    #[error("leaf {0} is not a member of the group")]
+    NotAMember(u32),
 }
 
 /// A storage backend failure.

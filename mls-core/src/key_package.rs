@@ -11,7 +11,7 @@ use crate::tree::leaf_node::LeafNode;
 use crate::{CipherSuite, ProtocolVersion};
 use tls_codec::{TlsDeserializeBytes, TlsSerialize, TlsSize};
 
-mod validate;
+pub(crate) mod validate;
 pub use validate::validate_key_package;
 
 /// The `SignWithLabel` label of a KeyPackage signature (§10).

@@ -94,7 +94,7 @@ pub enum Sender {
 }
 
 impl Sender {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Sender::Member(_) => "member",
             Sender::External(_) => "external",

@@ -1,11 +1,41 @@
-//! Groups (RFC 9420 §11–12).
+//! Groups (RFC 9420 §11–12): the state machine users call, and the wire
+//! structures of the group operations.
 //!
-//! For now this holds the wire structures of the group operations:
-//! proposals (§12.1), commits and update paths (§12.4), GroupInfo
-//! (§12.4.3) and Welcome (§12.4.3.1). The group state machine will sit beside
-//! them.
+//! * [`Client`]: a credential and its signer bound to a provider; makes
+//!   KeyPackages, creates and joins groups.
+//! * [`Group`]: one member's view of a group. Proposals and commits
+//!   ([`Group::commit_builder`]), [`Group::process_message`] for what
+//!   others send, application messages, exporter and epoch authenticator.
+//!
+//! A commit we create stays pending until [`Group::merge_pending_commit`];
+//! another member's commit is checked in full (§12.4.2) before the group
+//! moves, and a rejected one leaves the group as it was.
+//!
+//! The wire structures: proposals (§12.1), commits and update paths
+//! (§12.4), GroupInfo (§12.4.3) and Welcome (§12.4.3.1).
 
+mod application;
+mod client;
 pub mod commit;
+mod config;
+mod create_commit;
+mod epoch_step;
+mod external;
 pub mod group_info;
+mod join;
+mod key_index;
+mod pending;
 pub mod proposal;
+mod proposal_list;
+mod process;
+mod state;
+mod stored_key_package;
 pub mod welcome;
+
+pub use client::{Client, ClientBuilder, KeyPackageOptions, LAST_RESORT};
+pub use config::{AcceptAllProposals, GroupConfig, ProposalPolicy, ProposalSource};
+pub use create_commit::{CommitBuilder, CommitOutput};
+pub use join::JoinOptions;
+pub use pending::CachedProposal;
+pub use process::{ApplicationMessage, CommitSummary, ProcessedMessage};
+pub use state::{Group, Member};

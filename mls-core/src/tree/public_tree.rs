@@ -26,6 +26,9 @@ pub struct PublicTree {
     /// so blank subtrees are skipped in O(1) by resolutions, filtered
     /// direct paths and truncation instead of being walked.
     occupied: Vec<u32>,
+    /// While a commit is being built or checked, every change made, so it
+    /// can be undone or replayed (see [`changes`]). `None` otherwise.
+    journal: Option<Vec<changes::Change>>,
 }
 
 /// Non-blank node counts per subtree, bottom up by level.
@@ -74,6 +77,7 @@ impl PublicTree {
             nodes: vec![Some(Node::Leaf(leaf))],
             hashes: vec![None],
             occupied: vec![1],
+            journal: None,
         }
     }
 
@@ -110,6 +114,7 @@ impl PublicTree {
             nodes,
             hashes,
             occupied,
+            journal: None,
         })
     }
 
@@ -279,7 +284,10 @@ impl PublicTree {
             .ok_or(Error::Internal("node index outside the tree"))?;
         let was = slot.is_some();
         let is = node.is_some();
-        *slot = node;
+        let old = std::mem::replace(slot, node);
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(changes::Change::Set { x, old });
+        }
         self.invalidate(x);
         if was != is {
             let mut n = Some(x);
@@ -316,6 +324,9 @@ impl PublicTree {
             *slot = count;
         }
         self.size = size;
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(changes::Change::Extend);
+        }
         Ok(())
     }
 
@@ -329,14 +340,24 @@ impl PublicTree {
             if !right_blank {
                 break;
             }
-            let Some(half) = TreeSize::from_leaf_count(self.size.leaf_count() / 2) else {
+            if self.halve().is_err() {
                 break;
-            };
-            self.nodes.truncate(idx(half.node_width()));
-            self.hashes.truncate(idx(half.node_width()));
-            self.occupied.truncate(idx(half.node_width()));
-            self.size = half;
+            }
+            if let Some(journal) = self.journal.as_mut() {
+                journal.push(changes::Change::Halve);
+            }
         }
+    }
+
+    /// Drops the right half of the tree, which the caller knows is blank.
+    fn halve(&mut self) -> Result<(), Error> {
+        let half = TreeSize::from_leaf_count(self.size.leaf_count() / 2)
+            .ok_or(Error::Internal("halving a one-leaf tree"))?;
+        self.nodes.truncate(idx(half.node_width()));
+        self.hashes.truncate(idx(half.node_width()));
+        self.occupied.truncate(idx(half.node_width()));
+        self.size = half;
+        Ok(())
     }
 
     /// Blanks the parent nodes on `leaf`'s direct path.
@@ -376,19 +397,15 @@ impl PublicTree {
             .direct_path(x)
             .ok_or(Error::Internal("direct path of a leaf"))?;
         for p in path {
-            let changed = match self.nodes.get_mut(idx(p.0)) {
-                Some(Some(Node::Parent(parent))) => {
-                    let mut unmerged = parent.unmerged_leaves.as_slice().to_vec();
-                    // Kept sorted (§7.1); a new leaf may sit left of older ones.
-                    let at = unmerged.partition_point(|&l| l < index.0);
-                    unmerged.insert(at, index.0);
-                    parent.unmerged_leaves = crate::codec::VarVec::new(unmerged);
-                    true
-                }
-                _ => false,
-            };
-            if changed {
-                self.invalidate(p);
+            if let Some(Node::Parent(parent)) = self.node(p) {
+                let mut parent = parent.clone();
+                let mut unmerged = parent.unmerged_leaves.as_slice().to_vec();
+                // Kept sorted (§7.1); a new leaf may sit left of older ones.
+                let at = unmerged.partition_point(|&l| l < index.0);
+                unmerged.insert(at, index.0);
+                parent.unmerged_leaves = crate::codec::VarVec::new(unmerged);
+                // Through set_node, so a commit being built can undo it.
+                self.set_node(p, Some(Node::Parent(parent)))?;
             }
         }
         self.set_node(x, Some(Node::Leaf(leaf)))?;
@@ -482,6 +499,9 @@ impl PublicTree {
         self.hashes.get(idx(x.0)).and_then(|h| h.as_deref())
     }
 }
+
+mod changes;
+pub(crate) use changes::TreeChanges;
 
 #[cfg(test)]
 mod tests;

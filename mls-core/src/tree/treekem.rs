@@ -67,6 +67,11 @@ impl TreePrivateKeys {
     }
 
     /// Drops keys of nodes no longer on `leaf`'s direct path or now blank.
+    pub(crate) fn prune(&mut self, tree: &PublicTree, leaf: NodeIndex) {
+        self.retain_path(tree, leaf);
+    }
+
+    /// Drops keys of nodes no longer on `leaf`'s direct path or now blank.
     fn retain_path(&mut self, tree: &PublicTree, leaf: NodeIndex) {
         let path = tree.size().direct_path(leaf).unwrap_or_default();
         self.keys

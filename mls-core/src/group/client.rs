@@ -1,0 +1,324 @@
+//! The client: one identity (a credential and its signer) bound to a
+//! provider. It makes KeyPackages, creates and joins groups.
+
+use super::config::{AcceptAllProposals, ProposalPolicy};
+use super::stored_key_package::StoredKeyPackage;
+use crate::cipher_suite::CipherSuite;
+use crate::codec::{VarBytes, VarVec, encode};
+use crate::credential::{AcceptAll, Credential, CredentialValidator};
+use crate::crypto::generate_hpke_key_pair;
+use crate::error::{Error, Misuse};
+use crate::extensions::{Extension, ExtensionType, Extensions};
+use crate::group::proposal::ProposalType;
+use crate::key_package::{KeyPackage, KeyPackageRef};
+use crate::provider::{CipherSuiteProvider, CryptoProvider, Namespace, Provider, Signer, StorageProvider, WriteBatch};
+use crate::secret::Secret;
+use crate::tree::leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
+use crate::ProtocolVersion;
+use std::sync::Arc;
+
+/// The `last_resort` KeyPackage extension (draft-ietf-mls-extensions): a
+/// package that may be used by more than one Welcome, for when a client's
+/// other packages have run out. Its private keys are kept after a join.
+pub const LAST_RESORT: ExtensionType = ExtensionType(0x000a);
+
+/// Options of [`Client::generate_key_package`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyPackageOptions {
+    /// Seconds the package is valid from now (`not_before` is set an hour
+    /// back to absorb clock skew). Default: 28 days.
+    pub lifetime: u64,
+    /// Extensions of the KeyPackage itself.
+    pub extensions: Vec<Extension>,
+    /// Extensions of its leaf (for example `application_id`).
+    pub leaf_extensions: Vec<Extension>,
+    /// Marks the package `last_resort`: joins do not consume it.
+    pub last_resort: bool,
+}
+
+impl Default for KeyPackageOptions {
+    fn default() -> Self {
+        Self {
+            lifetime: 28 * 24 * 3600,
+            extensions: Vec::new(),
+            leaf_extensions: Vec::new(),
+            last_resort: false,
+        }
+    }
+}
+
+/// One MLS client: a credential, the signer of its signature key, and the
+/// provider (crypto, randomness, storage) it runs on. Cheap to clone; every
+/// group made from it shares it.
+pub struct Client<P: Provider> {
+    inner: Arc<Inner<P>>,
+}
+
+impl<P: Provider> Clone for Client<P> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<P: Provider> {
+    provider: P,
+    credential: Credential,
+    signer: Box<dyn Signer>,
+    credential_validator: Box<dyn CredentialValidator>,
+    proposal_policy: Box<dyn ProposalPolicy>,
+    extensions: Vec<ExtensionType>,
+    proposals: Vec<ProposalType>,
+}
+
+impl<P: Provider> std::fmt::Debug for Client<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("credential", &self.inner.credential)
+            .field("signature_key", &VarBytes::from(self.inner.signer.public_key()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`] with non-default hooks and capabilities.
+pub struct ClientBuilder<P: Provider> {
+    inner: Inner<P>,
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    /// The application's credential validator (§5.3.1). Default: accept
+    /// all, which is only right when identities are checked elsewhere.
+    pub fn credential_validator(mut self, validator: impl CredentialValidator + 'static) -> Self {
+        self.inner.credential_validator = Box::new(validator);
+        self
+    }
+
+    /// The application's proposal policy. Default: accept every proposal
+    /// the RFC allows.
+    pub fn proposal_policy(mut self, policy: impl ProposalPolicy + 'static) -> Self {
+        self.inner.proposal_policy = Box::new(policy);
+        self
+    }
+
+    /// Extension types beyond the RFC's defaults this client supports
+    /// (listed in its leaves' capabilities, §7.2).
+    pub fn extension_types(mut self, types: &[ExtensionType]) -> Self {
+        self.inner.extensions = types.to_vec();
+        self
+    }
+
+    /// Custom proposal types this client supports (§7.2).
+    pub fn proposal_types(mut self, types: &[ProposalType]) -> Self {
+        self.inner.proposals = types.to_vec();
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Client<P> {
+        Client {
+            inner: Arc::new(self.inner),
+        }
+    }
+}
+
+impl<P: Provider> Client<P> {
+    /// A client with `credential`, whose signature key is `signer`'s, on
+    /// `provider`, with default hooks. See [`Client::builder`] for others.
+    pub fn new(provider: P, credential: Credential, signer: impl Signer + 'static) -> Self {
+        Self::builder(provider, credential, signer).build()
+    }
+
+    /// A builder for a client with non-default hooks or capabilities.
+    pub fn builder(
+        provider: P,
+        credential: Credential,
+        signer: impl Signer + 'static,
+    ) -> ClientBuilder<P> {
+        ClientBuilder {
+            inner: Inner {
+                provider,
+                credential,
+                signer: Box::new(signer),
+                credential_validator: Box::new(AcceptAll),
+                proposal_policy: Box::new(AcceptAllProposals),
+                extensions: Vec::new(),
+                proposals: Vec::new(),
+            },
+        }
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> &P {
+        &self.inner.provider
+    }
+
+    /// The client's credential.
+    pub fn credential(&self) -> &Credential {
+        &self.inner.credential
+    }
+
+    /// The signer of the client's signature key.
+    pub fn signer(&self) -> &dyn Signer {
+        self.inner.signer.as_ref()
+    }
+
+    pub(crate) fn credential_validator(&self) -> &dyn CredentialValidator {
+        self.inner.credential_validator.as_ref()
+    }
+
+    pub(crate) fn proposal_policy(&self) -> &dyn ProposalPolicy {
+        self.inner.proposal_policy.as_ref()
+    }
+
+    /// The suite object for `suite`, checking that the signer fits it.
+    pub(crate) fn suite(&self, suite: CipherSuite) -> Result<&dyn CipherSuiteProvider, Error> {
+        let provider = self.inner.provider.crypto().cipher_suite(suite)?;
+        let needed = suite.signature_scheme();
+        let have = self.inner.signer.scheme();
+        if needed != have {
+            return Err(Misuse::SignatureSchemeMismatch {
+                signer: have,
+                suite: needed,
+            }
+            .into());
+        }
+        Ok(provider)
+    }
+
+    /// The capabilities our leaves advertise (§7.2): MLS 1.0, every suite
+    /// the crypto provider offers, our credential type, and the extra
+    /// extension and proposal types configured.
+    pub fn capabilities(&self) -> Capabilities {
+        let mut extensions = self.inner.extensions.clone();
+        if !extensions.contains(&LAST_RESORT) {
+            extensions.push(LAST_RESORT);
+        }
+        Capabilities {
+            versions: VarVec::new(vec![ProtocolVersion::MLS10]),
+            cipher_suites: VarVec::new(
+                self.inner
+                    .provider
+                    .crypto()
+                    .supported_cipher_suites()
+                    .into_iter()
+                    .map(CipherSuite::code)
+                    .collect(),
+            ),
+            extensions: VarVec::new(extensions),
+            proposals: VarVec::new(self.inner.proposals.clone()),
+            credentials: VarVec::new(vec![self.inner.credential.credential_type()]),
+        }
+    }
+
+    /// A leaf for us with the given source and extensions, not yet keyed
+    /// or signed.
+    pub(crate) fn leaf_template(&self, source: LeafNodeSource, extensions: Extensions) -> LeafNode {
+        LeafNode {
+            encryption_key: VarBytes::default(),
+            signature_key: VarBytes::from(self.inner.signer.public_key()),
+            credential: self.inner.credential.clone(),
+            capabilities: self.capabilities(),
+            leaf_node_source: source,
+            extensions,
+            signature: VarBytes::default(),
+        }
+    }
+
+    /// Generates a KeyPackage for `suite` (§10) and stores its private keys
+    /// (init key and leaf encryption key) in the provider's storage, in one
+    /// transaction, under its KeyPackageRef. Publish the returned package
+    /// (as an `MlsMessage`) for others to add us.
+    pub fn generate_key_package(
+        &self,
+        suite: CipherSuite,
+        options: &KeyPackageOptions,
+    ) -> Result<KeyPackage, Error> {
+        let cs = self.suite(suite)?;
+        let rand = &self.inner.provider.rand();
+        let (init_priv, init_pub) = generate_hpke_key_pair(cs, rand)?;
+        let (enc_priv, enc_pub) = generate_hpke_key_pair(cs, rand)?;
+        let now = now_seconds();
+        let lifetime = Lifetime {
+            not_before: now.saturating_sub(3600),
+            not_after: now.saturating_add(options.lifetime),
+        };
+        let mut leaf = self.leaf_template(
+            LeafNodeSource::KeyPackage(lifetime),
+            Extensions::from_vec(options.leaf_extensions.clone()),
+        );
+        leaf.encryption_key = VarBytes::new(enc_pub);
+        leaf.sign(self.signer(), cs, None)?;
+        let mut extensions = options.extensions.clone();
+        if options.last_resort {
+            extensions.push(Extension {
+                extension_type: LAST_RESORT,
+                extension_data: VarBytes::default(),
+            });
+        }
+        let mut key_package = KeyPackage {
+            version: ProtocolVersion,
+            cipher_suite: suite,
+            init_key: VarBytes::new(init_pub),
+            leaf_node: leaf,
+            extensions: Extensions::from_vec(extensions),
+            signature: VarBytes::default(),
+        };
+        key_package.sign(self.signer(), cs)?;
+        let reference = key_package.reference(cs)?;
+        let stored = StoredKeyPackage {
+            key_package: key_package.clone(),
+            init_private: init_priv,
+            encryption_private: enc_priv,
+            last_resort: options.last_resort,
+        };
+        let mut batch = WriteBatch::new();
+        batch.put(Namespace::KeyPackages, reference.as_slice(), stored.encode()?);
+        self.inner.provider.storage().commit(batch)?;
+        Ok(key_package)
+    }
+
+    /// The stored private parts of the KeyPackage `reference`, if held.
+    pub(crate) fn stored_key_package(
+        &self,
+        reference: &KeyPackageRef,
+    ) -> Result<Option<StoredKeyPackage>, Error> {
+        self.inner
+            .provider
+            .storage()
+            .get(Namespace::KeyPackages, reference.as_slice())?
+            .map(|bytes| StoredKeyPackage::decode(&bytes))
+            .transpose()
+    }
+
+    /// Stores an external PSK (§8.4) under `psk_id`, for commits and
+    /// Welcomes that name it.
+    pub fn store_external_psk(&self, psk_id: &[u8], psk: &[u8]) -> Result<(), Error> {
+        let mut batch = WriteBatch::new();
+        batch.put(Namespace::Psks, external_psk_key(psk_id)?, psk.to_vec());
+        Ok(self.inner.provider.storage().commit(batch)?)
+    }
+
+    /// The external PSK `psk_id`, if stored.
+    pub(crate) fn external_psk(&self, psk_id: &[u8]) -> Result<Option<Secret>, Error> {
+        Ok(self
+            .inner
+            .provider
+            .storage()
+            .get(Namespace::Psks, &external_psk_key(psk_id)?)?
+            .map(Secret::new))
+    }
+}
+
+/// Storage key of an external PSK: its encoded id, so ids cannot collide.
+fn external_psk_key(psk_id: &[u8]) -> Result<Vec<u8>, Error> {
+    encode(&VarBytes::from(psk_id))
+}
+
+/// Seconds since the Unix epoch; 0 if the clock is before it.
+pub(crate) fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,92 @@
+//! Per-group settings and the application's hooks (credential validation,
+//! proposal policy).
+
+use crate::framing::{PaddingPolicy, Sender, WireFormat};
+use crate::group::proposal::Proposal;
+use crate::secret_tree::OutOfOrderPolicy;
+
+/// How a group sends and accepts messages. Every field has a safe default
+/// ([`GroupConfig::default`]); the settings are local to this member and
+/// not part of the group's shared state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupConfig {
+    /// The wire format of our proposals and commits: `PublicMessage` (the
+    /// delivery service can read and check them) or `PrivateMessage`
+    /// (encrypted, §6.3). Default: `PrivateMessage`.
+    pub handshake_wire_format: WireFormat,
+    /// Padding of PrivateMessages we send (§6.3). Default: none.
+    pub padding: PaddingPolicy,
+    /// Bounds on out-of-order and late messages (§9.2) and on the number
+    /// of past epochs whose keys are kept.
+    pub out_of_order: OutOfOrderPolicy,
+    /// Whether the GroupInfo in our Welcomes carries the `ratchet_tree`
+    /// extension (§12.4.3.3). If not, joiners need the tree out of band.
+    /// Default: true.
+    pub ratchet_tree_in_welcome: bool,
+    /// Whether GroupInfos we publish carry `external_pub` (§12.4.3.2), which
+    /// lets clients join by external commit. Default: true.
+    pub external_pub_in_group_info: bool,
+    /// The longest KeyPackage lifetime (`not_after - not_before`, seconds)
+    /// we accept in an Add; `None` accepts any. Default: 90 days.
+    pub max_key_package_lifetime: Option<u64>,
+    /// Whether to check the lifetimes of `key_package` leaves (§7.3).
+    /// Default: true. Turning it off is only for replaying recorded data.
+    pub check_lifetimes: bool,
+    /// Whether to check the lifetimes of the leaves of a tree we join
+    /// (§7.3 RECOMMENDS it for received leaves but does not require it: a
+    /// member who never updates keeps its KeyPackage's lifetime, and would
+    /// make the group unjoinable once it expires). Default: false.
+    pub check_tree_lifetimes: bool,
+    /// How many past epochs keep their `resumption_psk` (§8.6) for
+    /// resumption PSKs, re-initialization and branching. Default: 4.
+    pub resumption_psk_epochs: u32,
+    /// The most leaves the tree may have; Adds and external joins beyond
+    /// it are rejected. Default: 2^20.
+    pub max_leaves: u32,
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        Self {
+            handshake_wire_format: WireFormat::PrivateMessage,
+            padding: PaddingPolicy::None,
+            out_of_order: OutOfOrderPolicy::default(),
+            ratchet_tree_in_welcome: true,
+            external_pub_in_group_info: true,
+            max_key_package_lifetime: Some(90 * 24 * 3600),
+            check_lifetimes: true,
+            check_tree_lifetimes: false,
+            resumption_psk_epochs: 4,
+            max_leaves: 1 << 20,
+        }
+    }
+}
+
+/// Where a proposal came from, as the proposal policy sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProposalSource {
+    /// Received in a message (by reference later) from this sender.
+    Received(Sender),
+    /// Inline in a commit from this sender.
+    InCommit(Sender),
+}
+
+/// The application's say over proposals: which received proposals are
+/// accepted (and so may be committed), and which commits are acceptable.
+/// The RFC's own rules (§12.2) are always enforced first; a policy can only
+/// refuse more, for example Adds from members without permission.
+pub trait ProposalPolicy: Send + Sync {
+    /// Accepts or refuses `proposal` from `source`. An `Err` gives the
+    /// reason, reported as `ProtocolError::ProposalRejectedByPolicy`.
+    fn check(&self, proposal: &Proposal, source: ProposalSource) -> Result<(), String>;
+}
+
+/// The default policy: every proposal that passes the RFC's rules.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AcceptAllProposals;
+
+impl ProposalPolicy for AcceptAllProposals {
+    fn check(&self, _proposal: &Proposal, _source: ProposalSource) -> Result<(), String> {
+        Ok(())
+    }
+}

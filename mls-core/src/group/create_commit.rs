@@ -1,0 +1,602 @@
+//! Creating proposals and commits (RFC 9420 §12.1, §12.4.1), and the
+//! Welcome for the members a commit adds (§12.4.3.1).
+
+use super::client::now_seconds;
+use super::epoch_step::{key_schedule_step, zero_secret};
+use super::pending::{CachedProposal, PendingCommit};
+use super::proposal_list::{self, Committer, ListContext, ListItem};
+use super::state::{Group, Inactive, NewEpoch};
+use crate::codec::{VarBytes, VarVec, encode};
+use crate::crypto::{encrypt_with_label, generate_hpke_key_pair};
+use crate::error::{Error, Misuse};
+use crate::extensions::Extensions;
+use crate::framing::{
+    Content, MlsMessage, MlsMessageBody, Sender,
+};
+use crate::group::commit::{Commit, HpkeCiphertextWire};
+use crate::group::proposal::{
+    Add, CustomProposal, GroupContextExtensions, PreSharedKey, Proposal, ProposalOrRef,
+    ProposalRef, ReInit, Remove, Update,
+};
+use crate::group::welcome::{EncryptedGroupSecrets, GroupSecrets, PathSecret, Welcome};
+use crate::key_package::KeyPackage;
+use crate::key_schedule::{PreSharedKeyId, Psk, ResumptionPskUsage, welcome_key_nonce, welcome_secret};
+use crate::provider::Provider;
+use crate::secret::Secret;
+use crate::tree::leaf_node::{LeafNodeSource, LeafNodeTbsContext};
+use crate::tree::treekem::create_update_path;
+use crate::tree_math::{LeafIndex, NodeIndex};
+use crate::{CipherSuite, ProtocolVersion};
+
+/// What a commit produced, for the caller to send. The group does not
+/// move until [`Group::merge_pending_commit`].
+#[derive(Clone, Debug)]
+pub struct CommitOutput {
+    /// The Commit, to send to the group.
+    pub commit: MlsMessage,
+    /// One Welcome for every member the commit adds, if it adds any.
+    pub welcome: Option<MlsMessage>,
+    /// The GroupInfo of the new epoch (for external joins, §12.4.3.2).
+    pub group_info: MlsMessage,
+}
+
+/// Builds a commit: proposals by value on top of those received in the
+/// epoch (included by reference, §12.4), and the choice of a path.
+#[must_use = "a builder does nothing until build() is called"]
+pub struct CommitBuilder<'g, P: Provider> {
+    group: &'g mut Group<P>,
+    proposals: Vec<Proposal>,
+    include_received: bool,
+    force_path: bool,
+    authenticated_data: Vec<u8>,
+    leaf_extensions: Option<Extensions>,
+}
+
+impl<P: Provider> CommitBuilder<'_, P> {
+    /// Adds the client of `key_package` (§12.1.1).
+    pub fn add_member(mut self, key_package: KeyPackage) -> Self {
+        self.proposals.push(Proposal::Add(Add { key_package }));
+        self
+    }
+
+    /// Removes the member at leaf `leaf` (§12.1.3).
+    pub fn remove_member(mut self, leaf: u32) -> Self {
+        self.proposals.push(Proposal::Remove(Remove { removed: leaf }));
+        self
+    }
+
+    /// Injects a PSK (§12.1.4). Build the id with
+    /// [`Group::external_psk_id`] or [`Group::resumption_psk_id`].
+    pub fn pre_shared_key(mut self, psk: PreSharedKeyId) -> Self {
+        self.proposals
+            .push(Proposal::PreSharedKey(PreSharedKey { psk }));
+        self
+    }
+
+    /// Replaces the GroupContext extensions (§12.1.7).
+    pub fn group_context_extensions(mut self, extensions: Extensions) -> Self {
+        self.proposals
+            .push(Proposal::GroupContextExtensions(GroupContextExtensions {
+                extensions,
+            }));
+        self
+    }
+
+    /// Re-initializes the group with new parameters (§12.1.5, §11.2). Must
+    /// be the only proposal.
+    pub fn reinit(mut self, group_id: &[u8], cipher_suite: CipherSuite, extensions: Extensions) -> Self {
+        self.proposals.push(Proposal::ReInit(ReInit {
+            group_id: VarBytes::from(group_id),
+            version: ProtocolVersion,
+            cipher_suite,
+            extensions,
+        }));
+        self
+    }
+
+    /// A proposal of a custom type, which every member must support.
+    pub fn custom(mut self, proposal: CustomProposal) -> Self {
+        self.proposals.push(Proposal::Custom(proposal));
+        self
+    }
+
+    /// Any proposal by value.
+    pub fn proposal(mut self, proposal: Proposal) -> Self {
+        self.proposals.push(proposal);
+        self
+    }
+
+    /// Whether to include the proposals received in this epoch (by
+    /// reference). Default: yes, as §12.4 recommends.
+    pub fn include_received_proposals(mut self, include: bool) -> Self {
+        self.include_received = include;
+        self
+    }
+
+    /// Sends a path even where none is required (§12.4), for forward
+    /// secrecy and post-compromise security of our own leaf.
+    pub fn force_path(mut self, force: bool) -> Self {
+        self.force_path = force;
+        self
+    }
+
+    /// Data authenticated with the commit (not encrypted in a PublicMessage).
+    pub fn authenticated_data(mut self, data: &[u8]) -> Self {
+        self.authenticated_data = data.to_vec();
+        self
+    }
+
+    /// Extensions of our new leaf, if the commit has a path.
+    pub fn leaf_extensions(mut self, extensions: Extensions) -> Self {
+        self.leaf_extensions = Some(extensions);
+        self
+    }
+
+    /// Creates the commit. The group stays in its epoch with the commit
+    /// pending until [`Group::merge_pending_commit`] (after the delivery
+    /// service accepted it) or [`Group::clear_pending_commit`].
+    pub fn build(self) -> Result<CommitOutput, Error> {
+        let CommitBuilder {
+            group,
+            proposals,
+            include_received,
+            force_path,
+            authenticated_data,
+            leaf_extensions,
+        } = self;
+        group.create_commit(
+            proposals,
+            include_received,
+            force_path,
+            &authenticated_data,
+            leaf_extensions,
+        )
+    }
+}
+
+impl<P: Provider> Group<P> {
+    /// A builder for a commit.
+    pub fn commit_builder(&mut self) -> CommitBuilder<'_, P> {
+        CommitBuilder {
+            group: self,
+            proposals: Vec::new(),
+            include_received: true,
+            force_path: false,
+            authenticated_data: Vec::new(),
+            leaf_extensions: None,
+        }
+    }
+
+    /// Commits the proposals received in this epoch, with a path (a full
+    /// commit; with none received, an "empty" commit that updates our leaf).
+    pub fn commit(&mut self) -> Result<CommitOutput, Error> {
+        self.commit_builder().force_path(true).build()
+    }
+
+    /// Adds members in one commit.
+    pub fn add_members(&mut self, key_packages: &[KeyPackage]) -> Result<CommitOutput, Error> {
+        key_packages
+            .iter()
+            .fold(self.commit_builder(), |b, kp| b.add_member(kp.clone()))
+            .build()
+    }
+
+    /// Removes members in one commit.
+    pub fn remove_members(&mut self, leaves: &[u32]) -> Result<CommitOutput, Error> {
+        leaves
+            .iter()
+            .fold(self.commit_builder(), |b, l| b.remove_member(*l))
+            .build()
+    }
+
+    /// Updates our leaf and path: an empty full commit (§12.4).
+    pub fn self_update(&mut self) -> Result<CommitOutput, Error> {
+        self.commit_builder()
+            .include_received_proposals(false)
+            .force_path(true)
+            .build()
+    }
+
+    /// A PreSharedKeyID for the external PSK `psk_id`, with a fresh nonce.
+    pub fn external_psk_id(&self, psk_id: &[u8]) -> Result<PreSharedKeyId, Error> {
+        PreSharedKeyId::with_fresh_nonce(
+            Psk::External(VarBytes::from(psk_id)),
+            self.suite()?,
+            &self.client.provider().rand(),
+        )
+    }
+
+    /// A PreSharedKeyID for this group's `resumption_psk` of `epoch`
+    /// (usage `application`, §8.6), with a fresh nonce.
+    pub fn resumption_psk_id(&self, epoch: u64) -> Result<PreSharedKeyId, Error> {
+        PreSharedKeyId::with_fresh_nonce(
+            Psk::Resumption(crate::key_schedule::ResumptionPsk {
+                usage: ResumptionPskUsage::Application,
+                psk_group_id: self.context.group_id.clone(),
+                psk_epoch: epoch,
+            }),
+            self.suite()?,
+            &self.client.provider().rand(),
+        )
+    }
+
+    /// Drops our pending commit; the group stays in its epoch.
+    pub fn clear_pending_commit(&mut self) {
+        self.pending_commit = None;
+    }
+
+    /// Moves the group to the epoch of our pending commit (§12.4.1), once
+    /// the delivery service has accepted it.
+    pub fn merge_pending_commit(&mut self) -> Result<(), Error> {
+        let pending = self.pending_commit.take().ok_or(Misuse::NoPendingCommit)?;
+        let mut next = pending.next;
+        match self.tree.apply_changes(&pending.tree_changes) {
+            Ok(changed) => next.changed = changed,
+            Err(err) => return Err(err),
+        }
+        self.enter_epoch(next);
+        Ok(())
+    }
+
+    // ----- proposals -----
+
+    /// Proposes adding the client of `key_package` (§12.1.1).
+    pub fn propose_add(&mut self, key_package: KeyPackage) -> Result<MlsMessage, Error> {
+        self.propose(Proposal::Add(Add { key_package }))
+    }
+
+    /// Proposes removing the member at `leaf` (§12.1.3).
+    pub fn propose_remove(&mut self, leaf: u32) -> Result<MlsMessage, Error> {
+        if self.tree.leaf(LeafIndex(leaf)).is_none() {
+            return Err(Misuse::NotAMember(leaf).into());
+        }
+        self.propose(Proposal::Remove(Remove { removed: leaf }))
+    }
+
+    /// Proposes replacing our leaf with fresh keys (§12.1.2). The new
+    /// encryption key is kept, and used if a commit includes the proposal.
+    pub fn propose_update(&mut self) -> Result<MlsMessage, Error> {
+        let client = self.client.clone();
+        let suite = client.suite(self.context.cipher_suite)?;
+        let (private, public) = generate_hpke_key_pair(suite, &self.client.provider().rand())?;
+        let mut leaf = self.own_leaf_node()?.clone();
+        leaf.encryption_key = VarBytes::new(public);
+        leaf.leaf_node_source = LeafNodeSource::Update;
+        leaf.capabilities = self.client.capabilities();
+        leaf.sign(
+            self.client.signer(),
+            suite,
+            Some(LeafNodeTbsContext {
+                group_id: self.context.group_id.as_slice(),
+                leaf_index: self.own_leaf,
+            }),
+        )?;
+        let key = leaf.encryption_key.as_slice().to_vec();
+        let message = self.propose(Proposal::Update(Update { leaf_node: leaf }))?;
+        self.pending_update_keys.push((key, private));
+        Ok(message)
+    }
+
+    /// Proposes injecting a PSK (§12.1.4).
+    pub fn propose_psk(&mut self, psk: PreSharedKeyId) -> Result<MlsMessage, Error> {
+        self.propose(Proposal::PreSharedKey(PreSharedKey { psk }))
+    }
+
+    /// Proposes new GroupContext extensions (§12.1.7).
+    pub fn propose_group_context_extensions(
+        &mut self,
+        extensions: Extensions,
+    ) -> Result<MlsMessage, Error> {
+        self.propose(Proposal::GroupContextExtensions(GroupContextExtensions {
+            extensions,
+        }))
+    }
+
+    /// Proposes re-initializing the group (§12.1.5).
+    pub fn propose_reinit(
+        &mut self,
+        group_id: &[u8],
+        cipher_suite: CipherSuite,
+        extensions: Extensions,
+    ) -> Result<MlsMessage, Error> {
+        self.propose(Proposal::ReInit(ReInit {
+            group_id: VarBytes::from(group_id),
+            version: ProtocolVersion,
+            cipher_suite,
+            extensions,
+        }))
+    }
+
+    /// Proposes a custom proposal.
+    pub fn propose_custom(&mut self, proposal: CustomProposal) -> Result<MlsMessage, Error> {
+        self.propose(Proposal::Custom(proposal))
+    }
+
+    /// Signs and protects a proposal from us, and caches it so our own
+    /// commit can include it by reference.
+    pub fn propose(&mut self, proposal: Proposal) -> Result<MlsMessage, Error> {
+        self.check_active()?;
+        let client = self.client.clone();
+        let suite = client.suite(self.context.cipher_suite)?;
+        let content = self.protection.sign(
+            suite,
+            self.client.signer(),
+            self.config.handshake_wire_format,
+            Sender::Member(self.own_leaf.0),
+            &[],
+            Content::Proposal(proposal.clone()),
+        )?;
+        let reference = ProposalRef::from_authenticated_content(suite, &encode(&content)?)?;
+        let message = self
+            .protection
+            .wrap(suite, &content, &self.client.provider().rand())?;
+        self.proposals.insert(CachedProposal {
+            reference,
+            proposal,
+            sender: Sender::Member(self.own_leaf.0),
+        })?;
+        Ok(message)
+    }
+
+    // ----- commits -----
+
+    /// The list a commit of ours covers: received proposals by reference
+    /// (skipping what §12.2 forbids us to commit), then ours by value.
+    fn commit_list(&self, by_value: Vec<Proposal>, include_received: bool) -> (Vec<ListItem>, Vec<ProposalOrRef>) {
+        let me = Sender::Member(self.own_leaf.0);
+        let mut items = Vec::new();
+        let mut wire = Vec::new();
+        if include_received {
+            let removed_me = |p: &Proposal| matches!(p, Proposal::Remove(r) if r.removed == self.own_leaf.0);
+            let has_others = self
+                .proposals
+                .iter()
+                .any(|c| !matches!(c.proposal, Proposal::ReInit(_)));
+            for cached in self.proposals.iter() {
+                // §12.2: not our own Update (the path replaces it), not a
+                // Remove of us; a ReInit only if nothing else is pending.
+                let skip = (matches!(cached.proposal, Proposal::Update(_)) && cached.sender == me)
+                    || removed_me(&cached.proposal)
+                    || (matches!(cached.proposal, Proposal::ReInit(_))
+                        && (has_others || !by_value.is_empty()));
+                if skip {
+                    continue;
+                }
+                items.push(ListItem {
+                    proposal: cached.proposal.clone(),
+                    sender: cached.sender,
+                    by_reference: true,
+                });
+                wire.push(ProposalOrRef::Reference(cached.reference.clone()));
+            }
+        }
+        for proposal in by_value {
+            items.push(ListItem {
+                proposal: proposal.clone(),
+                sender: me,
+                by_reference: false,
+            });
+            wire.push(ProposalOrRef::Proposal(proposal));
+        }
+        (items, wire)
+    }
+
+    fn create_commit(
+        &mut self,
+        by_value: Vec<Proposal>,
+        include_received: bool,
+        force_path: bool,
+        authenticated_data: &[u8],
+        leaf_extensions: Option<Extensions>,
+    ) -> Result<CommitOutput, Error> {
+        self.check_active()?;
+        if self.pending_commit.is_some() {
+            return Err(Misuse::CommitPending.into());
+        }
+        let (items, wire) = self.commit_list(by_value, include_received);
+        self.tree.begin_changes();
+        let result = self.build_commit(&items, wire, force_path, authenticated_data, leaf_extensions);
+        // The tree goes back to this epoch either way; a successful commit
+        // keeps its changes for the merge.
+        let changes = self.tree.rollback_changes()?;
+        let (output, next) = result?;
+        self.pending_commit = Some(PendingCommit {
+            tree_changes: changes,
+            next,
+        });
+        Ok(output)
+    }
+
+    /// Everything of a commit after the list is chosen; the tree is
+    /// recording changes and is rolled back by the caller.
+    fn build_commit(
+        &mut self,
+        items: &[ListItem],
+        wire: Vec<ProposalOrRef>,
+        force_path: bool,
+        authenticated_data: &[u8],
+        leaf_extensions: Option<Extensions>,
+    ) -> Result<(CommitOutput, NewEpoch), Error> {
+        let client = self.client.clone();
+        let suite = client.suite(self.context.cipher_suite)?;
+        let rand = &self.client.provider().rand();
+        let ctx = ListContext {
+            suite,
+            context: &self.context,
+            config: &self.config,
+            credential_validator: self.client.credential_validator(),
+            policy: self.client.proposal_policy(),
+            credential_types: &self.credential_types,
+            now: now_seconds(),
+            in_commit: true,
+        };
+        let applied = proposal_list::apply(
+            &ctx,
+            &mut self.tree,
+            &self.key_index,
+            items,
+            Committer::Member(self.own_leaf),
+        )?;
+        let mut provisional = self.context.clone();
+        provisional.epoch = provisional
+            .epoch
+            .checked_add(1)
+            .ok_or(Misuse::TooLarge("epoch"))?;
+        provisional.extensions = applied.extensions.clone();
+        let excluded: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
+
+        let mut keys = self.keys.clone();
+        let mut path_secrets = Vec::new();
+        let (path, commit_secret) = if applied.path_required || force_path {
+            let mut leaf = self.own_leaf_node()?.clone();
+            leaf.capabilities = self.client.capabilities();
+            if let Some(ext) = leaf_extensions {
+                leaf.extensions = ext;
+            }
+            let created = create_update_path(
+                &mut self.tree,
+                suite,
+                rand,
+                self.client.signer(),
+                self.own_leaf,
+                leaf,
+                &excluded,
+                &mut provisional,
+            )?;
+            keys = created.private_keys;
+            path_secrets = created.path_secrets;
+            (Some(created.update_path), created.commit_secret)
+        } else {
+            provisional.tree_hash = VarBytes::new(self.tree.tree_hash(suite)?);
+            if let Some(own) = self.own_leaf.node() {
+                keys.prune(&self.tree, own);
+            }
+            (None, zero_secret(suite))
+        };
+
+        let psk_secret = self.resolve_psks(&applied.psks)?;
+        let commit = Commit {
+            proposals: VarVec::new(wire),
+            path,
+        };
+        let mut content = self.protection.sign(
+            suite,
+            self.client.signer(),
+            self.config.handshake_wire_format,
+            Sender::Member(self.own_leaf.0),
+            authenticated_data,
+            Content::Commit(commit),
+        )?;
+        let step = key_schedule_step(
+            suite,
+            &self.interim_transcript_hash,
+            &content,
+            provisional,
+            &self.secrets.init_secret,
+            &commit_secret,
+            psk_secret,
+        )?;
+        content.set_confirmation_tag(step.confirmation_tag.clone());
+        let commit_message = self.protection.wrap(suite, &content, rand)?;
+
+        let group_info = self.build_group_info(
+            &self.tree,
+            &step.context,
+            &step.secrets,
+            &step.confirmation_tag,
+            false,
+        )?;
+        let welcome = if applied.added.is_empty() {
+            None
+        } else {
+            let mut welcome_info = group_info.clone();
+            if self.config.ratchet_tree_in_welcome {
+                welcome_info = self.build_group_info(
+                    &self.tree,
+                    &step.context,
+                    &step.secrets,
+                    &step.confirmation_tag,
+                    true,
+                )?;
+            }
+            Some(self.build_welcome(
+                &welcome_info,
+                &step.joiner_secret,
+                &step.psk_secret,
+                &applied.psks,
+                &applied.added,
+                &path_secrets,
+            )?)
+        };
+        let next = NewEpoch {
+            context: step.context,
+            secrets: step.secrets,
+            keys,
+            own_leaf: self.own_leaf,
+            interim_transcript_hash: step.interim_transcript_hash,
+            confirmation_tag: step.confirmation_tag,
+            changed: Vec::new(),
+            inactive: applied.reinit.map(Inactive::ReInit),
+        };
+        let output = CommitOutput {
+            commit: commit_message,
+            welcome,
+            group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
+        };
+        Ok((output, next))
+    }
+
+    /// One Welcome for all of `added` (§12.4.3.1).
+    fn build_welcome(
+        &self,
+        group_info: &crate::group::group_info::GroupInfo,
+        joiner_secret: &Secret,
+        psk_secret: &Secret,
+        psks: &[PreSharedKeyId],
+        added: &[(LeafIndex, KeyPackage)],
+        path_secrets: &[(NodeIndex, Secret)],
+    ) -> Result<MlsMessage, Error> {
+        let client = self.client.clone();
+        let suite = client.suite(self.context.cipher_suite)?;
+        let rand = &self.client.provider().rand();
+        let welcome_secret = welcome_secret(suite, joiner_secret, psk_secret)?;
+        let (key, nonce) = welcome_key_nonce(suite, &welcome_secret)?;
+        let encrypted_group_info =
+            suite.aead_seal(key.as_bytes(), nonce.as_bytes(), &[], &encode(group_info)?)?;
+        let mut secrets = Vec::with_capacity(added.len());
+        for (leaf, kp) in added {
+            // The path secret of the lowest node on our filtered path that
+            // is an ancestor of the new leaf (§12.4.3.1).
+            let path_secret = path_secrets
+                .iter()
+                .find(|(x, _)| self.tree.is_descendant(*x, *leaf))
+                .map(|(_, s)| PathSecret {
+                    path_secret: s.clone(),
+                });
+            let group_secrets = GroupSecrets {
+                joiner_secret: joiner_secret.clone(),
+                path_secret,
+                psks: VarVec::new(psks.to_vec()),
+            };
+            let plaintext = Secret::new(encode(&group_secrets)?);
+            let ct = encrypt_with_label(
+                suite,
+                kp.init_key.as_slice(),
+                "Welcome",
+                &encrypted_group_info,
+                plaintext.as_bytes(),
+                rand,
+            )?;
+            secrets.push(EncryptedGroupSecrets {
+                new_member: kp.reference(suite)?,
+                encrypted_group_secrets: HpkeCiphertextWire::from(ct),
+            });
+        }
+        Ok(MlsMessage::new(MlsMessageBody::Welcome(Welcome {
+            cipher_suite: self.context.cipher_suite,
+            secrets: VarVec::new(secrets),
+            encrypted_group_info: VarBytes::new(encrypted_group_info),
+        })))
+    }
+}
+

@@ -1,0 +1,454 @@
+//! Creating a group (RFC 9420 §11) and joining one from a Welcome
+//! (§12.4.3.1).
+
+use super::client::{Client, now_seconds};
+use super::config::GroupConfig;
+use super::key_index::{KeyIndex, member_credential_types};
+use super::pending::ProposalCache;
+use super::state::Group;
+use crate::cipher_suite::CipherSuite;
+use crate::codec::{VarBytes, decode_exact};
+use crate::credential::CredentialValidator;
+use crate::crypto::{decrypt_with_label, generate_hpke_key_pair};
+use crate::error::{Error, Misuse, ProtocolError};
+use crate::extensions::Extensions;
+use crate::framing::{EpochKeys, MessageProtection, MlsMessage, MlsMessageBody};
+use crate::group::group_info::GroupInfo;
+use crate::group::welcome::{GroupSecrets, Welcome};
+use crate::key_schedule::transcript::{
+    confirmation_tag, interim_transcript_hash, verify_confirmation_tag,
+};
+use crate::key_schedule::{
+    EpochSecrets, GroupContext, Psk, ResumptionPskUsage, psk_secret,
+    welcome_key_nonce, welcome_secret,
+};
+use crate::provider::{CipherSuiteProvider, Namespace, Provider, StorageProvider, WriteBatch, random_bytes};
+use crate::secret::Secret;
+use crate::tree::leaf_node::{LeafNodeSource, Lifetime};
+use crate::tree::leaf_validation::{LeafNodeValidator, LifetimeCheck, is_default_extension};
+use crate::tree::node::RatchetTree;
+use crate::tree::parent_hash::verify_parent_hashes;
+use crate::tree::public_tree::PublicTree;
+use crate::tree::treekem::{TreePrivateKeys, keys_from_path_secret};
+use crate::tree::validation::{verify_tree_hash, verify_unique_encryption_keys, verify_unmerged_leaves};
+use crate::tree_math::LeafIndex;
+use crate::ProtocolVersion;
+use std::collections::VecDeque;
+
+/// Options for joining from a Welcome.
+pub struct JoinOptions<'a, P: Provider> {
+    /// The ratchet tree, when the Welcome's GroupInfo does not carry it
+    /// (§12.4.3.3).
+    pub ratchet_tree: Option<RatchetTree>,
+    /// The group a reinit or branch Welcome resumes (§11.2, §11.3): its
+    /// `resumption_psk` is looked up there.
+    pub resumed_group: Option<&'a Group<P>>,
+}
+
+impl<P: Provider> Default for JoinOptions<'_, P> {
+    fn default() -> Self {
+        Self {
+            ratchet_tree: None,
+            resumed_group: None,
+        }
+    }
+}
+
+impl<P: Provider> Group<P> {
+    /// Creates a one-member group (§11) with a random group id of `KDF.Nh`
+    /// bytes.
+    pub fn create(
+        client: &Client<P>,
+        cipher_suite: CipherSuite,
+        extensions: Extensions,
+        config: GroupConfig,
+    ) -> Result<Self, Error> {
+        let suite = client.suite(cipher_suite)?;
+        let group_id = random_bytes(&client.provider().rand(), suite.hash_len())?;
+        Self::create_with_id(client, cipher_suite, &group_id, extensions, config)
+    }
+
+    /// Creates a one-member group (§11) with the given group id.
+    pub fn create_with_id(
+        client: &Client<P>,
+        cipher_suite: CipherSuite,
+        group_id: &[u8],
+        extensions: Extensions,
+        config: GroupConfig,
+    ) -> Result<Self, Error> {
+        let suite = client.suite(cipher_suite)?;
+        let rand = &client.provider().rand();
+        extensions.check_no_duplicates()?;
+        let required = extensions.required_capabilities()?;
+        extensions.external_senders()?;
+        let (enc_priv, enc_pub) = generate_hpke_key_pair(suite, rand)?;
+        let now = now_seconds();
+        let lifetime = Lifetime {
+            not_before: now.saturating_sub(3600),
+            not_after: now.saturating_add(config.max_key_package_lifetime.unwrap_or(90 * 24 * 3600)),
+        };
+        let mut leaf = client.leaf_template(LeafNodeSource::KeyPackage(lifetime), Extensions::new());
+        leaf.encryption_key = VarBytes::new(enc_pub);
+        leaf.sign(client.signer(), suite, None)?;
+        // Our own leaf must satisfy the group's requirements too.
+        LeafNodeValidator::new(suite, &crate::credential::AcceptAll, now)
+            .with_required_capabilities(required.as_ref())
+            .validate(
+                &leaf,
+                crate::tree::leaf_validation::ExpectedSource::KeyPackage,
+                &crate::tree::leaf_validation::NoOtherLeaves,
+            )?;
+        check_extensions_supported(client, &extensions)?;
+        let mut tree = PublicTree::new(leaf);
+        let context = GroupContext {
+            version: ProtocolVersion,
+            cipher_suite,
+            group_id: VarBytes::from(group_id),
+            epoch: 0,
+            tree_hash: VarBytes::new(tree.tree_hash(suite)?),
+            confirmed_transcript_hash: VarBytes::default(),
+            extensions,
+        };
+        // §11: a fresh random epoch secret. We draw the joiner secret at
+        // random instead and derive from it with no PSK: the epoch secret
+        // is then as random, and the one derivation path is reused.
+        let joiner = Secret::new(random_bytes(rand, suite.hash_len())?);
+        let zero = Secret::new(vec![0u8; suite.hash_len()]);
+        let secrets = EpochSecrets::derive(suite, &joiner, &zero, &context.to_bytes()?)?;
+        let tag = confirmation_tag(suite, &secrets.confirmation_key, &[])?;
+        let interim = interim_transcript_hash(suite, &[], &tag)?;
+        let keys = TreePrivateKeys::for_leaf(LeafIndex(0), enc_priv)?;
+        Ok(Self::from_parts(
+            client.clone(),
+            config,
+            context,
+            tree,
+            keys,
+            LeafIndex(0),
+            secrets,
+            interim,
+            tag,
+        ))
+    }
+
+    /// Assembles a group state that was fully checked.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        client: Client<P>,
+        config: GroupConfig,
+        context: GroupContext,
+        tree: PublicTree,
+        keys: TreePrivateKeys,
+        own_leaf: LeafIndex,
+        secrets: EpochSecrets,
+        interim_transcript_hash: Vec<u8>,
+        confirmation_tag: Vec<u8>,
+    ) -> Self {
+        let epoch_keys = EpochKeys::new(context.clone(), &secrets, tree.size(), config.out_of_order);
+        let protection = MessageProtection::new(epoch_keys, config.out_of_order, config.padding);
+        let mut resumption_psks = VecDeque::new();
+        resumption_psks.push_front((context.epoch, secrets.resumption_psk.clone()));
+        Self {
+            key_index: KeyIndex::build(&tree),
+            credential_types: member_credential_types(&tree),
+            client,
+            config,
+            context,
+            tree,
+            keys,
+            own_leaf,
+            secrets,
+            interim_transcript_hash,
+            confirmation_tag,
+            protection,
+            past_signature_keys: VecDeque::new(),
+            resumption_psks,
+            proposals: ProposalCache::default(),
+            pending_commit: None,
+            pending_update_keys: Vec::new(),
+            inactive: None,
+        }
+    }
+
+    /// Joins a group from a Welcome (§12.4.3.1), with the tree from its
+    /// GroupInfo. The consumed KeyPackage's private keys are deleted from
+    /// storage (unless it is `last_resort`).
+    pub fn join(client: &Client<P>, welcome: &MlsMessage, config: GroupConfig) -> Result<Self, Error> {
+        Self::join_with_options(client, welcome, config, JoinOptions::default())
+    }
+
+    /// [`Group::join`] with the tree given out of band, or a group to
+    /// resume from.
+    pub fn join_with_options(
+        client: &Client<P>,
+        welcome: &MlsMessage,
+        config: GroupConfig,
+        options: JoinOptions<'_, P>,
+    ) -> Result<Self, Error> {
+        let MlsMessageBody::Welcome(welcome) = &welcome.body else {
+            return Err(Misuse::UnexpectedMessage("a Welcome").into());
+        };
+        join_welcome(client, welcome, config, options)
+    }
+}
+
+/// §12.4.3: every GroupContext extension must be one we support.
+fn check_extensions_supported<P: Provider>(
+    client: &Client<P>,
+    extensions: &Extensions,
+) -> Result<(), Error> {
+    let caps = client.capabilities();
+    for e in extensions.as_slice() {
+        let t = e.extension_type;
+        if !is_default_extension(t) && !caps.lists_extension(t) {
+            return Err(ProtocolError::GroupContextExtensionNotSupported(t.0).into());
+        }
+    }
+    Ok(())
+}
+
+fn join_welcome<P: Provider>(
+    client: &Client<P>,
+    welcome: &Welcome,
+    config: GroupConfig,
+    options: JoinOptions<'_, P>,
+) -> Result<Group<P>, Error> {
+    // Our entry: the first whose KeyPackageRef we hold keys for.
+    let mut found = None;
+    for entry in welcome.secrets.as_slice() {
+        if let Some(stored) = client.stored_key_package(&entry.new_member)? {
+            found = Some((entry, stored));
+            break;
+        }
+    }
+    let (entry, stored) = found.ok_or(ProtocolError::WelcomeNotForUs)?;
+    if stored.key_package.cipher_suite != welcome.cipher_suite {
+        return Err(ProtocolError::WelcomeCipherSuiteMismatch {
+            welcome: welcome.cipher_suite,
+            key_package: stored.key_package.cipher_suite,
+        }
+        .into());
+    }
+    let suite = client.suite(welcome.cipher_suite)?;
+    let ct = &entry.encrypted_group_secrets;
+    let plaintext = decrypt_with_label(
+        suite,
+        &stored.init_private,
+        "Welcome",
+        welcome.encrypted_group_info.as_slice(),
+        ct.kem_output.as_slice(),
+        ct.ciphertext.as_slice(),
+    )?;
+    let secrets: GroupSecrets = decode_exact(plaintext.as_bytes())?;
+    let (psk_secret_value, resumption) = welcome_psks(client, suite, &secrets, &options)?;
+    let welcome_secret = welcome_secret(suite, &secrets.joiner_secret, &psk_secret_value)?;
+    let (key, nonce) = welcome_key_nonce(suite, &welcome_secret)?;
+    let info_bytes = suite.aead_open(
+        key.as_bytes(),
+        nonce.as_bytes(),
+        &[],
+        welcome.encrypted_group_info.as_slice(),
+    )?;
+    let info: GroupInfo = decode_exact(info_bytes.as_bytes())?;
+    if info.group_context.cipher_suite != stored.key_package.cipher_suite {
+        return Err(ProtocolError::WelcomeCipherSuiteMismatch {
+            welcome: info.group_context.cipher_suite,
+            key_package: stored.key_package.cipher_suite,
+        }
+        .into());
+    }
+    let mut tree = tree_from(&info, options.ratchet_tree.clone())?;
+    verify_group_info_and_tree(client, suite, &info, &mut tree, &config)?;
+    check_extensions_supported(client, &info.group_context.extensions)?;
+
+    // §12.4.3.1: our leaf is the one identical to our KeyPackage's.
+    let own_leaf = tree
+        .leaves()
+        .find(|(_, l)| **l == stored.key_package.leaf_node)
+        .map(|(i, _)| i)
+        .ok_or(ProtocolError::OwnLeafNotInTree)?;
+    let mut keys = TreePrivateKeys::for_leaf(own_leaf, stored.encryption_private.clone())?;
+    if let Some(path_secret) = &secrets.path_secret {
+        let (own, signer) = (
+            own_leaf.node().ok_or(Error::Internal("leaf index"))?,
+            LeafIndex(info.signer).node().ok_or(Error::Internal("leaf index"))?,
+        );
+        let ancestor = tree
+            .size()
+            .common_ancestor(own, signer)
+            .ok_or(Error::Internal("common ancestor"))?;
+        keys_from_path_secret(&tree, suite, ancestor, path_secret.path_secret.clone(), &mut keys)?;
+    }
+    let context = info.group_context.clone();
+    let epoch_secrets =
+        EpochSecrets::derive(suite, &secrets.joiner_secret, &psk_secret_value, &context.to_bytes()?)?;
+    if !verify_confirmation_tag(
+        suite,
+        &epoch_secrets.confirmation_key,
+        context.confirmed_transcript_hash.as_slice(),
+        info.confirmation_tag.as_slice(),
+    )? {
+        return Err(ProtocolError::ConfirmationTagMismatch.into());
+    }
+    let interim = interim_transcript_hash(
+        suite,
+        context.confirmed_transcript_hash.as_slice(),
+        info.confirmation_tag.as_slice(),
+    )?;
+    if let Some(usage) = resumption {
+        check_resumption(&info, usage, options.resumed_group)?;
+    }
+    // The KeyPackage is consumed (unless last_resort).
+    if !stored.last_resort {
+        let mut batch = WriteBatch::new();
+        batch.delete(Namespace::KeyPackages, entry.new_member.as_slice());
+        client.provider().storage().commit(batch)?;
+    }
+    Ok(Group::from_parts(
+        client.clone(),
+        config,
+        context,
+        tree,
+        keys,
+        own_leaf,
+        epoch_secrets,
+        interim,
+        info.confirmation_tag.as_slice().to_vec(),
+    ))
+}
+
+/// The PSK secret of a Welcome, and the reinit/branch usage if one of its
+/// PSKs is such a resumption PSK (at most one may be, §12.4.3.1).
+fn welcome_psks<P: Provider>(
+    client: &Client<P>,
+    suite: &dyn CipherSuiteProvider,
+    secrets: &GroupSecrets,
+    options: &JoinOptions<'_, P>,
+) -> Result<(Secret, Option<ResumptionPskUsage>), Error> {
+    let mut values = Vec::new();
+    let mut special = None;
+    for id in secrets.psks.as_slice() {
+        id.check_nonce_length(suite)?;
+        let value = match &id.psk {
+            Psk::External(psk_id) => client.external_psk(psk_id.as_slice())?,
+            Psk::Resumption(r) => {
+                if matches!(r.usage, ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch) {
+                    if special.is_some() {
+                        return Err(ProtocolError::MultipleResumptionPsks.into());
+                    }
+                    special = Some(r.usage);
+                }
+                options
+                    .resumed_group
+                    .filter(|g| g.context.group_id == r.psk_group_id)
+                    .and_then(|g| g.resumption_psk(r.psk_epoch).cloned())
+            }
+        }
+        .ok_or(ProtocolError::PskNotFound)?;
+        values.push((id.clone(), value));
+    }
+    Ok((psk_secret(suite, &values)?, special))
+}
+
+/// §12.4.3.1: a reinit or branch Welcome starts epoch 1 and matches the
+/// old group as §11.2 and §11.3 require.
+fn check_resumption<P: Provider>(
+    info: &GroupInfo,
+    usage: ResumptionPskUsage,
+    old: Option<&Group<P>>,
+) -> Result<(), Error> {
+    let context = &info.group_context;
+    if context.epoch != 1 {
+        return Err(ProtocolError::ResumptionEpochNotOne(context.epoch).into());
+    }
+    let old = old.ok_or(ProtocolError::PskNotFound)?;
+    match usage {
+        ResumptionPskUsage::Reinit => {
+            let reinit = old.reinit().ok_or(ProtocolError::ReInitMismatch(
+                "the old group's last commit had no ReInit",
+            ))?;
+            if reinit.group_id != context.group_id {
+                return Err(ProtocolError::ReInitMismatch("group_id").into());
+            }
+            if reinit.cipher_suite != context.cipher_suite {
+                return Err(ProtocolError::ReInitMismatch("cipher_suite").into());
+            }
+            if reinit.extensions != context.extensions {
+                return Err(ProtocolError::ReInitMismatch("extensions").into());
+            }
+        }
+        ResumptionPskUsage::Branch => {
+            if old.context.cipher_suite != context.cipher_suite {
+                return Err(ProtocolError::BranchMismatch.into());
+            }
+        }
+        ResumptionPskUsage::Application => {}
+    }
+    Ok(())
+}
+
+/// The tree of a GroupInfo: its `ratchet_tree` extension, or the one given.
+pub(crate) fn tree_from(info: &GroupInfo, given: Option<RatchetTree>) -> Result<PublicTree, Error> {
+    let wire = match info.extensions.ratchet_tree()? {
+        Some(tree) => tree,
+        None => given.ok_or(ProtocolError::RatchetTreeMissing)?,
+    };
+    PublicTree::from_wire(wire)
+}
+
+/// §12.4.3.1: the GroupInfo's signature under the signer's leaf, and the
+/// tree's integrity (tree hash, parent hashes, leaves, unmerged leaves,
+/// unique keys).
+pub(crate) fn verify_group_info_and_tree<P: Provider>(
+    client: &Client<P>,
+    suite: &dyn CipherSuiteProvider,
+    info: &GroupInfo,
+    tree: &mut PublicTree,
+    config: &GroupConfig,
+) -> Result<(), Error> {
+    info.extensions.check_no_duplicates()?;
+    info.group_context.extensions.check_no_duplicates()?;
+    let signer = tree
+        .leaf(LeafIndex(info.signer))
+        .ok_or(ProtocolError::GroupInfoSignerBlank(info.signer))?;
+    info.verify_signature(suite, signer.signature_key.as_slice())
+        .map_err(|err| match err {
+            Error::Crypto(_) => ProtocolError::GroupInfoSignatureInvalid.into(),
+            other => other,
+        })?;
+    verify_tree_hash(tree, suite, info.group_context.tree_hash.as_slice())?;
+    verify_parent_hashes(tree, suite)?;
+    verify_unmerged_leaves(tree)?;
+    verify_unique_encryption_keys(tree)?;
+    let required = info.group_context.extensions.required_capabilities()?;
+    let members = member_credential_types(tree);
+    let validator = tree_validator(suite, client.credential_validator(), config)
+        .with_required_capabilities(required.as_ref())
+        .with_members(&members);
+    let group_id = info.group_context.group_id.as_slice();
+    #[cfg(feature = "parallel")]
+    crate::tree::validation::validate_leaves_parallel(tree, &validator, group_id)?;
+    #[cfg(not(feature = "parallel"))]
+    crate::tree::validation::validate_leaves(tree, &validator, group_id)?;
+    Ok(())
+}
+
+/// The validator for the leaves of a joined tree. Lifetimes there are
+/// checked only if `config.check_tree_lifetimes` (§7.3 makes it
+/// RECOMMENDED, not mandatory, for received leaves: a member who never
+/// updates keeps its KeyPackage's lifetime, and would otherwise make the
+/// group unjoinable once it expires).
+fn tree_validator<'a>(
+    suite: &'a dyn CipherSuiteProvider,
+    credential_validator: &'a dyn CredentialValidator,
+    config: &GroupConfig,
+) -> LeafNodeValidator<'a> {
+    let now = now_seconds();
+    let lifetime = if config.check_lifetimes && config.check_tree_lifetimes {
+        LifetimeCheck::At(now)
+    } else {
+        LifetimeCheck::Skip
+    };
+    LeafNodeValidator::new(suite, credential_validator, now).with_lifetime_check(lifetime)
+}
+

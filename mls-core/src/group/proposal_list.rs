@@ -1,0 +1,488 @@
+//! Proposal-list validation (RFC 9420 §12.2) and application (§12.3),
+//! shared by the member creating a commit and those processing it.
+
+use super::config::{GroupConfig, ProposalPolicy, ProposalSource};
+use super::key_index::ProvisionalKeys;
+use crate::credential::CredentialValidator;
+use crate::error::{Error, ProtocolError};
+use crate::extensions::Extensions;
+use crate::framing::Sender;
+use crate::group::proposal::{ExternalInit, Proposal, ProposalType, ReInit};
+use crate::key_package::KeyPackage;
+use crate::key_package::validate::validate_key_package;
+use crate::key_schedule::{GroupContext, PreSharedKeyId, Psk, ResumptionPskUsage};
+use crate::provider::CipherSuiteProvider;
+use crate::tree::leaf_node::{LeafNodeSource, LeafNodeTbsContext};
+use crate::tree::leaf_validation::{
+    ExpectedSource, LeafNodeValidator, LifetimeCheck, MemberCredentialTypes,
+    check_update_changes_encryption_key, is_default_extension, is_default_proposal,
+};
+use crate::tree::public_tree::PublicTree;
+use crate::tree_math::LeafIndex;
+use std::collections::HashSet;
+
+/// One proposal of a commit, with its sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ListItem {
+    pub(crate) proposal: Proposal,
+    pub(crate) sender: Sender,
+    pub(crate) by_reference: bool,
+}
+
+/// Who commits: a member, or a new member by external commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Committer {
+    Member(LeafIndex),
+    External,
+}
+
+/// What applying a proposal list produced, besides the tree changes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Applied {
+    /// The GroupContext extensions of the new epoch.
+    pub(crate) extensions: Extensions,
+    /// New members, in the order of their Adds, with their leaves.
+    pub(crate) added: Vec<(LeafIndex, KeyPackage)>,
+    pub(crate) removed: Vec<LeafIndex>,
+    pub(crate) updated: Vec<LeafIndex>,
+    pub(crate) psks: Vec<PreSharedKeyId>,
+    pub(crate) external_init: Option<ExternalInit>,
+    pub(crate) reinit: Option<ReInit>,
+    /// §12.4: the commit must carry a path.
+    pub(crate) path_required: bool,
+}
+
+/// What the checks need from the group.
+pub(crate) struct ListContext<'a> {
+    pub(crate) suite: &'a dyn CipherSuiteProvider,
+    pub(crate) context: &'a GroupContext,
+    pub(crate) config: &'a GroupConfig,
+    pub(crate) credential_validator: &'a dyn CredentialValidator,
+    pub(crate) policy: &'a dyn ProposalPolicy,
+    pub(crate) credential_types: &'a MemberCredentialTypes,
+    pub(crate) now: u64,
+    /// Whether the commit is being received (policy source `InCommit`).
+    pub(crate) in_commit: bool,
+}
+
+impl ListContext<'_> {
+    pub(crate) fn validator(&self) -> LeafNodeValidator<'_> {
+        let lifetime = if self.config.check_lifetimes {
+            LifetimeCheck::At(self.now)
+        } else {
+            LifetimeCheck::Skip
+        };
+        LeafNodeValidator::new(self.suite, self.credential_validator, self.now)
+            .with_members(self.credential_types)
+            .with_lifetime_check(lifetime)
+    }
+}
+
+/// §17.4 "External" column: the proposal types an external sender may send.
+fn external_sender_may_send(t: ProposalType) -> bool {
+    matches!(
+        t,
+        ProposalType::ADD
+            | ProposalType::REMOVE
+            | ProposalType::PSK
+            | ProposalType::REINIT
+            | ProposalType::GROUP_CONTEXT_EXTENSIONS
+    )
+}
+
+/// Checks a single received proposal when it arrives (§12.1, §12.1.8):
+/// the rules that do not depend on the rest of a commit.
+pub(crate) fn check_received_proposal(
+    ctx: &ListContext<'_>,
+    tree: &PublicTree,
+    proposal: &Proposal,
+    sender: Sender,
+) -> Result<(), Error> {
+    if let Sender::External(_) = sender
+        && !external_sender_may_send(proposal.proposal_type())
+    {
+        return Err(ProtocolError::ExternalSenderProposalType(proposal.proposal_type().0).into());
+    }
+    match proposal {
+        Proposal::Remove(r) if tree.leaf(LeafIndex(r.removed)).is_none() => {
+            Err(ProtocolError::RemoveOfBlankLeaf(r.removed).into())
+        }
+        Proposal::PreSharedKey(p) => check_psk(ctx.suite, &p.psk, false),
+        Proposal::ExternalInit(_) => Err(ProtocolError::ExternalInitInRegularCommit.into()),
+        _ => Ok(()),
+    }?;
+    ctx.policy
+        .check(proposal, ProposalSource::Received(sender))
+        .map_err(|reason| ProtocolError::ProposalRejectedByPolicy(reason).into())
+}
+
+/// §12.1.4: the nonce length, and no reinit or branch usage outside those
+/// operations.
+fn check_psk(
+    suite: &dyn CipherSuiteProvider,
+    id: &PreSharedKeyId,
+    reinit_or_branch_allowed: bool,
+) -> Result<(), Error> {
+    id.check_nonce_length(suite)?;
+    if let Psk::Resumption(r) = &id.psk
+        && matches!(r.usage, ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch)
+        && !reinit_or_branch_allowed
+    {
+        return Err(ProtocolError::PskUsageNotAllowed.into());
+    }
+    Ok(())
+}
+
+/// Validates `items` (§12.2) and applies them to `tree` (§12.3), which
+/// must be recording changes: on error the caller rolls the tree back.
+/// `keys` tracks key uniqueness over the changing tree.
+pub(crate) fn apply(
+    ctx: &ListContext<'_>,
+    tree: &mut PublicTree,
+    index: &super::key_index::KeyIndex,
+    items: &[ListItem],
+    committer: Committer,
+) -> Result<Applied, Error> {
+    check_list_rules(ctx, tree, items, committer)?;
+    let mut out = Applied {
+        extensions: ctx.context.extensions.clone(),
+        path_required: items.is_empty() || committer == Committer::External,
+        ..Applied::default()
+    };
+    for item in items {
+        let source = if ctx.in_commit {
+            ProposalSource::InCommit(item.sender)
+        } else {
+            ProposalSource::Received(item.sender)
+        };
+        ctx.policy
+            .check(&item.proposal, source)
+            .map_err(ProtocolError::ProposalRejectedByPolicy)?;
+        out.path_required |= matches!(
+            item.proposal,
+            Proposal::Update(_)
+                | Proposal::Remove(_)
+                | Proposal::ExternalInit(_)
+                | Proposal::GroupContextExtensions(_)
+        );
+        // Custom proposal types require a path unless known otherwise
+        // (§17.4: "path required" defaults to yes for new types).
+        out.path_required |= matches!(item.proposal, Proposal::Custom(_));
+    }
+
+    // 1. GroupContextExtensions (§12.1.7): replaced first, and used for the rest.
+    let gce = items.iter().find_map(|i| match &i.proposal {
+        Proposal::GroupContextExtensions(g) => Some(&g.extensions),
+        _ => None,
+    });
+    if let Some(extensions) = gce {
+        extensions.check_no_duplicates()?;
+        // Decoding the known ones checks their syntax.
+        extensions.required_capabilities()?;
+        extensions.external_senders()?;
+        out.extensions = extensions.clone();
+    }
+    let required = out.extensions.required_capabilities()?;
+    let validator = ctx.validator().with_required_capabilities(required.as_ref());
+
+    let group_id = ctx.context.group_id.as_slice();
+    let removed: HashSet<u32> = items
+        .iter()
+        .filter_map(|i| match &i.proposal {
+            Proposal::Remove(r) => Some(r.removed),
+            _ => None,
+        })
+        .collect();
+
+    // 2. Updates (§12.1.2).
+    for item in items {
+        let Proposal::Update(update) = &item.proposal else {
+            continue;
+        };
+        let Sender::Member(leaf) = item.sender else {
+            return Err(ProtocolError::ExternalSenderProposalType(ProposalType::UPDATE.0).into());
+        };
+        let leaf = LeafIndex(leaf);
+        let current = tree
+            .leaf(leaf)
+            .ok_or(ProtocolError::SenderLeafBlank(leaf.0))?;
+        check_update_changes_encryption_key(&update.leaf_node, current)?;
+        {
+            let keys = ProvisionalKeys::new(index, tree);
+            let source = ExpectedSource::Update(LeafNodeTbsContext {
+                group_id,
+                leaf_index: leaf,
+            });
+            validator.validate(&update.leaf_node, source, &keys.for_leaf(leaf))?;
+        }
+        tree.update_leaf(leaf, update.leaf_node.clone())?;
+        out.updated.push(leaf);
+    }
+
+    // 3. Removes (§12.1.3).
+    for item in items {
+        if let Proposal::Remove(r) = &item.proposal {
+            let leaf = LeafIndex(r.removed);
+            if tree.leaf(leaf).is_none() {
+                return Err(ProtocolError::RemoveOfBlankLeaf(r.removed).into());
+            }
+            tree.remove_leaf(leaf)?;
+            out.removed.push(leaf);
+        }
+    }
+
+    // 4. Adds (§12.1.1), in list order.
+    let mut new_signature = std::collections::HashMap::new();
+    let mut new_encryption = std::collections::HashMap::new();
+    for item in items {
+        let Proposal::Add(add) = &item.proposal else {
+            continue;
+        };
+        let kp = &add.key_package;
+        let signature_key = kp.leaf_node.signature_key.as_slice();
+        if new_signature.contains_key(signature_key) {
+            return Err(ProtocolError::DuplicateAdd.into());
+        }
+        // §12.2: a client already in the group (same signature key) and
+        // not removed by this commit.
+        if let Some(existing) = index.signature_key_leaf(signature_key)
+            && !removed.contains(&existing)
+            && tree
+                .leaf(LeafIndex(existing))
+                .is_some_and(|l| l.signature_key.as_slice() == signature_key)
+        {
+            return Err(ProtocolError::AddOfExistingMember(existing).into());
+        }
+        check_lifetime_bound(ctx.config, kp)?;
+        {
+            let mut keys = ProvisionalKeys::new(index, tree);
+            keys.new_signature = std::mem::take(&mut new_signature);
+            keys.new_encryption = std::mem::take(&mut new_encryption);
+            // The new leaf's index is not known yet; u32::MAX excludes nothing.
+            let result =
+                validate_key_package(kp, &validator, &keys.for_leaf(LeafIndex(u32::MAX)));
+            new_signature = keys.new_signature;
+            new_encryption = keys.new_encryption;
+            result?;
+        }
+        if tree.size().leaf_count() >= ctx.config.max_leaves
+            && !tree_has_blank_leaf_below(tree, ctx.config.max_leaves)
+        {
+            return Err(ProtocolError::TooManyMembers(ctx.config.max_leaves).into());
+        }
+        let leaf = tree.add_leaf(kp.leaf_node.clone())?;
+        if leaf.0 >= ctx.config.max_leaves {
+            return Err(ProtocolError::TooManyMembers(ctx.config.max_leaves).into());
+        }
+        new_signature.insert(signature_key.to_vec(), leaf.0);
+        new_encryption.insert(kp.leaf_node.encryption_key.as_slice().to_vec(), leaf.0);
+        out.added.push((leaf, kp.clone()));
+    }
+
+    // 5.–7. PSKs in order, ExternalInit, ReInit (§12.3).
+    for item in items {
+        match &item.proposal {
+            Proposal::PreSharedKey(p) => out.psks.push(p.psk.clone()),
+            Proposal::ExternalInit(e) => out.external_init = Some(e.clone()),
+            Proposal::ReInit(r) => out.reinit = Some(r.clone()),
+            _ => {}
+        }
+    }
+
+    // §12.1.7, §12.2: every member that stays supports the new extensions
+    // and required capabilities (checked once the membership is final).
+    if gce.is_some() {
+        check_members_support(tree, &out.extensions, required.as_ref())?;
+    }
+    Ok(out)
+}
+
+/// The first blank leaf is below `max` (so an Add stays within bounds).
+fn tree_has_blank_leaf_below(tree: &PublicTree, max: u32) -> bool {
+    (0..tree.size().leaf_count().min(max)).any(|i| tree.leaf(LeafIndex(i)).is_none())
+}
+
+/// The configured bound on KeyPackage lifetimes.
+fn check_lifetime_bound(config: &GroupConfig, kp: &KeyPackage) -> Result<(), Error> {
+    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) =
+        (config.max_key_package_lifetime, &kp.leaf_node.leaf_node_source)
+        && config.check_lifetimes
+        && lifetime.not_after.saturating_sub(lifetime.not_before) > max
+    {
+        return Err(ProtocolError::LifetimeNotValid {
+            not_before: lifetime.not_before,
+            not_after: lifetime.not_after,
+            now: max,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The list-level rules of §12.2 that need no tree change.
+fn check_list_rules(
+    ctx: &ListContext<'_>,
+    tree: &PublicTree,
+    items: &[ListItem],
+    committer: Committer,
+) -> Result<(), Error> {
+    let mut changed_leaves = HashSet::new();
+    let mut psk_ids = HashSet::new();
+    let mut gce_count = 0usize;
+    let mut external_inits = 0usize;
+    let mut removes = 0usize;
+    let reinit_count = items
+        .iter()
+        .filter(|i| matches!(i.proposal, Proposal::ReInit(_)))
+        .count();
+    for item in items {
+        let t = item.proposal.proposal_type();
+        if let Sender::External(_) = item.sender
+            && !external_sender_may_send(t)
+        {
+            return Err(ProtocolError::ExternalSenderProposalType(t.0).into());
+        }
+        if committer == Committer::External {
+            if item.by_reference {
+                return Err(ProtocolError::ExternalCommitByReference.into());
+            }
+            if !matches!(
+                item.proposal,
+                Proposal::ExternalInit(_) | Proposal::Remove(_) | Proposal::PreSharedKey(_)
+            ) {
+                return Err(ProtocolError::ExternalCommitProposalType(t.0).into());
+            }
+        }
+        match &item.proposal {
+            Proposal::Update(_) => {
+                let Sender::Member(leaf) = item.sender else {
+                    return Err(ProtocolError::ExternalSenderProposalType(t.0).into());
+                };
+                if committer == Committer::Member(LeafIndex(leaf)) {
+                    return Err(ProtocolError::CommitterUpdate.into());
+                }
+                if !changed_leaves.insert(leaf) {
+                    return Err(ProtocolError::DuplicateLeafChange(leaf).into());
+                }
+            }
+            Proposal::Remove(r) => {
+                removes = removes.saturating_add(1);
+                if committer == Committer::Member(LeafIndex(r.removed)) {
+                    return Err(ProtocolError::CommitterRemoved.into());
+                }
+                if tree.leaf(LeafIndex(r.removed)).is_none() {
+                    return Err(ProtocolError::RemoveOfBlankLeaf(r.removed).into());
+                }
+                if !changed_leaves.insert(r.removed) {
+                    return Err(ProtocolError::DuplicateLeafChange(r.removed).into());
+                }
+            }
+            Proposal::PreSharedKey(p) => {
+                check_psk(ctx.suite, &p.psk, false)?;
+                if !psk_ids.insert(p.psk.clone()) {
+                    return Err(ProtocolError::DuplicatePsk.into());
+                }
+            }
+            Proposal::GroupContextExtensions(_) => {
+                gce_count = gce_count.saturating_add(1);
+                if gce_count > 1 {
+                    return Err(ProtocolError::MultipleGroupContextExtensions.into());
+                }
+            }
+            Proposal::ReInit(_) => {
+                if items.len() > 1 || reinit_count > 1 {
+                    return Err(ProtocolError::ReInitWithOtherProposals.into());
+                }
+            }
+            Proposal::ExternalInit(_) => {
+                if committer != Committer::External {
+                    return Err(ProtocolError::ExternalInitInRegularCommit.into());
+                }
+                external_inits = external_inits.saturating_add(1);
+            }
+            Proposal::Add(_) | Proposal::Custom(_) => {}
+        }
+    }
+    if committer == Committer::External {
+        if external_inits != 1 {
+            return Err(ProtocolError::ExternalInitCount(external_inits).into());
+        }
+        if removes > 1 {
+            return Err(ProtocolError::ExternalCommitRemoveCount.into());
+        }
+    }
+    check_proposal_types_supported(tree, items, &changed_leaves)?;
+    Ok(())
+}
+
+/// §12.2: a non-default proposal type must be supported by every member
+/// who processes the commit (not those it removes).
+fn check_proposal_types_supported(
+    tree: &PublicTree,
+    items: &[ListItem],
+    changed: &HashSet<u32>,
+) -> Result<(), Error> {
+    let custom: Vec<ProposalType> = items
+        .iter()
+        .map(|i| i.proposal.proposal_type())
+        .filter(|t| !is_default_proposal(*t))
+        .collect();
+    if custom.is_empty() {
+        return Ok(());
+    }
+    let removed: HashSet<u32> = items
+        .iter()
+        .filter_map(|i| match &i.proposal {
+            Proposal::Remove(r) => Some(r.removed),
+            _ => None,
+        })
+        .collect();
+    let _ = changed;
+    for (leaf, node) in tree.leaves() {
+        if removed.contains(&leaf.0) {
+            continue;
+        }
+        for t in &custom {
+            if !node.capabilities.lists_proposal(*t) {
+                return Err(ProtocolError::ProposalTypeUnsupported {
+                    proposal_type: t.0,
+                    leaf: leaf.0,
+                }
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// §12.1.7: every member (after the commit's adds and removes) supports
+/// the required capabilities and lists every non-default extension type.
+fn check_members_support(
+    tree: &PublicTree,
+    extensions: &Extensions,
+    required: Option<&crate::extensions::RequiredCapabilities>,
+) -> Result<(), Error> {
+    for (leaf, node) in tree.leaves() {
+        let caps = &node.capabilities;
+        let listed = |t| is_default_extension(t) || caps.lists_extension(t);
+        let extension_ok = extensions
+            .as_slice()
+            .iter()
+            .all(|e| listed(e.extension_type));
+        let required_ok = required.is_none_or(|r| {
+            r.extension_types.as_slice().iter().all(|t| listed(*t))
+                && r.proposal_types
+                    .as_slice()
+                    .iter()
+                    .all(|t| is_default_proposal(*t) || caps.lists_proposal(*t))
+                && r.credential_types
+                    .as_slice()
+                    .iter()
+                    .all(|t| caps.supports_credential(*t))
+        });
+        if !extension_ok || !required_ok {
+            return Err(ProtocolError::GroupContextExtensionsUnsupported(leaf.0).into());
+        }
+    }
+    Ok(())
+}

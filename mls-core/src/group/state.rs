@@ -1,0 +1,359 @@
+//! The state of a group at one member, and the queries on it.
+
+use super::client::Client;
+use super::config::GroupConfig;
+use super::key_index::KeyIndex;
+use super::pending::{PendingCommit, ProposalCache};
+use crate::cipher_suite::CipherSuite;
+use crate::credential::Credential;
+use crate::error::{Error, Misuse, ProtocolError};
+use crate::extensions::{ExternalSenders, Extensions};
+use crate::framing::{Content, EpochKeys, FramedContent, MessageProtection, Sender, SenderKeys};
+use crate::group::proposal::Proposal;
+use crate::key_schedule::{EpochSecrets, GroupContext};
+use crate::provider::{CipherSuiteProvider, Provider};
+use crate::secret::Secret;
+use crate::tree::leaf_node::LeafNode;
+use crate::tree::leaf_validation::MemberCredentialTypes;
+use crate::tree::node::Node;
+use crate::tree::public_tree::PublicTree;
+use crate::tree::treekem::TreePrivateKeys;
+use crate::tree_math::{LeafIndex, NodeIndex};
+use std::collections::{BTreeMap, VecDeque};
+
+/// One member of a group, as [`Group::members`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The member's leaf index.
+    pub index: u32,
+    /// The member's credential.
+    pub credential: Credential,
+    /// The member's signature public key.
+    pub signature_key: Vec<u8>,
+}
+
+/// Why a group can no longer send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Inactive {
+    /// A commit removed us.
+    Removed,
+    /// A commit carried a ReInit; the successor group is joined by Welcome.
+    ReInit(crate::group::proposal::ReInit),
+}
+
+/// A group as one member sees it: the current epoch's tree, secrets and
+/// GroupContext, message protection for it and a few past epochs, the
+/// proposals received in this epoch, and at most one pending commit of ours.
+pub struct Group<P: Provider> {
+    pub(crate) client: Client<P>,
+    pub(crate) config: GroupConfig,
+    pub(crate) context: GroupContext,
+    pub(crate) tree: PublicTree,
+    pub(crate) keys: TreePrivateKeys,
+    pub(crate) own_leaf: LeafIndex,
+    pub(crate) secrets: EpochSecrets,
+    pub(crate) interim_transcript_hash: Vec<u8>,
+    pub(crate) confirmation_tag: Vec<u8>,
+    pub(crate) protection: MessageProtection,
+    pub(crate) key_index: KeyIndex,
+    pub(crate) credential_types: MemberCredentialTypes,
+    /// For each retained past epoch, the signature keys of leaves that
+    /// changed when it ended, so late messages from that epoch verify
+    /// against the key the sender had then.
+    pub(crate) past_signature_keys: VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>,
+    /// `resumption_psk` of the current and retained past epochs (§8.6).
+    pub(crate) resumption_psks: VecDeque<(u64, Secret)>,
+    pub(crate) proposals: ProposalCache,
+    pub(crate) pending_commit: Option<PendingCommit>,
+    /// Private keys of Update proposals we sent this epoch, by public key.
+    pub(crate) pending_update_keys: Vec<(Vec<u8>, crate::secret::HpkePrivateKey)>,
+    pub(crate) inactive: Option<Inactive>,
+}
+
+impl<P: Provider> std::fmt::Debug for Group<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Group")
+            .field("group_id", &self.context.group_id)
+            .field("epoch", &self.context.epoch)
+            .field("cipher_suite", &self.context.cipher_suite)
+            .field("own_leaf", &self.own_leaf)
+            .field("leaf_count", &self.tree.size().leaf_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything that makes up a new epoch, assembled before it replaces the
+/// current one.
+pub(crate) struct NewEpoch {
+    pub(crate) context: GroupContext,
+    pub(crate) secrets: EpochSecrets,
+    pub(crate) keys: TreePrivateKeys,
+    pub(crate) own_leaf: LeafIndex,
+    pub(crate) interim_transcript_hash: Vec<u8>,
+    pub(crate) confirmation_tag: Vec<u8>,
+    /// The tree nodes changed, with their previous values.
+    pub(crate) changed: Vec<(NodeIndex, Option<Node>)>,
+    pub(crate) inactive: Option<Inactive>,
+}
+
+impl<P: Provider> Group<P> {
+    /// The suite object of the group's cipher suite.
+    pub(crate) fn suite(&self) -> Result<&dyn CipherSuiteProvider, Error> {
+        self.client.suite(self.context.cipher_suite)
+    }
+
+    /// Fails if the group can no longer be used to send.
+    pub(crate) fn check_active(&self) -> Result<(), Error> {
+        match &self.inactive {
+            None => Ok(()),
+            Some(Inactive::Removed) => Err(Misuse::GroupInactive("we were removed").into()),
+            Some(Inactive::ReInit(_)) => {
+                Err(Misuse::GroupInactive("it was re-initialized; join the new group").into())
+            }
+        }
+    }
+
+    /// Replaces the current epoch with `next`, whose tree changes are
+    /// already in `self.tree`. Cannot fail: everything was checked.
+    pub(crate) fn enter_epoch(&mut self, next: NewEpoch) {
+        let suite_policy = self.config.out_of_order;
+        // Signature keys that changed, for late messages of the old epoch.
+        let mut changed_keys = BTreeMap::new();
+        for (x, old) in &next.changed {
+            self.key_index.replace(*x, old.as_ref(), self.tree.node(*x));
+            if let Some(leaf) = x.leaf() {
+                changed_keys.entry(leaf.0).or_insert_with(|| match old {
+                    Some(Node::Leaf(l)) => Some(l.signature_key.as_slice().to_vec()),
+                    _ => None,
+                });
+            }
+        }
+        let leaf_changed = !changed_keys.is_empty();
+        let old_epoch = self.context.epoch;
+        self.past_signature_keys.push_front((old_epoch, changed_keys));
+        let keep = usize::try_from(suite_policy.past_epochs).unwrap_or(usize::MAX);
+        self.past_signature_keys.truncate(keep);
+        if leaf_changed {
+            self.credential_types = super::key_index::member_credential_types(&self.tree);
+        }
+        let epoch_keys = EpochKeys::new(
+            next.context.clone(),
+            &next.secrets,
+            self.tree.size(),
+            suite_policy,
+        );
+        self.protection.start_epoch(epoch_keys);
+        self.resumption_psks
+            .push_front((next.context.epoch, next.secrets.resumption_psk.clone()));
+        let keep = usize::try_from(self.config.resumption_psk_epochs)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        self.resumption_psks.truncate(keep);
+        self.context = next.context;
+        self.secrets = next.secrets;
+        self.keys = next.keys;
+        self.own_leaf = next.own_leaf;
+        self.interim_transcript_hash = next.interim_transcript_hash;
+        self.confirmation_tag = next.confirmation_tag;
+        self.proposals.clear();
+        self.pending_commit = None;
+        self.pending_update_keys.clear();
+        if next.inactive.is_some() {
+            self.inactive = next.inactive;
+        }
+    }
+
+    // ----- queries -----
+
+    /// The group id.
+    pub fn group_id(&self) -> &[u8] {
+        self.context.group_id.as_slice()
+    }
+
+    /// The current epoch.
+    pub fn epoch(&self) -> u64 {
+        self.context.epoch
+    }
+
+    /// The group's cipher suite.
+    pub fn cipher_suite(&self) -> CipherSuite {
+        self.context.cipher_suite
+    }
+
+    /// The current GroupContext (§8.1).
+    pub fn group_context(&self) -> &GroupContext {
+        &self.context
+    }
+
+    /// The GroupContext extensions.
+    pub fn extensions(&self) -> &Extensions {
+        &self.context.extensions
+    }
+
+    /// Our leaf index.
+    pub fn own_leaf_index(&self) -> u32 {
+        self.own_leaf.0
+    }
+
+    /// The epoch authenticator (§8.7): equal at every member of the epoch.
+    pub fn epoch_authenticator(&self) -> &[u8] {
+        self.secrets.epoch_authenticator.as_bytes()
+    }
+
+    /// `MLS-Exporter(label, context, length)` of the current epoch (§8.5).
+    pub fn export_secret(&self, label: &str, context: &[u8], length: u16) -> Result<Secret, Error> {
+        self.secrets.export(self.suite()?, label, context, length)
+    }
+
+    /// The members, by leaf index.
+    pub fn members(&self) -> Vec<Member> {
+        self.tree
+            .leaves()
+            .map(|(i, l)| Member {
+                index: i.0,
+                credential: l.credential.clone(),
+                signature_key: l.signature_key.as_slice().to_vec(),
+            })
+            .collect()
+    }
+
+    /// The member at `leaf`, if that leaf is occupied.
+    pub fn member(&self, leaf: u32) -> Option<Member> {
+        self.tree.leaf(LeafIndex(leaf)).map(|l| Member {
+            index: leaf,
+            credential: l.credential.clone(),
+            signature_key: l.signature_key.as_slice().to_vec(),
+        })
+    }
+
+    /// The public ratchet tree (for a joiner that gets it out of band).
+    pub fn ratchet_tree(&self) -> crate::tree::node::RatchetTree {
+        self.tree.to_wire()
+    }
+
+    /// Our own leaf node.
+    pub(crate) fn own_leaf_node(&self) -> Result<&LeafNode, Error> {
+        self.tree
+            .leaf(self.own_leaf)
+            .ok_or(Error::Internal("our own leaf is blank"))
+    }
+
+    /// The `external_senders` extension of the GroupContext, if any.
+    pub(crate) fn external_senders(&self) -> Result<Option<ExternalSenders>, Error> {
+        Ok(self.context.extensions.external_senders()?)
+    }
+
+    /// Whether the group can still be used (not removed, not re-initialized).
+    pub fn is_active(&self) -> bool {
+        self.inactive.is_none()
+    }
+
+    /// The ReInit this group ended with, if a commit carried one (§11.2).
+    pub fn reinit(&self) -> Option<&crate::group::proposal::ReInit> {
+        match &self.inactive {
+            Some(Inactive::ReInit(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Proposals received in this epoch, waiting to be committed.
+    pub fn pending_proposals(&self) -> impl Iterator<Item = &Proposal> {
+        self.proposals.iter().map(|p| &p.proposal)
+    }
+
+    /// Whether a commit of ours is waiting to be merged or cleared.
+    pub fn has_pending_commit(&self) -> bool {
+        self.pending_commit.is_some()
+    }
+
+    /// The `resumption_psk` of `epoch`, if it is retained (§8.6).
+    pub(crate) fn resumption_psk(&self, epoch: u64) -> Option<&Secret> {
+        self.resumption_psks
+            .iter()
+            .find(|(e, _)| *e == epoch)
+            .map(|(_, s)| s)
+    }
+
+}
+
+/// Signature keys of senders (§6.1) from the tree, the keys leaves had in
+/// retained past epochs, and `external_senders`.
+pub(crate) struct GroupSenderKeys<'a> {
+    tree: &'a PublicTree,
+    current_epoch: u64,
+    past: &'a VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>,
+    external_senders: Option<ExternalSenders>,
+}
+
+impl<'a> GroupSenderKeys<'a> {
+    pub(crate) fn new(
+        tree: &'a PublicTree,
+        current_epoch: u64,
+        past: &'a VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>,
+        external_senders: Option<ExternalSenders>,
+    ) -> Self {
+        Self {
+            tree,
+            current_epoch,
+            past,
+            external_senders,
+        }
+    }
+}
+
+impl SenderKeys for GroupSenderKeys<'_> {
+    fn signature_key(&self, content: &FramedContent) -> Result<Vec<u8>, Error> {
+        match content.sender {
+            Sender::Member(leaf) => {
+                if content.epoch < self.current_epoch {
+                    // The oldest change after that epoch holds the key the
+                    // sender had in it; `past` is newest first.
+                    let historic = self
+                        .past
+                        .iter()
+                        .rev()
+                        .filter(|(e, _)| *e >= content.epoch)
+                        .find_map(|(_, keys)| keys.get(&leaf));
+                    if let Some(key) = historic {
+                        return key
+                            .clone()
+                            .ok_or_else(|| ProtocolError::SenderLeafBlank(leaf).into());
+                    }
+                }
+                self.tree
+                    .leaf(LeafIndex(leaf))
+                    .map(|l| l.signature_key.as_slice().to_vec())
+                    .ok_or_else(|| ProtocolError::SenderLeafBlank(leaf).into())
+            }
+            Sender::External(index) => self
+                .external_senders
+                .as_ref()
+                .and_then(|s| s.get(index))
+                .map(|s| s.signature_key.as_slice().to_vec())
+                .ok_or_else(|| ProtocolError::ExternalSenderOutOfRange(index).into()),
+            Sender::NewMemberProposal => match &content.content {
+                Content::Proposal(Proposal::Add(add)) => {
+                    Ok(add.key_package.leaf_node.signature_key.as_slice().to_vec())
+                }
+                _ => Err(ProtocolError::SenderContentMismatch {
+                    sender: "new_member_proposal",
+                    content: "a proposal other than Add",
+                }
+                .into()),
+            },
+            // §12.4.3.2: signed by the new member's key, from the path leaf.
+            Sender::NewMemberCommit => match &content.content {
+                Content::Commit(commit) => commit
+                    .path
+                    .as_ref()
+                    .map(|p| p.leaf_node.signature_key.as_slice().to_vec())
+                    .ok_or_else(|| ProtocolError::PathRequired.into()),
+                _ => Err(ProtocolError::SenderContentMismatch {
+                    sender: "new_member_commit",
+                    content: "not a commit",
+                }
+                .into()),
+            },
+        }
+    }
+}
