@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backends;
+pub mod clients;
 pub mod conformance;
 pub mod report;
 mod seeded_rand;

@@ -189,5 +189,15 @@ pub fn generate_signature_key_pair(
     Err(last.into())
 }
 
+/// A fresh in-memory signer for `suite` (see [`generate_signature_key_pair`]):
+/// the common way to give a new client its signature key.
+pub fn generate_signer(
+    suite: &dyn CipherSuiteProvider,
+    rand: &dyn RandProvider,
+) -> Result<Box<dyn crate::provider::Signer>, Error> {
+    let (private, _) = generate_signature_key_pair(suite, rand)?;
+    Ok(suite.signer(private.as_bytes())?)
+}
+
 #[cfg(test)]
 mod tests;

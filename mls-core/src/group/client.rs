@@ -278,6 +278,34 @@ impl<P: Provider> Client<P> {
         Ok(key_package)
     }
 
+    /// Stores a KeyPackage made elsewhere with its private keys (HPKE
+    /// `init_key` and leaf `encryption_key` private keys), so a Welcome to
+    /// it can be joined. For restoring packages and for replaying recorded
+    /// sessions such as the passive-client test vectors. The package must
+    /// be signed by this client's signature key.
+    pub fn import_key_package(
+        &self,
+        key_package: &KeyPackage,
+        init_private: &[u8],
+        encryption_private: &[u8],
+    ) -> Result<KeyPackageRef, Error> {
+        let cs = self.suite(key_package.cipher_suite)?;
+        if key_package.leaf_node.signature_key.as_slice() != self.inner.signer.public_key() {
+            return Err(Misuse::UnexpectedMessage("a KeyPackage signed by this client's key").into());
+        }
+        let reference = key_package.reference(cs)?;
+        let stored = StoredKeyPackage {
+            key_package: key_package.clone(),
+            init_private: crate::secret::HpkePrivateKey::from_slice(init_private),
+            encryption_private: crate::secret::HpkePrivateKey::from_slice(encryption_private),
+            last_resort: key_package.extensions.get(LAST_RESORT).is_some(),
+        };
+        let mut batch = WriteBatch::new();
+        batch.put(Namespace::KeyPackages, reference.as_slice(), stored.encode()?);
+        self.inner.provider.storage().commit(batch)?;
+        Ok(reference)
+    }
+
     /// The stored private parts of the KeyPackage `reference`, if held.
     pub(crate) fn stored_key_package(
         &self,

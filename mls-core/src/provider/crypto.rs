@@ -172,3 +172,35 @@ pub trait CipherSuiteProvider: Send + Sync {
     /// An in-memory [`Signer`] for a private key of this suite's scheme.
     fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError>;
 }
+
+/// A boxed provider is a provider, so backends can be chosen at run time.
+impl<C: CryptoProvider + ?Sized> CryptoProvider for Box<C> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
+        (**self).supported_cipher_suites()
+    }
+    fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider> {
+        (**self).suite(suite)
+    }
+    fn fips_mode(&self) -> bool {
+        (**self).fips_mode()
+    }
+}
+
+/// A shared provider is a provider.
+impl<C: CryptoProvider + ?Sized> CryptoProvider for std::sync::Arc<C> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
+        (**self).supported_cipher_suites()
+    }
+    fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider> {
+        (**self).suite(suite)
+    }
+    fn fips_mode(&self) -> bool {
+        (**self).fips_mode()
+    }
+}

@@ -33,3 +33,10 @@ pub fn random_bytes(
     rand.fill(&mut out)?;
     Ok(out)
 }
+
+/// A boxed generator is a generator.
+impl<R: RandProvider + ?Sized> RandProvider for Box<R> {
+    fn fill(&self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        (**self).fill(dest)
+    }
+}

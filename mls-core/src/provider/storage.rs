@@ -125,3 +125,25 @@ pub trait StorageProvider: Send + Sync {
     /// the store holds either all of them or none.
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError>;
 }
+
+/// A shared store is a store: several clients may use one database.
+impl<S: StorageProvider + ?Sized> StorageProvider for std::sync::Arc<S> {
+    fn get(&self, namespace: Namespace, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        (**self).get(namespace, key)
+    }
+
+    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
+        (**self).commit(batch)
+    }
+}
+
+/// A boxed store is a store.
+impl<S: StorageProvider + ?Sized> StorageProvider for Box<S> {
+    fn get(&self, namespace: Namespace, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        (**self).get(namespace, key)
+    }
+
+    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
+        (**self).commit(batch)
+    }
+}

@@ -1,0 +1,48 @@
+//! Clients on a chosen backend, for the group tests, the differential
+//! tests and the benchmarks.
+
+use crate::SeededRand;
+use mls_core::credential::Credential;
+use mls_core::crypto::generate_signer;
+use mls_core::group::Client;
+use mls_core::provider::{CryptoProvider, MlsProvider, RandProvider};
+use mls_core::{CipherSuite, Error};
+use mls_storage_memory::MemoryStorage;
+
+/// A provider whose crypto backend and randomness are picked at run time,
+/// with in-memory storage.
+pub type TestProvider = MlsProvider<Box<dyn CryptoProvider>, Box<dyn RandProvider>, MemoryStorage>;
+
+/// The crypto provider of backend `name` (`rustcrypto`, `ring`, `aws-lc`).
+pub fn crypto(name: &str) -> Option<Box<dyn CryptoProvider>> {
+    crate::backends::all()
+        .into_iter()
+        .find(|b| b.name == name)
+        .map(|b| b.provider)
+}
+
+/// A client named `identity` (a basic credential) on backend `backend`,
+/// drawing randomness from `seed`, with a fresh signature key for `suite`.
+pub fn client(
+    backend: &str,
+    suite: CipherSuite,
+    identity: &str,
+    seed: [u8; 32],
+) -> Result<Client<TestProvider>, Error> {
+    let crypto = crypto(backend).ok_or(Error::Internal("unknown backend"))?;
+    let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
+    let signer = generate_signer(crypto.cipher_suite(suite)?, &rand)?;
+    let provider = MlsProvider::new(crypto, rand, MemoryStorage::new());
+    Ok(Client::new(
+        provider,
+        Credential::basic(identity.as_bytes().to_vec()),
+        signer,
+    ))
+}
+
+/// A seed from a small number, for readable tests.
+pub fn seed(n: u64) -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&n.to_be_bytes());
+    seed
+}

@@ -1,0 +1,97 @@
+//! The common path of the group API on every backend: create, add two
+//! members in one commit, exchange messages, update, remove. Every member
+//! must agree on the epoch authenticator and the exporter at every epoch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use interop::clients::{TestProvider, client, seed};
+use mls_core::group::{Group, GroupConfig, KeyPackageOptions, ProcessedMessage};
+use mls_core::{CipherSuite, Error};
+
+const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+
+fn assert_agree(groups: &[&Group<TestProvider>]) {
+    let first = groups[0];
+    for g in groups {
+        assert_eq!(g.epoch(), first.epoch());
+        assert_eq!(g.epoch_authenticator(), first.epoch_authenticator());
+        assert_eq!(
+            g.export_secret("test", b"ctx", 32).unwrap().as_bytes(),
+            first.export_secret("test", b"ctx", 32).unwrap().as_bytes()
+        );
+        assert_eq!(g.group_context(), first.group_context());
+    }
+}
+
+fn expect_app(result: Result<ProcessedMessage, Error>, data: &[u8], sender: u32) {
+    match result.unwrap() {
+        ProcessedMessage::Application(m) => {
+            assert_eq!(m.data, data);
+            assert_eq!(m.sender, sender);
+        }
+        other => panic!("expected application data, got {other:?}"),
+    }
+}
+
+#[test]
+fn create_add_message_update_remove_on_every_backend() {
+    for backend in ["rustcrypto", "ring", "aws-lc"] {
+        let alice = client(backend, SUITE, "alice", seed(1)).unwrap();
+        let bob = client(backend, SUITE, "bob", seed(2)).unwrap();
+        let carol = client(backend, SUITE, "carol", seed(3)).unwrap();
+        let config = GroupConfig::default();
+
+        let mut a = Group::create(&alice, SUITE, Default::default(), config.clone()).unwrap();
+        let kp_b = bob.generate_key_package(SUITE, &KeyPackageOptions::default()).unwrap();
+        let kp_c = carol.generate_key_package(SUITE, &KeyPackageOptions::default()).unwrap();
+        let out = a.add_members(&[kp_b, kp_c]).unwrap();
+        assert_eq!(a.epoch(), 0, "{backend}: the group moves only on merge");
+        a.merge_pending_commit().unwrap();
+        let welcome = out.welcome.expect("a Welcome for the new members");
+        let mut b = Group::join(&bob, &welcome, config.clone()).unwrap();
+        let mut c = Group::join(&carol, &welcome, config.clone()).unwrap();
+        assert_agree(&[&a, &b, &c]);
+        assert_eq!(a.members().len(), 3);
+        assert_eq!((b.own_leaf_index(), c.own_leaf_index()), (1, 2));
+
+        // Messages in both directions.
+        let m = a.encrypt_application_message(b"hi all", b"aad").unwrap();
+        expect_app(b.process_message(&m), b"hi all", 0);
+        expect_app(c.process_message(&m), b"hi all", 0);
+        let m = c.encrypt_application_message(b"hi alice", &[]).unwrap();
+        expect_app(a.process_message(&m), b"hi alice", 2);
+
+        // Bob updates with a full commit.
+        let out = b.self_update().unwrap();
+        b.merge_pending_commit().unwrap();
+        for g in [&mut a, &mut c] {
+            assert!(matches!(g.process_message(&out.commit).unwrap(), ProcessedMessage::Commit(_)));
+        }
+        assert_agree(&[&a, &b, &c]);
+
+        // Carol proposes an update, Alice commits it by reference.
+        let p = c.propose_update().unwrap();
+        a.process_message(&p).unwrap();
+        b.process_message(&p).unwrap();
+        let out = a.commit().unwrap();
+        a.merge_pending_commit().unwrap();
+        b.process_message(&out.commit).unwrap();
+        c.process_message(&out.commit).unwrap();
+        assert_agree(&[&a, &b, &c]);
+
+        // Alice removes Bob.
+        let out = a.remove_members(&[1]).unwrap();
+        a.merge_pending_commit().unwrap();
+        let ProcessedMessage::Commit(summary) = b.process_message(&out.commit).unwrap() else {
+            panic!("expected a commit");
+        };
+        assert!(summary.removed_us);
+        assert!(!b.is_active());
+        c.process_message(&out.commit).unwrap();
+        assert_agree(&[&a, &c]);
+        assert_eq!(a.members().len(), 2);
+        let m = a.encrypt_application_message(b"bye bob", &[]).unwrap();
+        expect_app(c.process_message(&m), b"bye bob", 0);
+        assert!(b.process_message(&m).is_err(), "{backend}: a removed member cannot read");
+    }
+}
