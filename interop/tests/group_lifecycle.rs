@@ -42,8 +42,12 @@ fn create_add_message_update_remove_on_every_backend() {
         let config = GroupConfig::default();
 
         let mut a = Group::create(&alice, SUITE, Default::default(), config.clone()).unwrap();
-        let kp_b = bob.generate_key_package(SUITE, &KeyPackageOptions::default()).unwrap();
-        let kp_c = carol.generate_key_package(SUITE, &KeyPackageOptions::default()).unwrap();
+        let kp_b = bob
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .unwrap();
+        let kp_c = carol
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .unwrap();
         let out = a.add_members(&[kp_b, kp_c]).unwrap();
         assert_eq!(a.epoch(), 0, "{backend}: the group moves only on merge");
         a.merge_pending_commit().unwrap();
@@ -65,7 +69,10 @@ fn create_add_message_update_remove_on_every_backend() {
         let out = b.self_update().unwrap();
         b.merge_pending_commit().unwrap();
         for g in [&mut a, &mut c] {
-            assert!(matches!(g.process_message(&out.commit).unwrap(), ProcessedMessage::Commit(_)));
+            assert!(matches!(
+                g.process_message(&out.commit).unwrap(),
+                ProcessedMessage::Commit(_)
+            ));
         }
         assert_agree(&[&a, &b, &c]);
 
@@ -92,6 +99,9 @@ fn create_add_message_update_remove_on_every_backend() {
         assert_eq!(a.members().len(), 2);
         let m = a.encrypt_application_message(b"bye bob", &[]).unwrap();
         expect_app(c.process_message(&m), b"bye bob", 0);
-        assert!(b.process_message(&m).is_err(), "{backend}: a removed member cannot read");
+        assert!(
+            b.process_message(&m).is_err(),
+            "{backend}: a removed member cannot read"
+        );
     }
 }

@@ -448,7 +448,9 @@ pub enum ProtocolError {
     ExternalInitInRegularCommit,
     /// A proposal type that a member who must process the commit does not
     /// support (§12.2).
-    #[error("proposal type 0x{proposal_type:04x} is not supported by the member at leaf {leaf} (RFC 9420 §12.2)")]
+    #[error(
+        "proposal type 0x{proposal_type:04x} is not supported by the member at leaf {leaf} (RFC 9420 §12.2)"
+    )]
     ProposalTypeUnsupported {
         /// The proposal type.
         proposal_type: u16,
@@ -457,14 +459,18 @@ pub enum ProtocolError {
     },
     /// A resumption PSK with usage reinit or branch outside those
     /// operations (§12.1.4).
-    #[error("a resumption PSK with usage reinit or branch in an ordinary Commit (RFC 9420 §12.1.4)")]
+    #[error(
+        "a resumption PSK with usage reinit or branch in an ordinary Commit (RFC 9420 §12.1.4)"
+    )]
     PskUsageNotAllowed,
     /// A ReInit to a lower protocol version (§12.1.5).
     #[error("a ReInit proposal lowers the protocol version (RFC 9420 §12.1.5)")]
     ReInitLowerVersion,
     /// A GroupContextExtensions proposal needs a capability a member lacks,
     /// or an extension a member does not list (§12.1.7).
-    #[error("the new group context extensions need a capability the member at leaf {0} lacks (RFC 9420 §12.1.7)")]
+    #[error(
+        "the new group context extensions need a capability the member at leaf {0} lacks (RFC 9420 §12.1.7)"
+    )]
     GroupContextExtensionsUnsupported(u32),
     /// A Commit references a proposal not received in this epoch (§12.4).
     #[error("a Commit references a proposal that was not received in this epoch (RFC 9420 §12.4)")]
@@ -473,7 +479,9 @@ pub enum ProtocolError {
     #[error("proposal type 0x{0:04x} cannot be sent by an external sender (RFC 9420 §12.1.8)")]
     ExternalSenderProposalType(u16),
     /// The Commit has no path although its proposals require one (§12.4).
-    #[error("the Commit has no path, but it is empty or covers a path-required proposal (RFC 9420 §12.4)")]
+    #[error(
+        "the Commit has no path, but it is empty or covers a path-required proposal (RFC 9420 §12.4)"
+    )]
     PathRequired,
     /// A public key of an UpdatePath is already in the tree (§12.4.2).
     #[error("an UpdatePath public key already appears in the ratchet tree (RFC 9420 §12.4.2)")]
@@ -508,7 +516,9 @@ pub enum ProtocolError {
     #[error("an external Commit removing leaf {0} must come from the same client (RFC 9420 §12.2)")]
     ResyncIdentityMismatch(u32),
     /// The GroupInfo has no `external_pub` extension (§12.4.3.2).
-    #[error("the GroupInfo has no external_pub extension; external commits are not possible (RFC 9420 §12.4.3.2)")]
+    #[error(
+        "the GroupInfo has no external_pub extension; external commits are not possible (RFC 9420 §12.4.3.2)"
+    )]
     ExternalPubMissing,
 
     // ----- Welcome and GroupInfo (§12.4.3) -----
@@ -516,7 +526,9 @@ pub enum ProtocolError {
     #[error("the Welcome has no entry for any of our KeyPackages (RFC 9420 §12.4.3.1)")]
     WelcomeNotForUs,
     /// The Welcome's suite differs from the KeyPackage's (§12.4.3.1).
-    #[error("the Welcome's cipher suite {welcome} differs from our KeyPackage's {key_package} (RFC 9420 §12.4.3.1)")]
+    #[error(
+        "the Welcome's cipher suite {welcome} differs from our KeyPackage's {key_package} (RFC 9420 §12.4.3.1)"
+    )]
     WelcomeCipherSuiteMismatch {
         /// The Welcome's suite.
         welcome: crate::CipherSuite,
@@ -528,7 +540,9 @@ pub enum ProtocolError {
     #[error("more than one resumption PSK with usage reinit or branch (RFC 9420 §12.4.3.1)")]
     MultipleResumptionPsks,
     /// A reinit or branch Welcome for an epoch other than 1 (§12.4.3.1).
-    #[error("a Welcome with a reinit or branch PSK must start epoch 1, not {0} (RFC 9420 §12.4.3.1)")]
+    #[error(
+        "a Welcome with a reinit or branch PSK must start epoch 1, not {0} (RFC 9420 §12.4.3.1)"
+    )]
     ResumptionEpochNotOne(u64),
     /// A reinit Welcome whose group does not match the ReInit (§11.2).
     #[error("the new group does not match the ReInit proposal: {0} (RFC 9420 §11.2)")]
@@ -538,13 +552,17 @@ pub enum ProtocolError {
     #[error("a branched group must keep the version and cipher suite (RFC 9420 §11.3)")]
     BranchMismatch,
     /// The GroupInfo's signature does not verify (§12.4.3.1).
-    #[error("the GroupInfo signature does not verify under the signer's leaf key (RFC 9420 §12.4.3.1)")]
+    #[error(
+        "the GroupInfo signature does not verify under the signer's leaf key (RFC 9420 §12.4.3.1)"
+    )]
     GroupInfoSignatureInvalid,
     /// The GroupInfo signer's leaf is blank or outside the tree.
     #[error("the GroupInfo signer, leaf {0}, is blank or outside the tree (RFC 9420 §12.4.3.1)")]
     GroupInfoSignerBlank(u32),
     /// Neither the Welcome nor the caller supplied the ratchet tree.
-    #[error("no ratchet tree: the GroupInfo has no ratchet_tree extension and none was given (RFC 9420 §12.4.3.3)")]
+    #[error(
+        "no ratchet tree: the GroupInfo has no ratchet_tree extension and none was given (RFC 9420 §12.4.3.3)"
+    )]
     RatchetTreeMissing,
     /// No leaf of the tree is our KeyPackage's leaf (§12.4.3.1).
     #[error("no leaf of the ratchet tree matches our KeyPackage (RFC 9420 §12.4.3.1)")]

@@ -84,7 +84,8 @@ pub mod tree_math;
 mod wire_fixtures;
 
 pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, ProtocolVersion, SignatureScheme};
-pub use group::{Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};
 pub use error::{
     CryptoError, DecodeError, Error, Misuse, ProtocolError, StorageError, Unsupported,
 };
+pub use framing::MlsMessage;
+pub use group::{Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};

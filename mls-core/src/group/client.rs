@@ -3,6 +3,7 @@
 
 use super::config::{AcceptAllProposals, ProposalPolicy};
 use super::stored_key_package::StoredKeyPackage;
+use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, VarVec, encode};
 use crate::credential::{AcceptAll, Credential, CredentialValidator};
@@ -11,10 +12,11 @@ use crate::error::{Error, Misuse};
 use crate::extensions::{Extension, ExtensionType, Extensions};
 use crate::group::proposal::ProposalType;
 use crate::key_package::{KeyPackage, KeyPackageRef};
-use crate::provider::{CipherSuiteProvider, CryptoProvider, Namespace, Provider, Signer, StorageProvider, WriteBatch};
+use crate::provider::{
+    CipherSuiteProvider, CryptoProvider, Namespace, Provider, Signer, StorageProvider, WriteBatch,
+};
 use crate::secret::Secret;
 use crate::tree::leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
-use crate::ProtocolVersion;
 use std::sync::Arc;
 
 /// The `last_resort` KeyPackage extension (draft-ietf-mls-extensions): a
@@ -76,7 +78,10 @@ impl<P: Provider> std::fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("credential", &self.inner.credential)
-            .field("signature_key", &VarBytes::from(self.inner.signer.public_key()))
+            .field(
+                "signature_key",
+                &VarBytes::from(self.inner.signer.public_key()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -273,7 +278,11 @@ impl<P: Provider> Client<P> {
             last_resort: options.last_resort,
         };
         let mut batch = WriteBatch::new();
-        batch.put(Namespace::KeyPackages, reference.as_slice(), stored.encode()?);
+        batch.put(
+            Namespace::KeyPackages,
+            reference.as_slice(),
+            stored.encode()?,
+        );
         self.inner.provider.storage().commit(batch)?;
         Ok(key_package)
     }
@@ -291,7 +300,9 @@ impl<P: Provider> Client<P> {
     ) -> Result<KeyPackageRef, Error> {
         let cs = self.suite(key_package.cipher_suite)?;
         if key_package.leaf_node.signature_key.as_slice() != self.inner.signer.public_key() {
-            return Err(Misuse::UnexpectedMessage("a KeyPackage signed by this client's key").into());
+            return Err(
+                Misuse::UnexpectedMessage("a KeyPackage signed by this client's key").into(),
+            );
         }
         let reference = key_package.reference(cs)?;
         let stored = StoredKeyPackage {
@@ -301,7 +312,11 @@ impl<P: Provider> Client<P> {
             last_resort: key_package.extensions.get(LAST_RESORT).is_some(),
         };
         let mut batch = WriteBatch::new();
-        batch.put(Namespace::KeyPackages, reference.as_slice(), stored.encode()?);
+        batch.put(
+            Namespace::KeyPackages,
+            reference.as_slice(),
+            stored.encode()?,
+        );
         self.inner.provider.storage().commit(batch)?;
         Ok(reference)
     }

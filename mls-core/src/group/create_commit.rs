@@ -10,9 +10,7 @@ use crate::codec::{VarBytes, VarVec, encode};
 use crate::crypto::{encrypt_with_label, generate_hpke_key_pair};
 use crate::error::{Error, Misuse};
 use crate::extensions::Extensions;
-use crate::framing::{
-    Content, MlsMessage, MlsMessageBody, Sender,
-};
+use crate::framing::{Content, MlsMessage, MlsMessageBody, Sender};
 use crate::group::commit::{Commit, HpkeCiphertextWire};
 use crate::group::proposal::{
     Add, CustomProposal, GroupContextExtensions, PreSharedKey, Proposal, ProposalOrRef,
@@ -20,7 +18,9 @@ use crate::group::proposal::{
 };
 use crate::group::welcome::{EncryptedGroupSecrets, GroupSecrets, PathSecret, Welcome};
 use crate::key_package::KeyPackage;
-use crate::key_schedule::{PreSharedKeyId, Psk, ResumptionPskUsage, welcome_key_nonce, welcome_secret};
+use crate::key_schedule::{
+    PreSharedKeyId, Psk, ResumptionPskUsage, welcome_key_nonce, welcome_secret,
+};
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, LeafNodeTbsContext};
@@ -61,7 +61,8 @@ impl<P: Provider> CommitBuilder<'_, P> {
 
     /// Removes the member at leaf `leaf` (§12.1.3).
     pub fn remove_member(mut self, leaf: u32) -> Self {
-        self.proposals.push(Proposal::Remove(Remove { removed: leaf }));
+        self.proposals
+            .push(Proposal::Remove(Remove { removed: leaf }));
         self
     }
 
@@ -84,7 +85,12 @@ impl<P: Provider> CommitBuilder<'_, P> {
 
     /// Re-initializes the group with new parameters (§12.1.5, §11.2). Must
     /// be the only proposal.
-    pub fn reinit(mut self, group_id: &[u8], cipher_suite: CipherSuite, extensions: Extensions) -> Self {
+    pub fn reinit(
+        mut self,
+        group_id: &[u8],
+        cipher_suite: CipherSuite,
+        extensions: Extensions,
+    ) -> Self {
         self.proposals.push(Proposal::ReInit(ReInit {
             group_id: VarBytes::from(group_id),
             version: ProtocolVersion,
@@ -150,6 +156,7 @@ impl<P: Provider> CommitBuilder<'_, P> {
             force_path,
             &authenticated_data,
             leaf_extensions,
+            None,
         )
     }
 }
@@ -342,12 +349,17 @@ impl<P: Provider> Group<P> {
 
     /// The list a commit of ours covers: received proposals by reference
     /// (skipping what §12.2 forbids us to commit), then ours by value.
-    fn commit_list(&self, by_value: Vec<Proposal>, include_received: bool) -> (Vec<ListItem>, Vec<ProposalOrRef>) {
+    fn commit_list(
+        &self,
+        by_value: Vec<Proposal>,
+        include_received: bool,
+    ) -> (Vec<ListItem>, Vec<ProposalOrRef>) {
         let me = Sender::Member(self.own_leaf.0);
         let mut items = Vec::new();
         let mut wire = Vec::new();
         if include_received {
-            let removed_me = |p: &Proposal| matches!(p, Proposal::Remove(r) if r.removed == self.own_leaf.0);
+            let removed_me =
+                |p: &Proposal| matches!(p, Proposal::Remove(r) if r.removed == self.own_leaf.0);
             let has_others = self
                 .proposals
                 .iter()
@@ -381,13 +393,17 @@ impl<P: Provider> Group<P> {
         (items, wire)
     }
 
-    fn create_commit(
+    /// Creates a commit; `resumption` is the reinit or branch PSK of the
+    /// first commit of a successor group (§11.2, §11.3), with its value
+    /// from the old group.
+    pub(crate) fn create_commit(
         &mut self,
         by_value: Vec<Proposal>,
         include_received: bool,
         force_path: bool,
         authenticated_data: &[u8],
         leaf_extensions: Option<Extensions>,
+        resumption: Option<(PreSharedKeyId, Secret)>,
     ) -> Result<CommitOutput, Error> {
         self.check_active()?;
         if self.pending_commit.is_some() {
@@ -395,7 +411,14 @@ impl<P: Provider> Group<P> {
         }
         let (items, wire) = self.commit_list(by_value, include_received);
         self.tree.begin_changes();
-        let result = self.build_commit(&items, wire, force_path, authenticated_data, leaf_extensions);
+        let result = self.build_commit(
+            &items,
+            wire,
+            force_path,
+            authenticated_data,
+            leaf_extensions,
+            resumption,
+        );
         // The tree goes back to this epoch either way; a successful commit
         // keeps its changes for the merge.
         let changes = self.tree.rollback_changes()?;
@@ -416,6 +439,7 @@ impl<P: Provider> Group<P> {
         force_path: bool,
         authenticated_data: &[u8],
         leaf_extensions: Option<Extensions>,
+        resumption: Option<(PreSharedKeyId, Secret)>,
     ) -> Result<(CommitOutput, NewEpoch), Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
@@ -429,6 +453,7 @@ impl<P: Provider> Group<P> {
             credential_types: &self.credential_types,
             now: now_seconds(),
             in_commit: true,
+            resumption_commit: resumption.is_some(),
         };
         let applied = proposal_list::apply(
             &ctx,
@@ -474,7 +499,7 @@ impl<P: Provider> Group<P> {
             (None, zero_secret(suite))
         };
 
-        let psk_secret = self.resolve_psks(&applied.psks)?;
+        let psk_secret = self.resolve_psks_with(&applied.psks, resumption.as_ref())?;
         let commit = Commit {
             proposals: VarVec::new(wire),
             path,
@@ -599,4 +624,3 @@ impl<P: Provider> Group<P> {
         })))
     }
 }
-

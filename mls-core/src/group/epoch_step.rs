@@ -65,10 +65,26 @@ impl<P: Provider> Group<P> {
     /// client's store, resumption ones from this group's retained epochs.
     /// A missing one is [`ProtocolError::PskNotFound`].
     pub(crate) fn resolve_psks(&self, ids: &[PreSharedKeyId]) -> Result<Secret, Error> {
+        self.resolve_psks_with(ids, None)
+    }
+
+    /// [`resolve_psks`](Self::resolve_psks), where `extra` supplies one
+    /// more known PSK (the old group's, for a reinit or branch commit).
+    pub(crate) fn resolve_psks_with(
+        &self,
+        ids: &[PreSharedKeyId],
+        extra: Option<&(PreSharedKeyId, Secret)>,
+    ) -> Result<Secret, Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
         let mut values = Vec::with_capacity(ids.len());
         for id in ids {
+            if let Some((extra_id, value)) = extra
+                && extra_id == id
+            {
+                values.push((id.clone(), value.clone()));
+                continue;
+            }
             let value = match &id.psk {
                 Psk::External(psk_id) => self.client.external_psk(psk_id.as_slice())?,
                 Psk::Resumption(r) if r.psk_group_id == self.context.group_id => {
@@ -138,4 +154,3 @@ impl<P: Provider> Group<P> {
 pub(crate) fn zero_secret(suite: &dyn CipherSuiteProvider) -> Secret {
     Secret::new(vec![0u8; suite.hash_len()])
 }
-

@@ -6,6 +6,7 @@ use super::config::GroupConfig;
 use super::key_index::{KeyIndex, member_credential_types};
 use super::pending::ProposalCache;
 use super::state::Group;
+use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, decode_exact};
 use crate::credential::CredentialValidator;
@@ -19,10 +20,12 @@ use crate::key_schedule::transcript::{
     confirmation_tag, interim_transcript_hash, verify_confirmation_tag,
 };
 use crate::key_schedule::{
-    EpochSecrets, GroupContext, Psk, ResumptionPskUsage, psk_secret,
-    welcome_key_nonce, welcome_secret,
+    EpochSecrets, GroupContext, Psk, ResumptionPskUsage, psk_secret, welcome_key_nonce,
+    welcome_secret,
 };
-use crate::provider::{CipherSuiteProvider, Namespace, Provider, StorageProvider, WriteBatch, random_bytes};
+use crate::provider::{
+    CipherSuiteProvider, Namespace, Provider, StorageProvider, WriteBatch, random_bytes,
+};
 use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, Lifetime};
 use crate::tree::leaf_validation::{LeafNodeValidator, LifetimeCheck, is_default_extension};
@@ -30,9 +33,10 @@ use crate::tree::node::RatchetTree;
 use crate::tree::parent_hash::verify_parent_hashes;
 use crate::tree::public_tree::PublicTree;
 use crate::tree::treekem::{TreePrivateKeys, keys_from_path_secret};
-use crate::tree::validation::{verify_tree_hash, verify_unique_encryption_keys, verify_unmerged_leaves};
+use crate::tree::validation::{
+    verify_tree_hash, verify_unique_encryption_keys, verify_unmerged_leaves,
+};
 use crate::tree_math::LeafIndex;
-use crate::ProtocolVersion;
 use std::collections::VecDeque;
 
 /// Options for joining from a Welcome.
@@ -85,9 +89,11 @@ impl<P: Provider> Group<P> {
         let now = now_seconds();
         let lifetime = Lifetime {
             not_before: now.saturating_sub(3600),
-            not_after: now.saturating_add(config.max_key_package_lifetime.unwrap_or(90 * 24 * 3600)),
+            not_after: now
+                .saturating_add(config.max_key_package_lifetime.unwrap_or(90 * 24 * 3600)),
         };
-        let mut leaf = client.leaf_template(LeafNodeSource::KeyPackage(lifetime), Extensions::new());
+        let mut leaf =
+            client.leaf_template(LeafNodeSource::KeyPackage(lifetime), Extensions::new());
         leaf.encryption_key = VarBytes::new(enc_pub);
         leaf.sign(client.signer(), suite, None)?;
         // Our own leaf must satisfy the group's requirements too.
@@ -144,7 +150,8 @@ impl<P: Provider> Group<P> {
         interim_transcript_hash: Vec<u8>,
         confirmation_tag: Vec<u8>,
     ) -> Self {
-        let epoch_keys = EpochKeys::new(context.clone(), &secrets, tree.size(), config.out_of_order);
+        let epoch_keys =
+            EpochKeys::new(context.clone(), &secrets, tree.size(), config.out_of_order);
         let protection = MessageProtection::new(epoch_keys, config.out_of_order, config.padding);
         let mut resumption_psks = VecDeque::new();
         resumption_psks.push_front((context.epoch, secrets.resumption_psk.clone()));
@@ -173,7 +180,11 @@ impl<P: Provider> Group<P> {
     /// Joins a group from a Welcome (§12.4.3.1), with the tree from its
     /// GroupInfo. The consumed KeyPackage's private keys are deleted from
     /// storage (unless it is `last_resort`).
-    pub fn join(client: &Client<P>, welcome: &MlsMessage, config: GroupConfig) -> Result<Self, Error> {
+    pub fn join(
+        client: &Client<P>,
+        welcome: &MlsMessage,
+        config: GroupConfig,
+    ) -> Result<Self, Error> {
         Self::join_with_options(client, welcome, config, JoinOptions::default())
     }
 
@@ -193,7 +204,7 @@ impl<P: Provider> Group<P> {
 }
 
 /// §12.4.3: every GroupContext extension must be one we support.
-fn check_extensions_supported<P: Provider>(
+pub(crate) fn check_extensions_supported<P: Provider>(
     client: &Client<P>,
     extensions: &Extensions,
 ) -> Result<(), Error> {
@@ -271,17 +282,29 @@ fn join_welcome<P: Provider>(
     if let Some(path_secret) = &secrets.path_secret {
         let (own, signer) = (
             own_leaf.node().ok_or(Error::Internal("leaf index"))?,
-            LeafIndex(info.signer).node().ok_or(Error::Internal("leaf index"))?,
+            LeafIndex(info.signer)
+                .node()
+                .ok_or(Error::Internal("leaf index"))?,
         );
         let ancestor = tree
             .size()
             .common_ancestor(own, signer)
             .ok_or(Error::Internal("common ancestor"))?;
-        keys_from_path_secret(&tree, suite, ancestor, path_secret.path_secret.clone(), &mut keys)?;
+        keys_from_path_secret(
+            &tree,
+            suite,
+            ancestor,
+            path_secret.path_secret.clone(),
+            &mut keys,
+        )?;
     }
     let context = info.group_context.clone();
-    let epoch_secrets =
-        EpochSecrets::derive(suite, &secrets.joiner_secret, &psk_secret_value, &context.to_bytes()?)?;
+    let epoch_secrets = EpochSecrets::derive(
+        suite,
+        &secrets.joiner_secret,
+        &psk_secret_value,
+        &context.to_bytes()?,
+    )?;
     if !verify_confirmation_tag(
         suite,
         &epoch_secrets.confirmation_key,
@@ -332,7 +355,10 @@ fn welcome_psks<P: Provider>(
         let value = match &id.psk {
             Psk::External(psk_id) => client.external_psk(psk_id.as_slice())?,
             Psk::Resumption(r) => {
-                if matches!(r.usage, ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch) {
+                if matches!(
+                    r.usage,
+                    ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch
+                ) {
                     if special.is_some() {
                         return Err(ProtocolError::MultipleResumptionPsks.into());
                     }
@@ -451,4 +477,3 @@ fn tree_validator<'a>(
     };
     LeafNodeValidator::new(suite, credential_validator, now).with_lifetime_check(lifetime)
 }
-

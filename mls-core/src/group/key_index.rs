@@ -22,13 +22,19 @@ impl KeyIndex {
     pub(crate) fn build(tree: &PublicTree) -> Self {
         let mut index = Self::default();
         for (leaf, node) in tree.leaves() {
-            index.signature.insert(node.signature_key.as_slice().to_vec(), leaf.0);
+            index
+                .signature
+                .insert(node.signature_key.as_slice().to_vec(), leaf.0);
             if let Some(x) = leaf.node() {
-                index.encryption.insert(node.encryption_key.as_slice().to_vec(), x.0);
+                index
+                    .encryption
+                    .insert(node.encryption_key.as_slice().to_vec(), x.0);
             }
         }
         for (x, node) in tree.parents() {
-            index.encryption.insert(node.encryption_key.as_slice().to_vec(), x.0);
+            index
+                .encryption
+                .insert(node.encryption_key.as_slice().to_vec(), x.0);
         }
         index
     }
@@ -68,7 +74,10 @@ impl KeyIndex {
 
 fn keys(node: &Node) -> (Option<&[u8]>, &[u8]) {
     match node {
-        Node::Leaf(l) => (Some(l.signature_key.as_slice()), l.encryption_key.as_slice()),
+        Node::Leaf(l) => (
+            Some(l.signature_key.as_slice()),
+            l.encryption_key.as_slice(),
+        ),
         Node::Parent(p) => (None, p.encryption_key.as_slice()),
     }
 }
@@ -136,16 +145,25 @@ impl LeafKeysInUse for Excluding<'_, '_> {
                     .leaf(LeafIndex(j))
                     .is_some_and(|l| l.signature_key.as_slice() == signature_key)
         });
-        indexed || k.new_signature.get(signature_key).is_some_and(|j| *j != self.leaf.0)
+        indexed
+            || k.new_signature
+                .get(signature_key)
+                .is_some_and(|j| *j != self.leaf.0)
     }
 
     fn encryption_key_in_use(&self, encryption_key: &[u8]) -> bool {
         let k = self.keys;
         let me = self.leaf.node();
-        let indexed = k.index.encryption_key_node(encryption_key).is_some_and(|x| {
-            Some(x) != me && node_encryption_key(k.tree, x) == Some(encryption_key)
-        });
-        indexed || k.new_encryption.get(encryption_key).is_some_and(|j| *j != self.leaf.0)
+        let indexed = k
+            .index
+            .encryption_key_node(encryption_key)
+            .is_some_and(|x| {
+                Some(x) != me && node_encryption_key(k.tree, x) == Some(encryption_key)
+            });
+        indexed
+            || k.new_encryption
+                .get(encryption_key)
+                .is_some_and(|j| *j != self.leaf.0)
     }
 }
 

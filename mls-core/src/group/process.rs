@@ -150,6 +150,7 @@ impl<P: Provider> Group<P> {
             credential_types: &self.credential_types,
             now: now_seconds(),
             in_commit,
+            resumption_commit: false,
         }
     }
 
@@ -246,7 +247,12 @@ impl<P: Provider> Group<P> {
         // §12.2: a resync must come from the client it replaces.
         let resync_credential = match committer {
             Committer::External => items.iter().find_map(|i| match &i.proposal {
-                Proposal::Remove(r) => Some((r.removed, self.tree.leaf(LeafIndex(r.removed)).map(|l| l.credential.clone()))),
+                Proposal::Remove(r) => Some((
+                    r.removed,
+                    self.tree
+                        .leaf(LeafIndex(r.removed))
+                        .map(|l| l.credential.clone()),
+                )),
                 _ => None,
             }),
             Committer::Member(_) => None,
@@ -260,6 +266,7 @@ impl<P: Provider> Group<P> {
             credential_types: &self.credential_types,
             now: now_seconds(),
             in_commit: true,
+            resumption_commit: false,
         };
         let applied =
             proposal_list::apply(&ctx, &mut self.tree, &self.key_index, items, committer)?;
@@ -314,7 +321,9 @@ impl<P: Provider> Group<P> {
                     Committer::External => {
                         let l = self.tree.add_leaf(path.leaf_node.clone())?;
                         if l.0 >= self.config.max_leaves {
-                            return Err(ProtocolError::TooManyMembers(self.config.max_leaves).into());
+                            return Err(
+                                ProtocolError::TooManyMembers(self.config.max_leaves).into()
+                            );
                         }
                         l
                     }
@@ -416,7 +425,9 @@ impl<P: Provider> Group<P> {
     ) -> Result<(), Error> {
         let required = applied.extensions.required_capabilities()?;
         let ctx = self.list_context(suite, true);
-        let validator = ctx.validator().with_required_capabilities(required.as_ref());
+        let validator = ctx
+            .validator()
+            .with_required_capabilities(required.as_ref());
         let mut keys = ProvisionalKeys::new(&self.key_index, &self.tree);
         for (l, kp) in &applied.added {
             keys.new_signature

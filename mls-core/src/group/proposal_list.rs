@@ -63,6 +63,9 @@ pub(crate) struct ListContext<'a> {
     pub(crate) now: u64,
     /// Whether the commit is being received (policy source `InCommit`).
     pub(crate) in_commit: bool,
+    /// The first commit of a re-initialized or branched group (§11.2,
+    /// §11.3), where a resumption PSK with usage reinit or branch belongs.
+    pub(crate) resumption_commit: bool,
 }
 
 impl ListContext<'_> {
@@ -125,7 +128,10 @@ fn check_psk(
 ) -> Result<(), Error> {
     id.check_nonce_length(suite)?;
     if let Psk::Resumption(r) = &id.psk
-        && matches!(r.usage, ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch)
+        && matches!(
+            r.usage,
+            ResumptionPskUsage::Reinit | ResumptionPskUsage::Branch
+        )
         && !reinit_or_branch_allowed
     {
         return Err(ProtocolError::PskUsageNotAllowed.into());
@@ -183,7 +189,9 @@ pub(crate) fn apply(
         out.extensions = extensions.clone();
     }
     let required = out.extensions.required_capabilities()?;
-    let validator = ctx.validator().with_required_capabilities(required.as_ref());
+    let validator = ctx
+        .validator()
+        .with_required_capabilities(required.as_ref());
 
     let group_id = ctx.context.group_id.as_slice();
     let removed: HashSet<u32> = items
@@ -259,8 +267,7 @@ pub(crate) fn apply(
             keys.new_signature = std::mem::take(&mut new_signature);
             keys.new_encryption = std::mem::take(&mut new_encryption);
             // The new leaf's index is not known yet; u32::MAX excludes nothing.
-            let result =
-                validate_key_package(kp, &validator, &keys.for_leaf(LeafIndex(u32::MAX)));
+            let result = validate_key_package(kp, &validator, &keys.for_leaf(LeafIndex(u32::MAX)));
             new_signature = keys.new_signature;
             new_encryption = keys.new_encryption;
             result?;
@@ -304,9 +311,10 @@ fn tree_has_blank_leaf_below(tree: &PublicTree, max: u32) -> bool {
 
 /// The configured bound on KeyPackage lifetimes.
 fn check_lifetime_bound(config: &GroupConfig, kp: &KeyPackage) -> Result<(), Error> {
-    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) =
-        (config.max_key_package_lifetime, &kp.leaf_node.leaf_node_source)
-        && config.check_lifetimes
+    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) = (
+        config.max_key_package_lifetime,
+        &kp.leaf_node.leaf_node_source,
+    ) && config.check_lifetimes
         && lifetime.not_after.saturating_sub(lifetime.not_before) > max
     {
         return Err(ProtocolError::LifetimeNotValid {
@@ -378,7 +386,7 @@ fn check_list_rules(
                 }
             }
             Proposal::PreSharedKey(p) => {
-                check_psk(ctx.suite, &p.psk, false)?;
+                check_psk(ctx.suite, &p.psk, ctx.resumption_commit)?;
                 if !psk_ids.insert(p.psk.clone()) {
                     return Err(ProtocolError::DuplicatePsk.into());
                 }

@@ -7,7 +7,7 @@ use super::pending::{PendingCommit, ProposalCache};
 use crate::cipher_suite::CipherSuite;
 use crate::credential::Credential;
 use crate::error::{Error, Misuse, ProtocolError};
-use crate::extensions::{ExternalSenders, Extensions};
+use crate::extensions::{Extensions, ExternalSenders};
 use crate::framing::{Content, EpochKeys, FramedContent, MessageProtection, Sender, SenderKeys};
 use crate::group::proposal::Proposal;
 use crate::key_schedule::{EpochSecrets, GroupContext};
@@ -130,7 +130,8 @@ impl<P: Provider> Group<P> {
         }
         let leaf_changed = !changed_keys.is_empty();
         let old_epoch = self.context.epoch;
-        self.past_signature_keys.push_front((old_epoch, changed_keys));
+        self.past_signature_keys
+            .push_front((old_epoch, changed_keys));
         let keep = usize::try_from(suite_policy.past_epochs).unwrap_or(usize::MAX);
         self.past_signature_keys.truncate(keep);
         if leaf_changed {
@@ -273,7 +274,6 @@ impl<P: Provider> Group<P> {
             .find(|(e, _)| *e == epoch)
             .map(|(_, s)| s)
     }
-
 }
 
 /// Signature keys of senders (§6.1) from the tree, the keys leaves had in
