@@ -5,7 +5,7 @@ use crate::SeededRand;
 use mls_core::credential::Credential;
 use mls_core::crypto::generate_signer;
 use mls_core::group::Client;
-use mls_core::provider::{CryptoProvider, MlsProvider, RandProvider};
+use mls_core::provider::{CryptoProvider, MlsProvider, Provider, RandProvider, Signer};
 use mls_core::{CipherSuite, Error};
 use mls_storage_memory::MemoryStorage;
 
@@ -38,6 +38,56 @@ pub fn client(
         Credential::basic(identity.as_bytes().to_vec()),
         signer,
     ))
+}
+
+/// A provider on a crypto backend borrowed from a [`Backend`], with seeded
+/// randomness and in-memory storage: the conformance runner drives exactly
+/// the backends it was given, without building new ones by name.
+///
+/// [`Backend`]: crate::backends::Backend
+pub struct BackendProvider<'a> {
+    crypto: &'a dyn CryptoProvider,
+    rand: SeededRand,
+    storage: MemoryStorage,
+}
+
+impl<'a> BackendProvider<'a> {
+    /// `crypto`, randomness from `seed`, empty in-memory storage.
+    pub fn new(crypto: &'a dyn CryptoProvider, seed: [u8; 32]) -> Self {
+        Self {
+            crypto,
+            rand: SeededRand::new(seed),
+            storage: MemoryStorage::new(),
+        }
+    }
+}
+
+impl<'a> Provider for BackendProvider<'a> {
+    type Crypto = dyn CryptoProvider + 'a;
+    type Rand = SeededRand;
+    type Storage = MemoryStorage;
+
+    fn crypto(&self) -> &Self::Crypto {
+        self.crypto
+    }
+    fn rand(&self) -> &SeededRand {
+        &self.rand
+    }
+    fn storage(&self) -> &MemoryStorage {
+        &self.storage
+    }
+}
+
+/// A client on `crypto` whose signature key is `signer`'s (for example one
+/// built from a vector's private key with `CipherSuiteProvider::signer`),
+/// with `credential`, randomness from `seed` and in-memory storage.
+pub fn client_with_signer(
+    crypto: &dyn CryptoProvider,
+    credential: Credential,
+    signer: Box<dyn Signer>,
+    seed: [u8; 32],
+) -> Client<BackendProvider<'_>> {
+    Client::new(BackendProvider::new(crypto, seed), credential, signer)
 }
 
 /// A seed from a small number, for readable tests.

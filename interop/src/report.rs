@@ -3,12 +3,19 @@
 use crate::conformance::Row;
 use std::fmt::Write as _;
 
-/// A fixed-width table, one line per row, with a totals line.
+/// A fixed-width table, one line per row, with a totals line. The file
+/// column is as wide as the longest file name (at least 24).
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
+    let w = rows
+        .iter()
+        .map(|r| r.file.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(24);
     let _ = writeln!(
         out,
-        "{:<24} {:<11} {:>6} {:>7} {:>7} {:>8}",
+        "{:<w$} {:<11} {:>6} {:>7} {:>7} {:>8}",
         "file", "backend", "suite", "passed", "failed", "skipped"
     );
     let (mut p, mut f, mut s) = (0usize, 0usize, 0usize);
@@ -25,7 +32,7 @@ pub fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<24} {:<11} {:>6} {:>7} {:>7} {:>8}{note}",
+            "{:<w$} {:<11} {:>6} {:>7} {:>7} {:>8}{note}",
             r.file, r.backend, suite, r.passed, r.failed, r.skipped
         );
         p = p.saturating_add(r.passed);
@@ -37,7 +44,9 @@ pub fn table(rows: &[Row]) -> String {
 }
 
 /// The rows as a JSON array of
-/// `{"file", "backend", "cipher_suite", "passed", "failed", "skipped"}`.
+/// `{"file", "backend", "cipher_suite", "passed", "failed", "skipped"}`,
+/// plus `"note"` where the runner switched a check off (or, for
+/// passive-client files, says whether lifetimes were checked).
 pub fn json(rows: &[Row]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(rows)
 }

@@ -50,8 +50,12 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, VectorsNotFound> {
 
 /// Reads and parses one vector file.
 pub fn load<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<T, String> {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path)
+    load_path(&dir.join(file))
+}
+
+/// Reads and parses the vector file at `path`.
+pub fn load_path<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
 }

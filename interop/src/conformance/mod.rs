@@ -6,6 +6,7 @@ mod deserialization;
 mod key_schedule;
 mod message_protection;
 mod messages;
+mod passive_client;
 mod psk_secret;
 mod secret_tree;
 mod transcript_hashes;
@@ -13,17 +14,20 @@ mod tree_math;
 mod tree_operations;
 mod tree_validation;
 mod treekem;
+mod welcome;
 
 use crate::backends::Backend;
 use mls_core::CipherSuite;
 use serde::Serialize;
 use std::path::Path;
 
+pub use passive_client::Lifetimes;
+
 /// One row of the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Row {
-    /// The vector file name.
-    pub file: &'static str,
+    /// The vector file name (or, for `--passive`, the path given).
+    pub file: String,
     /// The backend name.
     pub backend: &'static str,
     /// The suite code point, or `None` for files without suites.
@@ -74,9 +78,9 @@ impl Tally {
         self.skipped = self.skipped.saturating_add(n);
     }
 
-    fn into_row(self, file: &'static str, backend: &'static str, suite: Option<u16>) -> Row {
+    fn into_row(self, file: &str, backend: &'static str, suite: Option<u16>) -> Row {
         Row {
-            file,
+            file: file.to_string(),
             backend,
             cipher_suite: suite,
             passed: self.passed,
@@ -102,7 +106,7 @@ pub(crate) fn expect_eq(what: &str, expected: &[u8], actual: &[u8]) -> Result<()
 }
 
 /// The vector files this runner supports, in report order.
-pub const FILES: [&str; 12] = [
+pub const FILES: [&str; 15] = [
     "tree-math.json",
     "deserialization.json",
     "crypto-basics.json",
@@ -115,19 +119,31 @@ pub const FILES: [&str; 12] = [
     "tree-validation.json",
     "tree-operations.json",
     "treekem.json",
+    "welcome.json",
+    "passive-client-welcome.json",
+    "passive-client-handling-commit.json",
+];
+
+/// The official passive-client files. Their KeyPackages expired in
+/// 2024–2025 (CHECKLIST.md, "Notes on the official vectors"), so the
+/// default run checks them with the lifetime check off, and says so in
+/// each row. Any other file in the format goes through [`run_passive`].
+pub const EXPIRED_PASSIVE_FILES: [&str; 2] = [
+    "passive-client-welcome.json",
+    "passive-client-handling-commit.json",
 ];
 
 /// Runs suite-specific cases: one row per backend and suite (cases of the
 /// same suite counted together, in first-seen order); where the backend lacks
 /// the suite, `checks(case)` cases are counted as skipped.
 fn per_suite<C>(
-    file: &'static str,
+    file: &str,
     cases: &[C],
     backends: &[Backend],
     rows: &mut Vec<Row>,
     code_of: impl Fn(&C) -> u16,
     checks: impl Fn(&C) -> usize,
-    run: impl Fn(&C, &dyn mls_core::provider::CipherSuiteProvider, &mut Tally),
+    run: impl Fn(&C, &Backend, &dyn mls_core::provider::CipherSuiteProvider, &mut Tally),
 ) {
     let mut codes: Vec<u16> = Vec::new();
     for case in cases {
@@ -143,7 +159,7 @@ fn per_suite<C>(
                     Err(e) => t.check("cipher_suite", Err(e.to_string())),
                     Ok(cs) => match b.provider.suite(cs) {
                         None => t.skip(checks(case)),
-                        Some(suite) => run(case, suite, &mut t),
+                        Some(suite) => run(case, b, suite, &mut t),
                     },
                 }
             }
@@ -187,7 +203,7 @@ pub fn run_file(dir: &Path, file: &'static str, backends: &[Backend]) -> Result<
                 &mut rows,
                 code_of,
                 $checks,
-                $module::run,
+                |c, _, suite, t| $module::run(c, suite, t),
             );
         }};
     }
@@ -208,7 +224,54 @@ pub fn run_file(dir: &Path, file: &'static str, backends: &[Backend]) -> Result<
         "tree-validation.json" => suite_specific!(tree_validation, |_| tree_validation::CHECKS),
         "tree-operations.json" => suite_specific!(tree_operations, |_| 1),
         "treekem.json" => suite_specific!(treekem, treekem::checks),
+        "welcome.json" => suite_specific!(welcome, |_| welcome::CHECKS),
+        f if EXPIRED_PASSIVE_FILES.contains(&f) => {
+            let cases: Vec<passive_client::Case> = crate::vectors::load(dir, file)?;
+            rows.extend(passive_rows(
+                file,
+                &cases,
+                backends,
+                Lifetimes::OffExpiredVectors,
+            ));
+        }
         other => return Err(format!("no runner for vector file {other}")),
     }
     Ok(rows)
+}
+
+/// Runs passive-client files given by path (any file in the format of
+/// FORMATS.md "Passive Client Scenarios") against every backend, with
+/// the lifetime check on unless `lifetimes` says otherwise. Rows are named
+/// by the path as given.
+pub fn run_passive(
+    paths: &[&Path],
+    backends: &[Backend],
+    lifetimes: Lifetimes,
+) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for path in paths {
+        let cases: Vec<passive_client::Case> = crate::vectors::load_path(path)?;
+        let name = path.display().to_string();
+        rows.extend(passive_rows(&name, &cases, backends, lifetimes));
+    }
+    Ok(rows)
+}
+
+fn passive_rows(
+    file: &str,
+    cases: &[passive_client::Case],
+    backends: &[Backend],
+    lifetimes: Lifetimes,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    per_suite(
+        file,
+        cases,
+        backends,
+        &mut rows,
+        |c| c.cipher_suite,
+        passive_client::checks,
+        |c, b, suite, t| passive_client::run(c, b.provider.as_ref(), suite, lifetimes, t),
+    );
+    rows
 }

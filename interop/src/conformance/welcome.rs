@@ -61,7 +61,8 @@ fn group_secrets(
         MlsMessageBody::Welcome(w) => w,
         _ => return Err("welcome is not an MLSMessage(Welcome)".into()),
     };
-    if welcome.cipher_suite != suite.cipher_suite() || key_package.cipher_suite != welcome.cipher_suite
+    if welcome.cipher_suite != suite.cipher_suite()
+        || key_package.cipher_suite != welcome.cipher_suite
     {
         return Err(format!(
             "cipher suites differ: welcome {}, key package {}, vector {}",

@@ -21,6 +21,10 @@ use crate::tree::treekem::TreePrivateKeys;
 use crate::tree_math::{LeafIndex, NodeIndex};
 use std::collections::{BTreeMap, VecDeque};
 
+/// Per retained past epoch (newest first): the signature key each leaf
+/// that changed at the end of that epoch had during it (`None`: blank).
+pub(crate) type PastSignatureKeys = VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>;
+
 /// One member of a group, as [`Group::members`] lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
@@ -60,7 +64,7 @@ pub struct Group<P: Provider> {
     /// For each retained past epoch, the signature keys of leaves that
     /// changed when it ended, so late messages from that epoch verify
     /// against the key the sender had then.
-    pub(crate) past_signature_keys: VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>,
+    pub(crate) past_signature_keys: PastSignatureKeys,
     /// `resumption_psk` of the current and retained past epochs (§8.6).
     pub(crate) resumption_psks: VecDeque<(u64, Secret)>,
     pub(crate) proposals: ProposalCache,
@@ -281,7 +285,7 @@ impl<P: Provider> Group<P> {
 pub(crate) struct GroupSenderKeys<'a> {
     tree: &'a PublicTree,
     current_epoch: u64,
-    past: &'a VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>,
+    past: &'a PastSignatureKeys,
     external_senders: Option<ExternalSenders>,
 }
 
@@ -289,7 +293,7 @@ impl<'a> GroupSenderKeys<'a> {
     pub(crate) fn new(
         tree: &'a PublicTree,
         current_epoch: u64,
-        past: &'a VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>,
+        past: &'a PastSignatureKeys,
         external_senders: Option<ExternalSenders>,
     ) -> Self {
         Self {

@@ -16,6 +16,9 @@ use crate::tree_math::NodeIndex;
 
 /// One recorded change, with what is needed to undo it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+// A commit records a few dozen changes; boxing each old node would add an
+// allocation per change for no gain.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Change {
     /// Node `x` was replaced; `old` is what it held.
     Set { x: NodeIndex, old: Option<Node> },
