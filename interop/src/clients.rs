@@ -21,8 +21,13 @@ pub fn crypto(name: &str) -> Option<Box<dyn CryptoProvider>> {
         .map(|b| b.provider)
 }
 
+/// The time every test client's clock shows (2026-01-01T00:00:00Z), so
+/// lifetimes, and so messages, are the same bytes on every run.
+pub const TEST_TIME: u64 = 1_767_225_600;
+
 /// A client named `identity` (a basic credential) on backend `backend`,
-/// drawing randomness from `seed`, with a fresh signature key for `suite`.
+/// drawing randomness from `seed`, with a fresh signature key for `suite`
+/// and a clock fixed at [`TEST_TIME`]. Its leaves advertise `suite` only.
 pub fn client(
     backend: &str,
     suite: CipherSuite,
@@ -33,11 +38,15 @@ pub fn client(
     let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
     let signer = generate_signer(crypto.cipher_suite(suite)?, &rand)?;
     let provider = MlsProvider::new(crypto, rand, MemoryStorage::new());
-    Ok(Client::new(
+    Ok(Client::builder(
         provider,
         Credential::basic(identity.as_bytes().to_vec()),
         signer,
-    ))
+    )
+    .clock(|| TEST_TIME)
+    // The same leaf bytes on every backend, whatever else each offers.
+    .cipher_suites(&[suite])
+    .build())
 }
 
 /// A provider on a crypto backend borrowed from a [`Backend`], with seeded

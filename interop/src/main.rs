@@ -2,26 +2,40 @@
 //!
 //! ```text
 //! mls-interop conformance [--vectors DIR] [--json]
+//! mls-interop conformance --passive FILE... [--no-lifetime-check] [--json]
 //! ```
 
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+use interop::conformance::Lifetimes;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--json]
+       mls-interop conformance --passive FILE... [--no-lifetime-check] [--json]
 
 Runs the official MLS test vectors against every crypto backend.
-  --vectors DIR   vector folder (default: $MLS_TEST_VECTORS, else ../shared/test-vectors)
-  --json          print rows as JSON instead of a table
-Exit status is non-zero when any case fails.";
+  --vectors DIR          vector folder (default: $MLS_TEST_VECTORS, else ../shared/test-vectors)
+  --json                 print rows as JSON instead of a table
+  --passive FILE...      run only these files (any path), as passive-client
+                         scenarios (FORMATS.md \"Passive Client Scenarios\");
+                         KeyPackage lifetimes are checked
+  --no-lifetime-check    with --passive: do not check KeyPackage lifetimes
+                         (for recorded sessions whose KeyPackages expired)
+The default run checks the two official passive-client files with the
+lifetime check off (their KeyPackages expired in 2024-2025) and says so in
+their rows. Exit status is non-zero when any case fails.";
 
 struct Args {
     vectors: Option<PathBuf>,
     json: bool,
+    passive: Vec<PathBuf>,
+    passive_given: bool,
+    no_lifetime_check: bool,
 }
 
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut args = args.peekable();
     match args.next().as_deref() {
         Some("conformance") => {}
         Some("-h" | "--help") | None => return Err(USAGE.into()),
@@ -30,6 +44,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut out = Args {
         vectors: None,
         json: false,
+        passive: Vec::new(),
+        passive_given: false,
+        no_lifetime_check: false,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,11 +55,55 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 let dir = args.next().ok_or("--vectors needs a folder")?;
                 out.vectors = Some(PathBuf::from(dir));
             }
+            "--passive" => {
+                out.passive_given = true;
+                while let Some(file) = args.next_if(|a| !a.starts_with("--")) {
+                    out.passive.push(PathBuf::from(file));
+                }
+            }
+            "--no-lifetime-check" => out.no_lifetime_check = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
+    if out.passive_given && out.passive.is_empty() {
+        return Err(format!("--passive needs at least one file\n\n{USAGE}"));
+    }
+    if out.no_lifetime_check && !out.passive_given {
+        return Err(format!(
+            "--no-lifetime-check applies only to --passive files\n\n{USAGE}"
+        ));
+    }
+    if out.passive_given && out.vectors.is_some() {
+        return Err(format!(
+            "--vectors does not apply to --passive, which takes file paths\n\n{USAGE}"
+        ));
+    }
     Ok(out)
+}
+
+/// The rows of the run the arguments ask for.
+fn rows(args: &Args) -> Result<Vec<interop::conformance::Row>, String> {
+    let backends = interop::backends::all();
+    if args.passive_given {
+        let lifetimes = if args.no_lifetime_check {
+            Lifetimes::OffByOption
+        } else {
+            Lifetimes::Checked
+        };
+        eprintln!(
+            "passive-client files: {}",
+            if args.no_lifetime_check {
+                "KeyPackage lifetime check OFF (--no-lifetime-check)"
+            } else {
+                "KeyPackage lifetime check on"
+            }
+        );
+        let paths: Vec<&Path> = args.passive.iter().map(PathBuf::as_path).collect();
+        return interop::conformance::run_passive(&paths, &backends, lifetimes);
+    }
+    let dir = interop::vectors::locate(args.vectors.as_deref()).map_err(|e| e.to_string())?;
+    interop::conformance::run(&dir, &backends)
 }
 
 fn main() -> ExitCode {
@@ -53,14 +114,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let dir = match interop::vectors::locate(args.vectors.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let rows = match interop::conformance::run(&dir, &interop::backends::all()) {
+    let rows = match rows(&args) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

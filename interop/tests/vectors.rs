@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 use interop::backends;
-use interop::conformance::{self, Row};
+use interop::conformance::{self, Lifetimes, Row};
 use mls_core::CipherSuite;
 use std::path::{Path, PathBuf};
 
@@ -122,6 +122,42 @@ fn treekem_passes_for_every_suite_each_backend_offers() {
 }
 
 #[test]
+fn welcome_passes_for_every_suite_each_backend_offers() {
+    // One Welcome per suite: group secrets, group info, its signature and
+    // its confirmation tag.
+    expect_per_suite("welcome.json", 4);
+}
+
+/// Every row of a default run of an official passive-client file says the
+/// lifetime check was off, and why.
+fn expect_lifetime_note(file: &'static str) {
+    for r in run_file(file) {
+        assert_eq!(
+            r.note,
+            Some(Lifetimes::OffExpiredVectors.note()),
+            "{file}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn passive_client_welcome_passes_for_every_suite_each_backend_offers() {
+    // Eight joins per suite (with and without the tree in the Welcome,
+    // with and without an external PSK), no epochs after: the key pairs
+    // and the join with its epoch authenticator.
+    expect_per_suite("passive-client-welcome.json", 16);
+    expect_lifetime_note("passive-client-welcome.json");
+}
+
+#[test]
+fn passive_client_handling_commit_passes_for_every_suite_each_backend_offers() {
+    // 13 scenarios per suite, two epochs each: key pairs, join, and one
+    // case per epoch.
+    expect_per_suite("passive-client-handling-commit.json", 52);
+    expect_lifetime_note("passive-client-handling-commit.json");
+}
+
+#[test]
 fn messages_decode_and_reencode_on_every_backend() {
     for r in run_file("messages.json") {
         // 300 cases, 17 fields each.
@@ -232,6 +268,73 @@ fn a_tampered_vector_is_reported_as_failed() {
         assert_eq!((r.passed, r.failed), (5, 1), "{r:?}");
         assert!(r.failures[0].starts_with("ref_hash"), "{:?}", r.failures);
     }
+}
+
+#[test]
+fn a_welcome_under_another_signer_key_fails_its_signature() {
+    for r in run_tampered("welcome.json", |v| flip_hex(&mut v[0]["signer_pub"])) {
+        assert_eq!((r.passed, r.failed), (3, 1), "{r:?}");
+        assert!(r.failures[0].starts_with("signature"), "{:?}", r.failures);
+    }
+}
+
+#[test]
+fn a_tampered_initial_epoch_authenticator_fails_the_join() {
+    let rows = run_tampered("passive-client-welcome.json", |v| {
+        flip_hex(&mut v[0]["initial_epoch_authenticator"])
+    });
+    for r in rows {
+        assert_eq!((r.passed, r.failed), (15, 1), "{r:?}");
+        assert!(
+            r.failures[0].contains("initial epoch_authenticator"),
+            "{:?}",
+            r.failures
+        );
+    }
+}
+
+#[test]
+fn a_tampered_epoch_authenticator_fails_that_epoch() {
+    let rows = run_tampered("passive-client-handling-commit.json", |v| {
+        flip_hex(&mut v[0]["epochs"][1]["epoch_authenticator"])
+    });
+    for r in rows {
+        assert_eq!((r.passed, r.failed), (51, 1), "{r:?}");
+        assert!(r.failures[0].starts_with("epoch 1: "), "{:?}", r.failures);
+    }
+}
+
+#[test]
+fn passive_files_run_from_any_path_and_name_the_lifetime_decision() {
+    let path = vector_dir().join("passive-client-welcome.json");
+    for lifetimes in [Lifetimes::Checked, Lifetimes::OffByOption] {
+        let rows =
+            conformance::run_passive(&[path.as_path()], &backends::all(), lifetimes).unwrap();
+        assert!(!rows.is_empty());
+        for r in rows {
+            assert_eq!(r.file, path.display().to_string());
+            assert_eq!(r.note, Some(lifetimes.note()), "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn the_cli_says_when_the_lifetime_check_is_off() {
+    let path = vector_dir().join("passive-client-welcome.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mls-interop"))
+        .args(["conformance", "--passive"])
+        .arg(&path)
+        .arg("--no-lifetime-check")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("--no-lifetime-check"), "{stderr}");
+    assert!(
+        stdout.contains("lifetime check off: --no-lifetime-check"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -72,6 +72,8 @@ struct Inner<P: Provider> {
     proposal_policy: Box<dyn ProposalPolicy>,
     extensions: Vec<ExtensionType>,
     proposals: Vec<ProposalType>,
+    clock: Box<dyn Fn() -> u64 + Send + Sync>,
+    cipher_suites: Option<Vec<CipherSuite>>,
 }
 
 impl<P: Provider> std::fmt::Debug for Client<P> {
@@ -119,6 +121,22 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// The clock, in seconds since the Unix epoch, used for lifetimes of
+    /// our leaves and for checking others'. Default: the system clock.
+    /// Tests that compare bytes across runs fix it.
+    pub fn clock(mut self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
+        self.inner.clock = Box::new(clock);
+        self
+    }
+
+    /// The cipher suites our leaves advertise (§7.2). Default: every suite
+    /// the crypto provider offers. Members on different backends that must
+    /// produce identical leaves (differential tests) fix the list.
+    pub fn cipher_suites(mut self, suites: &[CipherSuite]) -> Self {
+        self.inner.cipher_suites = Some(suites.to_vec());
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Client<P> {
         Client {
@@ -149,6 +167,8 @@ impl<P: Provider> Client<P> {
                 proposal_policy: Box::new(AcceptAllProposals),
                 extensions: Vec::new(),
                 proposals: Vec::new(),
+                clock: Box::new(now_seconds),
+                cipher_suites: None,
             },
         }
     }
@@ -166,6 +186,11 @@ impl<P: Provider> Client<P> {
     /// The signer of the client's signature key.
     pub fn signer(&self) -> &dyn Signer {
         self.inner.signer.as_ref()
+    }
+
+    /// The current time by the client's clock (seconds since the Unix epoch).
+    pub fn now(&self) -> u64 {
+        (self.inner.clock)()
     }
 
     pub(crate) fn credential_validator(&self) -> &dyn CredentialValidator {
@@ -203,9 +228,9 @@ impl<P: Provider> Client<P> {
             versions: VarVec::new(vec![ProtocolVersion::MLS10]),
             cipher_suites: VarVec::new(
                 self.inner
-                    .provider
-                    .crypto()
-                    .supported_cipher_suites()
+                    .cipher_suites
+                    .clone()
+                    .unwrap_or_else(|| self.inner.provider.crypto().supported_cipher_suites())
                     .into_iter()
                     .map(CipherSuite::code)
                     .collect(),
@@ -243,7 +268,7 @@ impl<P: Provider> Client<P> {
         let rand = &self.inner.provider.rand();
         let (init_priv, init_pub) = generate_hpke_key_pair(cs, rand)?;
         let (enc_priv, enc_pub) = generate_hpke_key_pair(cs, rand)?;
-        let now = now_seconds();
+        let now = self.now();
         let lifetime = Lifetime {
             not_before: now.saturating_sub(3600),
             not_after: now.saturating_add(options.lifetime),
@@ -359,7 +384,7 @@ fn external_psk_key(psk_id: &[u8]) -> Result<Vec<u8>, Error> {
 }
 
 /// Seconds since the Unix epoch; 0 if the clock is before it.
-pub(crate) fn now_seconds() -> u64 {
+fn now_seconds() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

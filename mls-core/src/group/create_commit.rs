@@ -1,7 +1,6 @@
 //! Creating proposals and commits (RFC 9420 §12.1, §12.4.1), and the
 //! Welcome for the members a commit adds (§12.4.3.1).
 
-use super::client::now_seconds;
 use super::epoch_step::{key_schedule_step, zero_secret};
 use super::pending::{CachedProposal, PendingCommit};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
@@ -451,7 +450,7 @@ impl<P: Provider> Group<P> {
             credential_validator: self.client.credential_validator(),
             policy: self.client.proposal_policy(),
             credential_types: &self.credential_types,
-            now: now_seconds(),
+            now: self.client.now(),
             in_commit: true,
             resumption_commit: resumption.is_some(),
         };

@@ -2,7 +2,7 @@
 //! proposals from outside the group (§12.1.8): `new_member_proposal` and
 //! `external` senders.
 
-use super::client::{Client, now_seconds};
+use super::client::Client;
 use super::config::GroupConfig;
 use super::epoch_step::key_schedule_step;
 use super::join::{check_extensions_supported, tree_from, verify_group_info_and_tree};
@@ -116,7 +116,7 @@ fn external_join<P: Provider>(
         credential_validator: client.credential_validator(),
         policy: client.proposal_policy(),
         credential_types: &credential_types,
-        now: now_seconds(),
+        now: client.now(),
         in_commit: true,
         resumption_commit: false,
     };

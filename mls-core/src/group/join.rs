@@ -1,7 +1,7 @@
 //! Creating a group (RFC 9420 §11) and joining one from a Welcome
 //! (§12.4.3.1).
 
-use super::client::{Client, now_seconds};
+use super::client::Client;
 use super::config::GroupConfig;
 use super::key_index::{KeyIndex, member_credential_types};
 use super::pending::ProposalCache;
@@ -86,7 +86,7 @@ impl<P: Provider> Group<P> {
         let required = extensions.required_capabilities()?;
         extensions.external_senders()?;
         let (enc_priv, enc_pub) = generate_hpke_key_pair(suite, rand)?;
-        let now = now_seconds();
+        let now = client.now();
         let lifetime = Lifetime {
             not_before: now.saturating_sub(3600),
             not_after: now
@@ -448,7 +448,7 @@ pub(crate) fn verify_group_info_and_tree<P: Provider>(
     verify_unique_encryption_keys(tree)?;
     let required = info.group_context.extensions.required_capabilities()?;
     let members = member_credential_types(tree);
-    let validator = tree_validator(suite, client.credential_validator(), config)
+    let validator = tree_validator(suite, client.credential_validator(), config, client.now())
         .with_required_capabilities(required.as_ref())
         .with_members(&members);
     let group_id = info.group_context.group_id.as_slice();
@@ -468,8 +468,8 @@ fn tree_validator<'a>(
     suite: &'a dyn CipherSuiteProvider,
     credential_validator: &'a dyn CredentialValidator,
     config: &GroupConfig,
+    now: u64,
 ) -> LeafNodeValidator<'a> {
-    let now = now_seconds();
     let lifetime = if config.check_lifetimes && config.check_tree_lifetimes {
         LifetimeCheck::At(now)
     } else {

@@ -1,7 +1,6 @@
 //! Receiving messages: application data, proposals, and other members'
 //! commits, validated in full (RFC 9420 §12.4.2) before any state changes.
 
-use super::client::now_seconds;
 use super::epoch_step::{key_schedule_step, zero_secret};
 use super::key_index::ProvisionalKeys;
 use super::pending::CachedProposal;
@@ -148,7 +147,7 @@ impl<P: Provider> Group<P> {
             credential_validator: self.client.credential_validator(),
             policy: self.client.proposal_policy(),
             credential_types: &self.credential_types,
-            now: now_seconds(),
+            now: self.client.now(),
             in_commit,
             resumption_commit: false,
         }
@@ -264,7 +263,7 @@ impl<P: Provider> Group<P> {
             credential_validator: client.credential_validator(),
             policy: client.proposal_policy(),
             credential_types: &self.credential_types,
-            now: now_seconds(),
+            now: client.now(),
             in_commit: true,
             resumption_commit: false,
         };
