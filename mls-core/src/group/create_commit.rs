@@ -357,20 +357,9 @@ impl<P: Provider> Group<P> {
         let mut items = Vec::new();
         let mut wire = Vec::new();
         if include_received {
-            let removed_me =
-                |p: &Proposal| matches!(p, Proposal::Remove(r) if r.removed == self.own_leaf.0);
-            let has_others = self
-                .proposals
-                .iter()
-                .any(|c| !matches!(c.proposal, Proposal::ReInit(_)));
-            for cached in self.proposals.iter() {
-                // §12.2: not our own Update (the path replaces it), not a
-                // Remove of us; a ReInit only if nothing else is pending.
-                let skip = (matches!(cached.proposal, Proposal::Update(_)) && cached.sender == me)
-                    || removed_me(&cached.proposal)
-                    || (matches!(cached.proposal, Proposal::ReInit(_))
-                        && (has_others || !by_value.is_empty()));
-                if skip {
+            let keep = self.received_to_commit(&by_value);
+            for (cached, keep) in self.proposals.iter().zip(keep) {
+                if !keep {
                     continue;
                 }
                 items.push(ListItem {
@@ -390,6 +379,89 @@ impl<P: Provider> Group<P> {
             wire.push(ProposalOrRef::Proposal(proposal));
         }
         (items, wire)
+    }
+
+    /// Which received proposals our commit includes (§12.2, §12.4): all
+    /// that can go together, preferring Removes over Updates of the same
+    /// leaf, the latest Update of a leaf, the first of duplicates; never our
+    /// own Update (our path replaces it) or a Remove of us; a ReInit only
+    /// when nothing else is to be committed.
+    fn received_to_commit(&self, by_value: &[Proposal]) -> Vec<bool> {
+        use std::collections::HashSet;
+        let me = Sender::Member(self.own_leaf.0);
+        let cached: Vec<&CachedProposal> = self.proposals.iter().collect();
+        let mut keep = vec![false; cached.len()];
+        let mut touched: HashSet<u32> = HashSet::new();
+        let mut removed: HashSet<u32> = HashSet::new();
+        let mut signature_keys: HashSet<Vec<u8>> = HashSet::new();
+        let mut psks = HashSet::new();
+        let mut gce = by_value
+            .iter()
+            .any(|p| matches!(p, Proposal::GroupContextExtensions(_)));
+        for p in by_value {
+            match p {
+                Proposal::Remove(r) => {
+                    touched.insert(r.removed);
+                    removed.insert(r.removed);
+                }
+                Proposal::PreSharedKey(p) => {
+                    psks.insert(p.psk.clone());
+                }
+                Proposal::Add(a) => {
+                    signature_keys.insert(a.key_package.leaf_node.signature_key.as_slice().to_vec());
+                }
+                _ => {}
+            }
+        }
+        // Removes first, so they win over Updates of the same leaf.
+        for (i, c) in cached.iter().enumerate() {
+            if let Proposal::Remove(r) = &c.proposal
+                && r.removed != self.own_leaf.0
+                && self.tree.leaf(LeafIndex(r.removed)).is_some()
+                && touched.insert(r.removed)
+            {
+                removed.insert(r.removed);
+                keep[i] = true;
+            }
+        }
+        // The most recent Update of each remaining leaf.
+        for (i, c) in cached.iter().enumerate().rev() {
+            if let (Proposal::Update(_), Sender::Member(leaf)) = (&c.proposal, c.sender)
+                && c.sender != me
+                && touched.insert(leaf)
+            {
+                keep[i] = true;
+            }
+        }
+        let mut others = false;
+        for (i, c) in cached.iter().enumerate() {
+            let include = match &c.proposal {
+                Proposal::Add(a) => {
+                    let key = a.key_package.leaf_node.signature_key.as_slice();
+                    let member = self
+                        .key_index
+                        .signature_key_leaf(key)
+                        .is_some_and(|l| !removed.contains(&l));
+                    !member && signature_keys.insert(key.to_vec())
+                }
+                Proposal::PreSharedKey(p) => psks.insert(p.psk.clone()),
+                Proposal::GroupContextExtensions(_) => !std::mem::replace(&mut gce, true),
+                Proposal::Custom(_) => true,
+                Proposal::Remove(_) | Proposal::Update(_) => keep[i],
+                Proposal::ReInit(_) | Proposal::ExternalInit(_) => false,
+            };
+            keep[i] = include;
+            others |= include;
+        }
+        // A ReInit goes alone (§12.2): only if nothing else is committed.
+        if !others && by_value.is_empty()
+            && let Some(i) = cached
+                .iter()
+                .position(|c| matches!(c.proposal, Proposal::ReInit(_)))
+        {
+            keep[i] = true;
+        }
+        keep
     }
 
     /// Creates a commit; `resumption` is the reinit or branch PSK of the
