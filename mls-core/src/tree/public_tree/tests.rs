@@ -238,3 +238,64 @@ proptest! {
         prop_assert_eq!(back.to_wire(), tree.to_wire());
     }
 }
+
+/// Applies `ops` the way the property test above does.
+fn apply_ops(tree: &mut PublicTree, ops: &[Op], next: &mut u32) {
+    for (step, op) in ops.iter().enumerate() {
+        let leaves = tree.size().leaf_count();
+        match op {
+            Op::Add if tree.member_count() < 512 => {
+                tree.add_leaf(leaf(*next)).unwrap();
+                *next += 1;
+            }
+            Op::Update(i) => {
+                let _ = tree.update_leaf(LeafIndex(i % leaves), leaf(*next));
+                *next += 1;
+            }
+            Op::Remove(i) if tree.member_count() > 1 => {
+                let _ = tree.remove_leaf(LeafIndex(i % leaves));
+            }
+            Op::SetParent(i) => {
+                let width = tree.size().node_width();
+                let x = NodeIndex((i % width) | 1);
+                if x.0 < width {
+                    tree.set_node(x, Some(parent(step as u8))).unwrap();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A recorded batch of changes (growing and truncating the tree) is
+    /// undone exactly, and replaying it gives exactly the changed tree,
+    /// hash cache and occupancy counts included.
+    #[test]
+    fn recorded_changes_roll_back_and_replay(before in ops(), during in ops()) {
+        let mut tree = PublicTree::new(leaf(0));
+        let mut next = 1u32;
+        apply_ops(&mut tree, &before, &mut next);
+        let original = tree.clone();
+        let original_hash = tree.tree_hash(&ToySuite).unwrap();
+
+        tree.begin_changes();
+        apply_ops(&mut tree, &during, &mut next);
+        let changed = tree.clone();
+        let changed_hash = tree.tree_hash(&ToySuite).unwrap();
+
+        let changes = tree.rollback_changes().unwrap();
+        prop_assert_eq!(tree.to_wire(), original.to_wire());
+        prop_assert_eq!(tree.size(), original.size());
+        prop_assert!(tree.occupancy_is_consistent());
+        prop_assert_eq!(tree.tree_hash(&ToySuite).unwrap(), original_hash);
+
+        tree.apply_changes(&changes).unwrap();
+        prop_assert_eq!(tree.to_wire(), changed.to_wire());
+        prop_assert_eq!(tree.size(), changed.size());
+        prop_assert!(tree.occupancy_is_consistent());
+        prop_assert_eq!(tree.tree_hash(&ToySuite).unwrap(), changed_hash);
+    }
+}
