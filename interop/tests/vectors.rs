@@ -300,7 +300,11 @@ fn a_tampered_epoch_authenticator_fails_that_epoch() {
     });
     for r in rows {
         assert_eq!((r.passed, r.failed), (51, 1), "{r:?}");
-        assert!(r.failures[0].starts_with("epoch 1: "), "{:?}", r.failures);
+        assert!(
+            r.failures[0].starts_with("case 0 epoch 1: "),
+            "{:?}",
+            r.failures
+        );
     }
 }
 

@@ -271,7 +271,11 @@ fn passive_rows(
         &mut rows,
         |c| c.cipher_suite,
         passive_client::checks,
-        |c, b, suite, t| passive_client::run(c, b.provider.as_ref(), suite, lifetimes, t),
+        |c, b, suite, t| {
+            // The case's index in the file, so a failure names it.
+            let index = cases.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
+            passive_client::run(c, index, b.provider.as_ref(), suite, lifetimes, t);
+        },
     );
     rows
 }

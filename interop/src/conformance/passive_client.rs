@@ -219,13 +219,10 @@ fn join<'a>(
     Ok(group)
 }
 
-/// One epoch: its proposals, then its commit; the new epoch authenticator.
-fn follow(
-    index: usize,
-    epoch: &Epoch,
-    group: &mut Group<BackendProvider<'_>>,
-) -> Result<(), String> {
-    let at = format!("epoch {index} (group epoch {})", group.epoch());
+/// One epoch of the vector: its proposals, then its commit; then the new
+/// epoch authenticator.
+fn follow(epoch: &Epoch, group: &mut Group<BackendProvider<'_>>) -> Result<(), String> {
+    let at = format!("from group epoch {}", group.epoch());
     for (i, bytes) in epoch.proposals.iter().enumerate() {
         let message = decode_message(&format!("{at} proposal {i}"), bytes)?;
         match group.process_message(&message) {
@@ -253,23 +250,25 @@ fn follow(
 
 pub(crate) fn run(
     c: &Case,
+    index: usize,
     crypto: &dyn CryptoProvider,
     suite: &dyn CipherSuiteProvider,
     lifetimes: Lifetimes,
     t: &mut Tally,
 ) {
     t.note(lifetimes.note());
+    let case = format!("case {index}");
     let (key_package, signer) = match setup(c, suite) {
         Ok(v) => v,
         Err(why) => {
             for _ in 0..checks(c) {
-                t.check("setup", Err(why.clone()));
+                t.check(&format!("{case} setup"), Err(why.clone()));
             }
             return;
         }
     };
     t.check(
-        "key pairs",
+        &format!("{case} key pairs"),
         key_pairs(c, suite, &key_package, signer.as_ref()),
     );
     let client = client_with_signer(
@@ -280,24 +279,24 @@ pub(crate) fn run(
     );
     let mut group = match join(c, &client, &key_package, lifetimes.config()) {
         Ok(group) => {
-            t.check("join", Ok(()));
+            t.check(&format!("{case} join"), Ok(()));
             group
         }
         Err(why) => {
-            t.check("join", Err(why));
+            t.check(&format!("{case} join"), Err(why));
             for i in 0..c.epochs.len() {
-                t.check(&format!("epoch {i}"), Err("the join failed".into()));
+                t.check(&format!("{case} epoch {i}"), Err("the join failed".into()));
             }
             return;
         }
     };
     let mut failed_at = None;
     for (i, epoch) in c.epochs.iter().enumerate() {
-        let name = format!("epoch {i}");
+        let name = format!("{case} epoch {i}");
         match failed_at {
             Some(at) => t.check(&name, Err(format!("epoch {at} failed before it"))),
             None => {
-                let result = follow(i, epoch, &mut group);
+                let result = follow(epoch, &mut group);
                 if result.is_err() {
                     failed_at = Some(i);
                 }

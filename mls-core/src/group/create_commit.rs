@@ -408,7 +408,8 @@ impl<P: Provider> Group<P> {
                     psks.insert(p.psk.clone());
                 }
                 Proposal::Add(a) => {
-                    signature_keys.insert(a.key_package.leaf_node.signature_key.as_slice().to_vec());
+                    signature_keys
+                        .insert(a.key_package.leaf_node.signature_key.as_slice().to_vec());
                 }
                 _ => {}
             }
@@ -454,7 +455,8 @@ impl<P: Provider> Group<P> {
             others |= include;
         }
         // A ReInit goes alone (§12.2): only if nothing else is committed.
-        if !others && by_value.is_empty()
+        if !others
+            && by_value.is_empty()
             && let Some(i) = cached
                 .iter()
                 .position(|c| matches!(c.proposal, Proposal::ReInit(_)))

@@ -123,22 +123,34 @@ impl<P: Provider> Group<P> {
         let suite_policy = self.config.out_of_order;
         // Signature keys that changed, for late messages of the old epoch.
         let mut changed_keys = BTreeMap::new();
+        let mut credentials_changed = false;
         for (x, old) in &next.changed {
-            self.key_index.replace(*x, old.as_ref(), self.tree.node(*x));
+            let new = self.tree.node(*x);
+            self.key_index.replace(*x, old.as_ref(), new);
             if let Some(leaf) = x.leaf() {
                 changed_keys.entry(leaf.0).or_insert_with(|| match old {
                     Some(Node::Leaf(l)) => Some(l.signature_key.as_slice().to_vec()),
                     _ => None,
                 });
+                // The members' credential types (§7.3) are recounted only
+                // when a leaf came, went, or changed its credential type or
+                // supported types: not for every committer's new leaf.
+                credentials_changed |= match (old, new) {
+                    (Some(Node::Leaf(a)), Some(Node::Leaf(b))) => {
+                        a.credential.credential_type() != b.credential.credential_type()
+                            || a.capabilities.credentials != b.capabilities.credentials
+                    }
+                    (None, None) => false,
+                    _ => true,
+                };
             }
         }
-        let leaf_changed = !changed_keys.is_empty();
         let old_epoch = self.context.epoch;
         self.past_signature_keys
             .push_front((old_epoch, changed_keys));
         let keep = usize::try_from(suite_policy.past_epochs).unwrap_or(usize::MAX);
         self.past_signature_keys.truncate(keep);
-        if leaf_changed {
+        if credentials_changed {
             self.credential_types = super::key_index::member_credential_types(&self.tree);
         }
         let epoch_keys = EpochKeys::new(

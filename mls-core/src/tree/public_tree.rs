@@ -15,7 +15,7 @@ use crate::provider::CipherSuiteProvider;
 use crate::tree_math::{LeafIndex, NodeIndex, TreeSize};
 
 /// The public state of a ratchet tree.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PublicTree {
     size: TreeSize,
     /// `size.node_width()` entries; `None` is a blank node.
@@ -29,7 +29,20 @@ pub struct PublicTree {
     /// While a commit is being built or checked, every change made, so it
     /// can be undone or replayed (see [`changes`]). `None` otherwise.
     journal: Option<Vec<changes::Change>>,
+    /// No leaf left of this index is blank, so Adds search from here and
+    /// adding N members costs O(N), not O(N²).
+    free_hint: u32,
 }
+
+/// Two trees are equal when their nodes are; caches and bookkeeping differ
+/// with history.
+impl PartialEq for PublicTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.size == other.size && self.nodes == other.nodes
+    }
+}
+
+impl Eq for PublicTree {}
 
 /// Non-blank node counts per subtree, bottom up by level.
 fn occupancy(nodes: &[Option<Node>], size: TreeSize) -> Vec<u32> {
@@ -78,6 +91,7 @@ impl PublicTree {
             hashes: vec![None],
             occupied: vec![1],
             journal: None,
+            free_hint: 0,
         }
     }
 
@@ -115,6 +129,7 @@ impl PublicTree {
             hashes,
             occupied,
             journal: None,
+            free_hint: 0,
         })
     }
 
@@ -285,6 +300,9 @@ impl PublicTree {
         let was = slot.is_some();
         let is = node.is_some();
         let old = std::mem::replace(slot, node);
+        if !is && let Some(leaf) = x.leaf() {
+            self.free_hint = self.free_hint.min(leaf.0);
+        }
         if let Some(journal) = self.journal.as_mut() {
             journal.push(changes::Change::Set { x, old });
         }
@@ -315,6 +333,8 @@ impl PublicTree {
             .ok_or(ProtocolError::TreeTooLarge)?;
         let size = TreeSize::from_leaf_count(leaves).ok_or(ProtocolError::TreeTooLarge)?;
         let old_root = self.size.root();
+        // The new right half is blank.
+        self.free_hint = self.free_hint.min(self.size.leaf_count());
         self.nodes.resize(idx(size.node_width()), None);
         self.hashes.resize(idx(size.node_width()), None);
         self.occupied.resize(idx(size.node_width()), 0);
@@ -378,9 +398,11 @@ impl PublicTree {
     /// is none; the new leaf is added to the unmerged leaves of every
     /// non-blank node on its direct path. Returns the new leaf's index.
     pub fn add_leaf(&mut self, leaf: LeafNode) -> Result<LeafIndex, Error> {
+        let start = idx(self.free_hint).saturating_mul(2);
         let free = (0u32..)
             .step_by(2)
             .zip(self.nodes.iter().step_by(2))
+            .skip(start / 2)
             .find(|(_, n)| n.is_none())
             .map(|(i, _)| i);
         let x = match free {
@@ -392,6 +414,7 @@ impl PublicTree {
             }
         };
         let index = x.leaf().ok_or(Error::Internal("leaf at an even index"))?;
+        self.free_hint = index.0;
         let path = self
             .size
             .direct_path(x)

@@ -155,11 +155,21 @@ fn apply_path(
 
 /// The resolution of `x` without the leaves of `excluded` (joiners of this
 /// commit, §7.6).
-fn resolution_excluding(tree: &PublicTree, x: NodeIndex, excluded: &[LeafIndex]) -> Vec<NodeIndex> {
-    tree.resolution(x)
-        .into_iter()
-        .filter(|n| !excluded.iter().any(|l| l.node() == Some(*n)))
-        .collect()
+/// `excluded` must be sorted (see [`sorted_nodes`]): a commit adding
+/// thousands of members would otherwise cost resolution × joiners.
+fn resolution_excluding(tree: &PublicTree, x: NodeIndex, excluded: &[NodeIndex]) -> Vec<NodeIndex> {
+    let mut resolution = tree.resolution(x);
+    if !excluded.is_empty() {
+        resolution.retain(|n| excluded.binary_search(n).is_err());
+    }
+    resolution
+}
+
+/// The node indices of `leaves`, sorted for [`resolution_excluding`].
+fn sorted_nodes(leaves: &[LeafIndex]) -> Vec<NodeIndex> {
+    let mut nodes: Vec<NodeIndex> = leaves.iter().filter_map(|l| l.node()).collect();
+    nodes.sort_unstable();
+    nodes
 }
 
 /// Creates an UpdatePath from `sender` (§7.4–§7.6) and merges it into
@@ -182,6 +192,7 @@ pub fn create_update_path(
 ) -> Result<CreatedPath, Error> {
     let sender_node = tree.leaf_node_index(sender)?;
     let path = tree.filtered_direct_path(sender)?;
+    let excluded_nodes = sorted_nodes(excluded);
     // path_secret[0] is random, then path_secret[n] = DeriveSecret(.., "path").
     let mut secrets = Vec::with_capacity(path.len());
     let mut current = Secret::new(random_bytes(rand, suite.hash_len())?);
@@ -215,7 +226,7 @@ pub fn create_update_path(
     let mut nodes = Vec::with_capacity(path.len());
     for (((_, copath_child), key), (_, secret)) in path.iter().zip(public_keys).zip(&secrets) {
         let mut encrypted = Vec::new();
-        for r in resolution_excluding(tree, *copath_child, excluded) {
+        for r in resolution_excluding(tree, *copath_child, &excluded_nodes) {
             let public = node_public_key(tree, r)?;
             let ct = encrypt_with_label(
                 suite,
@@ -266,6 +277,7 @@ pub fn merge_update_path(
     excluded: &[LeafIndex],
 ) -> Result<(), Error> {
     let sender_node = tree.leaf_node_index(sender)?;
+    let excluded_nodes = sorted_nodes(excluded);
     if tree.leaf(sender).is_none() {
         return Err(ProtocolError::BlankOrMissingLeaf(sender.0).into());
     }
@@ -279,7 +291,7 @@ pub fn merge_update_path(
         .into());
     }
     for ((p, copath_child), node) in path.iter().zip(nodes) {
-        let expected = resolution_excluding(tree, *copath_child, excluded).len();
+        let expected = resolution_excluding(tree, *copath_child, &excluded_nodes).len();
         let actual = node.encrypted_path_secret.as_slice().len();
         if expected != actual {
             return Err(ProtocolError::EncryptedPathSecretCount {
@@ -344,7 +356,7 @@ pub fn decrypt_update_path(
         .as_slice()
         .get(position)
         .ok_or(ProtocolError::NoPathSecretForUs)?;
-    let resolution = resolution_excluding(tree, *copath_child, excluded);
+    let resolution = resolution_excluding(tree, *copath_child, &sorted_nodes(excluded));
     let (index, private) = resolution
         .iter()
         .enumerate()

@@ -1,0 +1,376 @@
+//! Criterion benchmarks of the group API (RFC 9420 §11–12) on every
+//! backend, suite 1 (X25519, AES-128-GCM, SHA-256, Ed25519), groups of 10,
+//! 100, 1,000 and 10,000 members built with real clients.
+//!
+//! | group | what is timed |
+//! |---|---|
+//! | `group_create_add` | `Group::create`, `add_members` with N-1 pre-generated KeyPackages, `merge_pending_commit` |
+//! | `group_join` | `Group::join` from that Welcome (ratchet tree in its GroupInfo), as the last member added |
+//! | `group_commit_create` | `self_update()` (a full commit with a path) by leaf 0; `clear_pending_commit()` after each, so every iteration starts from the same epoch |
+//! | `group_commit_process` | `process_message` of such a commit at leaf 1 |
+//! | `group_remove_create` | `remove_members(&[N-1])` by leaf 0, cleared after each |
+//! | `group_remove_process` | `process_message` of such a remove at leaf 1 |
+//! | `group_app_protect` | `encrypt_application_message` of 1 KiB, group of 10 |
+//! | `group_app_unprotect` | `process_message` of such a message, group of 10 |
+//!
+//! Benchmark ids are `<group>/<backend>/<N>`. Run with
+//! `cargo bench -p interop --bench group`; `GROUP_BENCH_SIZES=10,100`
+//! restricts the sizes, and a filter argument skips the setup of every
+//! size it does not select (fixtures are built lazily).
+//!
+//! **Fixture.** Per backend and size, N clients each with its own
+//! KeyPackage; leaf 0 creates the group and adds the other N-1 in one
+//! commit. That leaves every parent node blank, where a full commit would
+//! encrypt to O(N) leaves, which is not the steady state of a group. So a
+//! few members join and commit an UpdatePath each: leaf 2^k for every
+//! level k (which fills the copath of leaf 0, the committer) and leaf
+//! (N-1) xor 2^k (which fills the copath of leaf N-1, the member that is
+//! removed). The committer's path then has one HPKE ciphertext per level,
+//! as in a long-lived group. Every member with a state processes every
+//! commit, so the committer and the receiver (leaf 1) stay in step. The
+//! time of each setup step is printed once (`setup ...` on stderr).
+//!
+//! **Processing.** A `Group` is not `Clone`, so a commit cannot be
+//! processed twice from the same state. Instead the committer creates and
+//! merges a batch of commits (untimed), each encoded to bytes and decoded,
+//! and the receiver processes them in order (timed, `iter_custom`). For
+//! removes, every timed remove of leaf N-1 is followed by an untimed
+//! commit re-adding it from a `last_resort` KeyPackage: the group keeps N
+//! members and only that leaf's direct path is ever blanked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use interop::clients::{TestProvider, client, seed};
+use mls_core::CipherSuite;
+use mls_core::extensions::Extensions;
+use mls_core::framing::MlsMessage;
+use mls_core::group::{Client, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};
+use mls_core::key_package::KeyPackage;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+const BACKENDS: [&str; 3] = ["rustcrypto", "ring", "aws-lc"];
+const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
+const MESSAGE_LEN: usize = 1024;
+
+type G = Group<TestProvider>;
+
+/// Everything the benchmarks of one backend and size need.
+struct Fixture {
+    n: usize,
+    clients: Vec<Client<TestProvider>>,
+    /// `key_packages[i - 1]` is leaf i's; leaf N-1's is `last_resort`.
+    key_packages: Vec<KeyPackage>,
+    /// The Welcome of the setup's add commit (joined again by leaf N-1).
+    welcome: MlsMessage,
+    /// Leaf 0: creates every commit.
+    committer: G,
+    /// Leaf 1: processes them.
+    receiver: G,
+}
+
+fn config() -> GroupConfig {
+    GroupConfig::default()
+}
+
+/// What a peer would receive: the message encoded and decoded again.
+fn wire(message: &MlsMessage) -> MlsMessage {
+    MlsMessage::from_bytes(&message.to_bytes().unwrap()).unwrap()
+}
+
+fn expect_commit(result: ProcessedMessage) {
+    assert!(matches!(result, ProcessedMessage::Commit(_)));
+}
+
+/// Leaves whose UpdatePaths fill the copaths of leaf 0 and of leaf `x`
+/// (the subtree of 2^k leaves at level k next to each), in a group of `n`.
+fn populating_leaves(n: usize, x: usize) -> Vec<usize> {
+    let width = n.next_power_of_two();
+    let mut leaves = Vec::new();
+    let mut k = 1;
+    while (1usize << k) < width {
+        for leaf in [1usize << k, x ^ (1usize << k)] {
+            if leaf < n && leaf != 0 && leaf != x && !leaves.contains(&leaf) {
+                leaves.push(leaf);
+            }
+        }
+        k += 1;
+    }
+    leaves
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn setup(backend: &str, n: usize) -> Fixture {
+    let x = n - 1;
+    let start = Instant::now();
+    let clients: Vec<_> = (0..n)
+        .map(|i| client(backend, SUITE, &format!("member {i}"), seed(i as u64 + 1)).unwrap())
+        .collect();
+    let key_packages: Vec<_> = clients
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(leaf, c)| {
+            let options = KeyPackageOptions {
+                last_resort: leaf == x,
+                ..KeyPackageOptions::default()
+            };
+            c.generate_key_package(SUITE, &options).unwrap()
+        })
+        .collect();
+    let t_clients = start.elapsed();
+
+    let start = Instant::now();
+    let mut committer = Group::create(&clients[0], SUITE, Extensions::new(), config()).unwrap();
+    let out = committer.add_members(&key_packages).unwrap();
+    committer.merge_pending_commit().unwrap();
+    let welcome = wire(&out.welcome.unwrap());
+    let t_add = start.elapsed();
+
+    let start = Instant::now();
+    let populating = populating_leaves(n, x);
+    let mut joined: Vec<usize> = vec![1];
+    joined.extend(populating.iter().copied().filter(|&l| l != 1));
+    let mut members: Vec<(usize, G)> = joined
+        .iter()
+        .map(|&leaf| {
+            let g = Group::join(&clients[leaf], &welcome, config()).unwrap();
+            assert_eq!(g.own_leaf_index() as usize, leaf);
+            (leaf, g)
+        })
+        .collect();
+    let t_join = start.elapsed();
+
+    let start = Instant::now();
+    let mut largest_commit = 0;
+    for &leaf in &populating {
+        let i = members.iter().position(|(l, _)| *l == leaf).unwrap();
+        let out = members[i].1.self_update().unwrap();
+        members[i].1.merge_pending_commit().unwrap();
+        let bytes = out.commit.to_bytes().unwrap();
+        largest_commit = largest_commit.max(bytes.len());
+        let commit = MlsMessage::from_bytes(&bytes).unwrap();
+        expect_commit(committer.process_message(&commit).unwrap());
+        for (l, g) in members.iter_mut() {
+            if *l != leaf {
+                expect_commit(g.process_message(&commit).unwrap());
+            }
+        }
+    }
+    let t_populate = start.elapsed();
+    let receiver = members.swap_remove(0).1;
+    drop(members);
+    assert_eq!(receiver.own_leaf_index(), 1);
+    assert_eq!(
+        committer.epoch_authenticator(),
+        receiver.epoch_authenticator()
+    );
+    // The size of a full commit in this state shows the copath is filled.
+    let probe = committer.self_update().unwrap();
+    committer.clear_pending_commit();
+    eprintln!(
+        "setup {backend} N={n}: clients+KeyPackages {:.2} s, create+add {:.2} s, \
+         {} joins {:.2} s, {} populating commits {:.2} s (largest {} KiB); \
+         full commit now {} bytes",
+        secs(t_clients),
+        secs(t_add),
+        joined.len(),
+        secs(t_join),
+        populating.len(),
+        secs(t_populate),
+        largest_commit / 1024,
+        probe.commit.to_bytes().unwrap().len(),
+    );
+    Fixture {
+        n,
+        clients,
+        key_packages,
+        welcome,
+        committer,
+        receiver,
+    }
+}
+
+fn sizes() -> Vec<usize> {
+    match std::env::var("GROUP_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .map(|s| s.trim().parse().expect("GROUP_BENCH_SIZES: numbers"))
+            .collect(),
+        Err(_) => SIZES.to_vec(),
+    }
+}
+
+fn groups(c: &mut Criterion) {
+    for backend in BACKENDS {
+        for n in sizes() {
+            let mut fixture: Option<Fixture> = None;
+            bench_size(c, backend, n, &mut fixture);
+            if n == 10 {
+                bench_application(c, backend, &mut fixture);
+            }
+        }
+    }
+}
+
+fn fixture<'a>(f: &'a mut Option<Fixture>, backend: &str, n: usize) -> &'a mut Fixture {
+    f.get_or_insert_with(|| setup(backend, n))
+}
+
+fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixture>) {
+    let id = || BenchmarkId::new(backend, n);
+    let samples = if n >= 1_000 { 10 } else { 20 };
+
+    let mut g = c.benchmark_group("group_create_add");
+    g.sample_size(samples);
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, n);
+        b.iter_with_large_drop(|| {
+            let mut group =
+                Group::create(&f.clients[0], SUITE, Extensions::new(), config()).unwrap();
+            let out = group.add_members(&f.key_packages).unwrap();
+            group.merge_pending_commit().unwrap();
+            (group, out)
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("group_join");
+    g.sample_size(samples);
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, n);
+        let joiner = &f.clients[f.n - 1];
+        b.iter_with_large_drop(|| Group::join(joiner, &f.welcome, config()).unwrap())
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("group_commit_create");
+    g.sample_size(samples);
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, n);
+        b.iter(|| {
+            let out = f.committer.self_update().unwrap();
+            f.committer.clear_pending_commit();
+            out
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("group_commit_process");
+    g.sample_size(samples);
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, n);
+        b.iter_custom(|iters| {
+            let commits: Vec<MlsMessage> = (0..iters)
+                .map(|_| {
+                    let out = f.committer.self_update().unwrap();
+                    f.committer.merge_pending_commit().unwrap();
+                    wire(&out.commit)
+                })
+                .collect();
+            let start = Instant::now();
+            for commit in &commits {
+                black_box(f.receiver.process_message(commit).unwrap());
+            }
+            start.elapsed()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("group_remove_create");
+    g.sample_size(samples);
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, n);
+        let removed = (f.n - 1) as u32;
+        b.iter(|| {
+            let out = f.committer.remove_members(&[removed]).unwrap();
+            f.committer.clear_pending_commit();
+            out
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("group_remove_process");
+    g.sample_size(samples);
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, n);
+        let removed = (f.n - 1) as u32;
+        let key_package = f.key_packages[f.n - 2].clone();
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let out = f.committer.remove_members(&[removed]).unwrap();
+                f.committer.merge_pending_commit().unwrap();
+                let commit = wire(&out.commit);
+                let start = Instant::now();
+                black_box(f.receiver.process_message(&commit).unwrap());
+                timed += start.elapsed();
+                // Untimed: the removed client comes back to the same leaf.
+                let out = f
+                    .committer
+                    .add_members(std::slice::from_ref(&key_package))
+                    .unwrap();
+                f.committer.merge_pending_commit().unwrap();
+                expect_commit(f.receiver.process_message(&wire(&out.commit)).unwrap());
+            }
+            timed
+        })
+    });
+    g.finish();
+
+    if n != 10 {
+        *slot = None;
+    }
+}
+
+fn bench_application(c: &mut Criterion, backend: &str, slot: &mut Option<Fixture>) {
+    let id = || BenchmarkId::new(backend, 10);
+    let data = vec![0x42u8; MESSAGE_LEN];
+
+    let mut g = c.benchmark_group("group_app_protect");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, 10);
+        b.iter(|| {
+            f.committer
+                .encrypt_application_message(black_box(&data), b"")
+                .unwrap()
+        })
+    });
+    g.finish();
+
+    // Leaf 1 sends, leaf 0 reads: leaf 0's own sends above never reach
+    // leaf 1, whose ratchet for leaf 0 would be too far behind.
+    let mut g = c.benchmark_group("group_app_unprotect");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function(id(), |b| {
+        let f = fixture(slot, backend, 10);
+        let (sender, reader) = (&mut f.receiver, &mut f.committer);
+        b.iter_batched(
+            || wire(&sender.encrypt_application_message(&data, b"").unwrap()),
+            |m| reader.process_message(&m).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+    *slot = None;
+}
+
+fn criterion_config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .without_plots()
+}
+
+criterion_group! {
+    name = benches;
+    config = criterion_config();
+    targets = groups
+}
+criterion_main!(benches);
