@@ -493,6 +493,17 @@ pub enum ProtocolError {
     /// A proposal the application's policy refused.
     #[error("the application's proposal policy rejected a proposal: {0}")]
     ProposalRejectedByPolicy(String),
+    /// A KeyPackage's lifetime is longer than the maximum the group
+    /// accepts (§7.2: applications MUST bound it).
+    #[error("KeyPackage lifetime [{not_before}, {not_after}] is longer than the accepted maximum of {max} seconds (RFC 9420 §7.2)")]
+    LifetimeTooLong {
+        /// Start of the lifetime.
+        not_before: u64,
+        /// End of the lifetime.
+        not_after: u64,
+        /// The configured maximum length, in seconds.
+        max: u64,
+    },
     /// The group would exceed the configured maximum number of leaves.
     #[error("the group would exceed its configured maximum of {0} leaves")]
     TooManyMembers(u32),

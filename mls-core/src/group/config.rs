@@ -27,7 +27,9 @@ pub struct GroupConfig {
     /// lets clients join by external commit. Default: true.
     pub external_pub_in_group_info: bool,
     /// The longest KeyPackage lifetime (`not_after - not_before`, seconds)
-    /// we accept in an Add; `None` accepts any. Default: 90 days.
+    /// we accept in an Add (§7.2: applications MUST set one); `None`
+    /// accepts any. Enforced even when `check_lifetimes` is off. Default:
+    /// 90 days.
     pub max_key_package_lifetime: Option<u64>,
     /// Whether to check the lifetimes of `key_package` leaves (§7.3).
     /// Default: true. Turning it off is only for replaying recorded data.

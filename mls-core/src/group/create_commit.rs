@@ -422,7 +422,7 @@ impl<P: Provider> Group<P> {
                 && touched.insert(r.removed)
             {
                 removed.insert(r.removed);
-                keep[i] = true;
+                set(&mut keep, i, true);
             }
         }
         // The most recent Update of each remaining leaf.
@@ -431,7 +431,7 @@ impl<P: Provider> Group<P> {
                 && c.sender != me
                 && touched.insert(leaf)
             {
-                keep[i] = true;
+                set(&mut keep, i, true);
             }
         }
         let mut others = false;
@@ -448,10 +448,10 @@ impl<P: Provider> Group<P> {
                 Proposal::PreSharedKey(p) => psks.insert(p.psk.clone()),
                 Proposal::GroupContextExtensions(_) => !std::mem::replace(&mut gce, true),
                 Proposal::Custom(_) => true,
-                Proposal::Remove(_) | Proposal::Update(_) => keep[i],
+                Proposal::Remove(_) | Proposal::Update(_) => keep.get(i).copied().unwrap_or(false),
                 Proposal::ReInit(_) | Proposal::ExternalInit(_) => false,
             };
-            keep[i] = include;
+            set(&mut keep, i, include);
             others |= include;
         }
         // A ReInit goes alone (§12.2): only if nothing else is committed.
@@ -461,7 +461,7 @@ impl<P: Provider> Group<P> {
                 .iter()
                 .position(|c| matches!(c.proposal, Proposal::ReInit(_)))
         {
-            keep[i] = true;
+            set(&mut keep, i, true);
         }
         keep
     }
@@ -695,5 +695,12 @@ impl<P: Provider> Group<P> {
             secrets: VarVec::new(secrets),
             encrypted_group_info: VarBytes::new(encrypted_group_info),
         })))
+    }
+}
+
+/// `keep[i] = value`, for indices known to be in range.
+fn set(keep: &mut [bool], i: usize, value: bool) {
+    if let Some(k) = keep.get_mut(i) {
+        *k = value;
     }
 }

@@ -309,18 +309,17 @@ fn tree_has_blank_leaf_below(tree: &PublicTree, max: u32) -> bool {
     (0..tree.size().leaf_count().min(max)).any(|i| tree.leaf(LeafIndex(i)).is_none())
 }
 
-/// The configured bound on KeyPackage lifetimes.
+/// §7.2: the configured bound on the total lifetime of a KeyPackage,
+/// enforced whether or not expiry is checked.
 fn check_lifetime_bound(config: &GroupConfig, kp: &KeyPackage) -> Result<(), Error> {
-    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) = (
-        config.max_key_package_lifetime,
-        &kp.leaf_node.leaf_node_source,
-    ) && config.check_lifetimes
+    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) =
+        (config.max_key_package_lifetime, &kp.leaf_node.leaf_node_source)
         && lifetime.not_after.saturating_sub(lifetime.not_before) > max
     {
-        return Err(ProtocolError::LifetimeNotValid {
+        return Err(ProtocolError::LifetimeTooLong {
             not_before: lifetime.not_before,
             not_after: lifetime.not_after,
-            now: max,
+            max,
         }
         .into());
     }
