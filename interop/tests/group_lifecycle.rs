@@ -105,3 +105,95 @@ fn create_add_message_update_remove_on_every_backend() {
         );
     }
 }
+
+/// §12.1.8: a `new_member_proposal` from a joiner and a Remove from an
+/// `external` sender listed in `external_senders` are received, cached and
+/// committed by reference; the joiner joins from the Welcome.
+#[test]
+fn external_proposals_are_committed_by_reference() {
+    use mls_core::codec::{VarBytes, VarVec};
+    use mls_core::credential::Credential;
+    use mls_core::crypto::generate_signer;
+    use mls_core::extensions::{ExtensionBody, Extensions, ExternalSender, ExternalSenders};
+    use mls_core::group::external_proposal;
+    use mls_core::group::proposal::{Proposal, Remove};
+    use mls_core::provider::CryptoProvider;
+
+    for backend in ["rustcrypto", "ring", "aws-lc"] {
+        let alice = client(backend, SUITE, "alice", seed(1)).unwrap();
+        let bob = client(backend, SUITE, "bob", seed(2)).unwrap();
+        let dave = client(backend, SUITE, "dave", seed(4)).unwrap();
+        let crypto = interop::clients::crypto(backend).unwrap();
+        let suite = crypto.cipher_suite(SUITE).unwrap();
+        let server = generate_signer(suite, &interop::SeededRand::new(seed(9))).unwrap();
+        let senders = ExternalSenders(VarVec::new(vec![ExternalSender {
+            signature_key: VarBytes::from(server.public_key()),
+            credential: Credential::basic(b"server".to_vec()),
+        }]));
+        let extensions = Extensions::from_vec(vec![senders.to_extension().unwrap()]);
+        let config = GroupConfig::default();
+        let mut a = Group::create(&alice, SUITE, extensions, config.clone()).unwrap();
+        let kp_b = bob
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .unwrap();
+        let out = a.add_members(&[kp_b]).unwrap();
+        a.merge_pending_commit().unwrap();
+        let mut b = Group::join(&bob, &out.welcome.unwrap(), config.clone()).unwrap();
+
+        // Dave asks to join; Bob commits his Add by reference.
+        let info = a.group_info(false).unwrap();
+        let kp_d = dave
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .unwrap();
+        let proposal = dave.new_member_proposal(&info, kp_d).unwrap();
+        for g in [&mut a, &mut b] {
+            assert!(matches!(
+                g.process_message(&proposal).unwrap(),
+                ProcessedMessage::Proposal(_)
+            ));
+        }
+        let out = b.commit().unwrap();
+        b.merge_pending_commit().unwrap();
+        let ProcessedMessage::Commit(summary) = a.process_message(&out.commit).unwrap() else {
+            panic!("expected a commit");
+        };
+        assert_eq!(summary.added, vec![2], "{backend}");
+        let mut d = Group::join(&dave, &out.welcome.unwrap(), config.clone()).unwrap();
+        assert_agree(&[&a, &b, &d]);
+
+        // The server removes Bob; Dave commits it.
+        let remove = external_proposal(
+            suite,
+            server.as_ref(),
+            a.group_context(),
+            0,
+            Proposal::Remove(Remove { removed: 1 }),
+        )
+        .unwrap();
+        for g in [&mut a, &mut b, &mut d] {
+            g.process_message(&remove).unwrap();
+        }
+        let out = d.commit().unwrap();
+        d.merge_pending_commit().unwrap();
+        a.process_message(&out.commit).unwrap();
+        b.process_message(&out.commit).unwrap();
+        assert!(!b.is_active(), "{backend}: bob was removed");
+        assert_agree(&[&a, &d]);
+
+        // An external sender index outside the list is refused.
+        let forged = external_proposal(
+            suite,
+            server.as_ref(),
+            a.group_context(),
+            1,
+            Proposal::Remove(Remove { removed: 0 }),
+        )
+        .unwrap();
+        assert!(matches!(
+            a.process_message(&forged),
+            Err(Error::Protocol(
+                mls_core::ProtocolError::ExternalSenderOutOfRange(1)
+            ))
+        ));
+    }
+}

@@ -495,7 +495,9 @@ pub enum ProtocolError {
     ProposalRejectedByPolicy(String),
     /// A KeyPackage's lifetime is longer than the maximum the group
     /// accepts (§7.2: applications MUST bound it).
-    #[error("KeyPackage lifetime [{not_before}, {not_after}] is longer than the accepted maximum of {max} seconds (RFC 9420 §7.2)")]
+    #[error(
+        "KeyPackage lifetime [{not_before}, {not_after}] is longer than the accepted maximum of {max} seconds (RFC 9420 §7.2)"
+    )]
     LifetimeTooLong {
         /// Start of the lifetime.
         not_before: u64,

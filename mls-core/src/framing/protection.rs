@@ -242,6 +242,13 @@ impl MessageProtection {
         if framed.content.content_type() == ContentType::Application {
             return Err(ProtocolError::ApplicationDataInPublicMessage.into());
         }
+        // §6.1: a commit carries a confirmation tag. Checked before the
+        // membership tag, whose input cannot be built without it.
+        if framed.content.content_type() == ContentType::Commit
+            && message.auth.confirmation_tag.is_none()
+        {
+            return Err(ProtocolError::ConfirmationTagMissing.into());
+        }
         framed.check_sender_rules()?;
         let epoch = &self.current;
         if let Sender::Member(leaf) = framed.sender {

@@ -445,7 +445,12 @@ impl<P: Provider> Group<P> {
                         .is_some_and(|l| !removed.contains(&l));
                     !member && signature_keys.insert(key.to_vec())
                 }
-                Proposal::PreSharedKey(p) => psks.insert(p.psk.clone()),
+                // Only PSKs we hold (whether a member holds a PSK is its
+                // own business, so it is not refused on receipt).
+                Proposal::PreSharedKey(p) => {
+                    self.resolve_psks(std::slice::from_ref(&p.psk)).is_ok()
+                        && psks.insert(p.psk.clone())
+                }
                 Proposal::GroupContextExtensions(_) => !std::mem::replace(&mut gce, true),
                 Proposal::Custom(_) => true,
                 Proposal::Remove(_) | Proposal::Update(_) => keep.get(i).copied().unwrap_or(false),

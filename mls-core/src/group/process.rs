@@ -99,7 +99,14 @@ impl<P: Provider> Group<P> {
                 self.check_current_epoch(epoch)?;
                 let sender = content.content.sender;
                 let ctx = self.list_context(suite, false);
-                proposal_list::check_received_proposal(&ctx, &self.tree, proposal, sender)?;
+                proposal_list::check_received_proposal(
+                    &ctx,
+                    &self.tree,
+                    &self.key_index,
+                    proposal,
+                    sender,
+                )?;
+
                 let reference = ProposalRef::from_authenticated_content(suite, &encode(&content)?)?;
                 let cached = CachedProposal {
                     reference,
@@ -250,7 +257,7 @@ impl<P: Provider> Group<P> {
                     r.removed,
                     self.tree
                         .leaf(LeafIndex(r.removed))
-                        .map(|l| l.credential.clone()),
+                        .map(|l| (l.credential.clone(), l.encryption_key.clone())),
                 )),
                 _ => None,
             }),
@@ -328,10 +335,18 @@ impl<P: Provider> Group<P> {
                     }
                 };
                 sender_leaf = Some(leaf);
-                if let Some((removed, credential)) = &resync_credential
-                    && credential.as_ref() != Some(&path.leaf_node.credential)
-                {
-                    return Err(ProtocolError::ResyncIdentityMismatch(*removed).into());
+                // §12.2: a resync's leaf meets the rules of an Update of
+                // the removed leaf: same client, new encryption key.
+                if let Some((removed, old_leaf)) = &resync_credential {
+                    let Some((credential, encryption_key)) = old_leaf else {
+                        return Err(ProtocolError::RemoveOfBlankLeaf(*removed).into());
+                    };
+                    if *credential != path.leaf_node.credential {
+                        return Err(ProtocolError::ResyncIdentityMismatch(*removed).into());
+                    }
+                    if *encryption_key == path.leaf_node.encryption_key {
+                        return Err(ProtocolError::UpdateKeepsEncryptionKey.into());
+                    }
                 }
                 self.check_path_leaf_and_keys(suite, path, leaf, &applied)?;
                 merge_update_path(&mut self.tree, suite, leaf, path, &excluded)?;

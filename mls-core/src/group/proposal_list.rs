@@ -94,26 +94,83 @@ fn external_sender_may_send(t: ProposalType) -> bool {
 }
 
 /// Checks a single received proposal when it arrives (§12.1, §12.1.8):
-/// the rules that do not depend on the rest of a commit.
+/// every rule that does not depend on the rest of a commit, so that a
+/// proposal that could never be committed is refused at once instead of
+/// being cached and blocking our next commit.
 pub(crate) fn check_received_proposal(
     ctx: &ListContext<'_>,
     tree: &PublicTree,
+    index: &super::key_index::KeyIndex,
     proposal: &Proposal,
     sender: Sender,
 ) -> Result<(), Error> {
+    let t = proposal.proposal_type();
     if let Sender::External(_) = sender
-        && !external_sender_may_send(proposal.proposal_type())
+        && !external_sender_may_send(t)
     {
-        return Err(ProtocolError::ExternalSenderProposalType(proposal.proposal_type().0).into());
+        return Err(ProtocolError::ExternalSenderProposalType(t.0).into());
     }
+    let required = ctx.context.extensions.required_capabilities()?;
+    let validator = ctx
+        .validator()
+        .with_required_capabilities(required.as_ref());
+    let keys = ProvisionalKeys::new(index, tree);
     match proposal {
         Proposal::Remove(r) if tree.leaf(LeafIndex(r.removed)).is_none() => {
-            Err(ProtocolError::RemoveOfBlankLeaf(r.removed).into())
+            return Err(ProtocolError::RemoveOfBlankLeaf(r.removed).into());
         }
-        Proposal::PreSharedKey(p) => check_psk(ctx.suite, &p.psk, false),
-        Proposal::ExternalInit(_) => Err(ProtocolError::ExternalInitInRegularCommit.into()),
-        _ => Ok(()),
-    }?;
+        Proposal::PreSharedKey(p) => check_psk(ctx.suite, &p.psk, false)?,
+        Proposal::ExternalInit(_) => {
+            return Err(ProtocolError::ExternalInitInRegularCommit.into());
+        }
+        // §12.1.1: the KeyPackage is valid (§10.1) for this group.
+        Proposal::Add(add) => {
+            check_lifetime_bound(ctx.config, &add.key_package)?;
+            let existing = index
+                .signature_key_leaf(add.key_package.leaf_node.signature_key.as_slice())
+                .filter(|l| tree.leaf(LeafIndex(*l)).is_some());
+            if let Some(leaf) = existing {
+                return Err(ProtocolError::AddOfExistingMember(leaf).into());
+            }
+            validate_key_package(
+                &add.key_package,
+                &validator,
+                &keys.for_leaf(LeafIndex(u32::MAX)),
+            )?;
+        }
+        // §12.1.2: the new leaf is valid for an Update by its sender.
+        Proposal::Update(update) => {
+            let Sender::Member(leaf) = sender else {
+                return Err(ProtocolError::ExternalSenderProposalType(t.0).into());
+            };
+            let leaf = LeafIndex(leaf);
+            let current = tree
+                .leaf(leaf)
+                .ok_or(ProtocolError::SenderLeafBlank(leaf.0))?;
+            check_update_changes_encryption_key(&update.leaf_node, current)?;
+            let source = ExpectedSource::Update(LeafNodeTbsContext {
+                group_id: ctx.context.group_id.as_slice(),
+                leaf_index: leaf,
+            });
+            validator.validate(&update.leaf_node, source, &keys.for_leaf(leaf))?;
+        }
+        Proposal::GroupContextExtensions(g) => {
+            g.extensions.check_no_duplicates()?;
+            let required = g.extensions.required_capabilities()?;
+            g.extensions.external_senders()?;
+            check_members_support(tree, &g.extensions, required.as_ref())?;
+        }
+        _ => {}
+    }
+    // §12.2: a non-default type every member must support.
+    if !is_default_proposal(t) {
+        let items = [ListItem {
+            proposal: proposal.clone(),
+            sender,
+            by_reference: true,
+        }];
+        check_proposal_types_supported(tree, &items, &HashSet::new())?;
+    }
     ctx.policy
         .check(proposal, ProposalSource::Received(sender))
         .map_err(|reason| ProtocolError::ProposalRejectedByPolicy(reason).into())
@@ -312,9 +369,10 @@ fn tree_has_blank_leaf_below(tree: &PublicTree, max: u32) -> bool {
 /// §7.2: the configured bound on the total lifetime of a KeyPackage,
 /// enforced whether or not expiry is checked.
 fn check_lifetime_bound(config: &GroupConfig, kp: &KeyPackage) -> Result<(), Error> {
-    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) =
-        (config.max_key_package_lifetime, &kp.leaf_node.leaf_node_source)
-        && lifetime.not_after.saturating_sub(lifetime.not_before) > max
+    if let (Some(max), LeafNodeSource::KeyPackage(lifetime)) = (
+        config.max_key_package_lifetime,
+        &kp.leaf_node.leaf_node_source,
+    ) && lifetime.not_after.saturating_sub(lifetime.not_before) > max
     {
         return Err(ProtocolError::LifetimeTooLong {
             not_before: lifetime.not_before,
