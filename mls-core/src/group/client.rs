@@ -296,19 +296,15 @@ impl<P: Provider> Client<P> {
         };
         key_package.sign(self.signer(), cs)?;
         let reference = key_package.reference(cs)?;
-        let stored = StoredKeyPackage {
-            key_package: key_package.clone(),
-            init_private: init_priv,
-            encryption_private: enc_priv,
-            last_resort: options.last_resort,
-        };
-        let mut batch = WriteBatch::new();
-        batch.put(
-            Namespace::KeyPackages,
-            reference.as_slice(),
-            stored.encode()?,
-        );
-        self.inner.provider.storage().commit(batch)?;
+        self.store_key_package(
+            &reference,
+            StoredKeyPackage {
+                key_package: key_package.clone(),
+                init_private: init_priv,
+                encryption_private: enc_priv,
+                last_resort: options.last_resort,
+            },
+        )?;
         Ok(key_package)
     }
 
@@ -330,20 +326,31 @@ impl<P: Provider> Client<P> {
             );
         }
         let reference = key_package.reference(cs)?;
-        let stored = StoredKeyPackage {
-            key_package: key_package.clone(),
-            init_private: crate::secret::HpkePrivateKey::from_slice(init_private),
-            encryption_private: crate::secret::HpkePrivateKey::from_slice(encryption_private),
-            last_resort: key_package.extensions.get(LAST_RESORT).is_some(),
-        };
+        self.store_key_package(
+            &reference,
+            StoredKeyPackage {
+                key_package: key_package.clone(),
+                init_private: crate::secret::HpkePrivateKey::from_slice(init_private),
+                encryption_private: crate::secret::HpkePrivateKey::from_slice(encryption_private),
+                last_resort: key_package.extensions.get(LAST_RESORT).is_some(),
+            },
+        )?;
+        Ok(reference)
+    }
+
+    /// Writes a KeyPackage's private parts under its reference.
+    fn store_key_package(
+        &self,
+        reference: &KeyPackageRef,
+        stored: StoredKeyPackage,
+    ) -> Result<(), Error> {
         let mut batch = WriteBatch::new();
         batch.put(
             Namespace::KeyPackages,
             reference.as_slice(),
             stored.encode()?,
         );
-        self.inner.provider.storage().commit(batch)?;
-        Ok(reference)
+        Ok(self.inner.provider.storage().commit(batch)?)
     }
 
     /// The stored private parts of the KeyPackage `reference`, if held.

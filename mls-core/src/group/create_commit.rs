@@ -522,17 +522,14 @@ impl<P: Provider> Group<P> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
         let rand = &self.client.provider().rand();
-        let ctx = ListContext {
+        let mut ctx = ListContext::new(
+            &client,
             suite,
-            context: &self.context,
-            config: &self.config,
-            credential_validator: self.client.credential_validator(),
-            policy: self.client.proposal_policy(),
-            credential_types: &self.credential_types,
-            now: self.client.now(),
-            in_commit: true,
-            resumption_commit: resumption.is_some(),
-        };
+            &self.context,
+            &self.config,
+            &self.credential_types,
+        );
+        ctx.resumption_commit = resumption.is_some();
         let applied = proposal_list::apply(
             &ctx,
             &mut self.tree,

@@ -109,17 +109,7 @@ fn external_join<P: Provider>(
         .collect();
     let index = KeyIndex::build(&tree);
     let credential_types = member_credential_types(&tree);
-    let ctx = ListContext {
-        suite,
-        context: old,
-        config: &config,
-        credential_validator: client.credential_validator(),
-        policy: client.proposal_policy(),
-        credential_types: &credential_types,
-        now: client.now(),
-        in_commit: true,
-        resumption_commit: false,
-    };
+    let ctx = ListContext::new(client, suite, old, &config, &credential_types);
     let applied = proposal_list::apply(&ctx, &mut tree, &index, &items, Committer::External)?;
 
     // §12.4.3.2: we take the leftmost blank leaf, then send a full path.

@@ -147,17 +147,15 @@ impl<P: Provider> Group<P> {
         suite: &'a dyn crate::provider::CipherSuiteProvider,
         in_commit: bool,
     ) -> ListContext<'a> {
-        ListContext {
+        let mut ctx = ListContext::new(
+            &self.client,
             suite,
-            context: &self.context,
-            config: &self.config,
-            credential_validator: self.client.credential_validator(),
-            policy: self.client.proposal_policy(),
-            credential_types: &self.credential_types,
-            now: self.client.now(),
-            in_commit,
-            resumption_commit: false,
-        }
+            &self.context,
+            &self.config,
+            &self.credential_types,
+        );
+        ctx.in_commit = in_commit;
+        ctx
     }
 
     /// The proposals of `commit`, references resolved from this epoch's
@@ -263,17 +261,13 @@ impl<P: Provider> Group<P> {
             }),
             Committer::Member(_) => None,
         };
-        let ctx = ListContext {
+        let ctx = ListContext::new(
+            &client,
             suite,
-            context: &self.context,
-            config: &self.config,
-            credential_validator: client.credential_validator(),
-            policy: client.proposal_policy(),
-            credential_types: &self.credential_types,
-            now: client.now(),
-            in_commit: true,
-            resumption_commit: false,
-        };
+            &self.context,
+            &self.config,
+            &self.credential_types,
+        );
         let applied =
             proposal_list::apply(&ctx, &mut self.tree, &self.key_index, items, committer)?;
         let excluded: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();

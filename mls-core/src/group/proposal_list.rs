@@ -68,7 +68,29 @@ pub(crate) struct ListContext<'a> {
     pub(crate) resumption_commit: bool,
 }
 
-impl ListContext<'_> {
+impl<'a> ListContext<'a> {
+    /// The context of a group whose state is given field by field, so the
+    /// caller may still change its tree.
+    pub(crate) fn new<P: crate::provider::Provider>(
+        client: &'a super::client::Client<P>,
+        suite: &'a dyn CipherSuiteProvider,
+        context: &'a GroupContext,
+        config: &'a GroupConfig,
+        credential_types: &'a MemberCredentialTypes,
+    ) -> Self {
+        Self {
+            suite,
+            context,
+            config,
+            credential_validator: client.credential_validator(),
+            policy: client.proposal_policy(),
+            credential_types,
+            now: client.now(),
+            in_commit: true,
+            resumption_commit: false,
+        }
+    }
+
     pub(crate) fn validator(&self) -> LeafNodeValidator<'_> {
         let lifetime = if self.config.check_lifetimes {
             LifetimeCheck::At(self.now)
@@ -169,7 +191,7 @@ pub(crate) fn check_received_proposal(
             sender,
             by_reference: true,
         }];
-        check_proposal_types_supported(tree, &items, &HashSet::new())?;
+        check_proposal_types_supported(tree, &items)?;
     }
     ctx.policy
         .check(proposal, ProposalSource::Received(sender))
@@ -251,13 +273,7 @@ pub(crate) fn apply(
         .with_required_capabilities(required.as_ref());
 
     let group_id = ctx.context.group_id.as_slice();
-    let removed: HashSet<u32> = items
-        .iter()
-        .filter_map(|i| match &i.proposal {
-            Proposal::Remove(r) => Some(r.removed),
-            _ => None,
-        })
-        .collect();
+    let removed = removed_leaves(items);
 
     // 2. Updates (§12.1.2).
     for item in items {
@@ -384,6 +400,17 @@ fn check_lifetime_bound(config: &GroupConfig, kp: &KeyPackage) -> Result<(), Err
     Ok(())
 }
 
+/// The leaves the list's Remove proposals name.
+fn removed_leaves(items: &[ListItem]) -> HashSet<u32> {
+    items
+        .iter()
+        .filter_map(|i| match &i.proposal {
+            Proposal::Remove(r) => Some(r.removed),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The list-level rules of §12.2 that need no tree change.
 fn check_list_rules(
     ctx: &ListContext<'_>,
@@ -476,17 +503,13 @@ fn check_list_rules(
             return Err(ProtocolError::ExternalCommitRemoveCount.into());
         }
     }
-    check_proposal_types_supported(tree, items, &changed_leaves)?;
+    check_proposal_types_supported(tree, items)?;
     Ok(())
 }
 
 /// §12.2: a non-default proposal type must be supported by every member
 /// who processes the commit (not those it removes).
-fn check_proposal_types_supported(
-    tree: &PublicTree,
-    items: &[ListItem],
-    changed: &HashSet<u32>,
-) -> Result<(), Error> {
+fn check_proposal_types_supported(tree: &PublicTree, items: &[ListItem]) -> Result<(), Error> {
     let custom: Vec<ProposalType> = items
         .iter()
         .map(|i| i.proposal.proposal_type())
@@ -495,14 +518,7 @@ fn check_proposal_types_supported(
     if custom.is_empty() {
         return Ok(());
     }
-    let removed: HashSet<u32> = items
-        .iter()
-        .filter_map(|i| match &i.proposal {
-            Proposal::Remove(r) => Some(r.removed),
-            _ => None,
-        })
-        .collect();
-    let _ = changed;
+    let removed = removed_leaves(items);
     for (leaf, node) in tree.leaves() {
         if removed.contains(&leaf.0) {
             continue;
