@@ -158,6 +158,7 @@ impl<P: Provider> Group<P> {
         Self {
             key_index: KeyIndex::build(&tree),
             credential_types: member_credential_types(&tree),
+            credential_counts: super::key_index::CredentialCounts::build(&tree),
             client,
             config,
             context,

@@ -2,11 +2,13 @@
 //! of §7.3 and §12.4.2 cost a hash lookup per key instead of a scan of
 //! every leaf.
 
+use crate::credential::CredentialType;
+use crate::tree::leaf_node::LeafNode;
 use crate::tree::leaf_validation::{LeafKeysInUse, MemberCredentialTypes};
 use crate::tree::node::Node;
 use crate::tree::public_tree::PublicTree;
 use crate::tree_math::{LeafIndex, NodeIndex};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Where each signature and encryption key of the tree sits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -170,4 +172,81 @@ impl LeafKeysInUse for Excluding<'_, '_> {
 /// The credential types of the members (§7.3), kept between commits.
 pub(crate) fn member_credential_types(tree: &PublicTree) -> MemberCredentialTypes {
     MemberCredentialTypes::from_leaves(tree.leaves().map(|(_, l)| l))
+}
+
+/// Counts behind [`MemberCredentialTypes`], updated per changed leaf so a
+/// commit that adds or removes members does not rescan the tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CredentialCounts {
+    members: u32,
+    /// Members whose credential has each type.
+    in_use: BTreeMap<CredentialType, u32>,
+    /// Members listing each type in `capabilities.credentials`.
+    supported: BTreeMap<CredentialType, u32>,
+}
+
+impl CredentialCounts {
+    pub(crate) fn build(tree: &PublicTree) -> Self {
+        let mut counts = Self::default();
+        for (_, leaf) in tree.leaves() {
+            counts.add(leaf, true);
+        }
+        counts
+    }
+
+    /// Counts `leaf` in (`up`) or out.
+    fn add(&mut self, leaf: &LeafNode, up: bool) {
+        let step = |map: &mut BTreeMap<CredentialType, u32>, t: CredentialType| {
+            let n = map.entry(t).or_insert(0);
+            *n = if up {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            };
+            if *n == 0 {
+                map.remove(&t);
+            }
+        };
+        self.members = if up {
+            self.members.saturating_add(1)
+        } else {
+            self.members.saturating_sub(1)
+        };
+        step(&mut self.in_use, leaf.credential.credential_type());
+        // A type listed twice counts once.
+        let listed: BTreeSet<CredentialType> = leaf
+            .capabilities
+            .credentials
+            .as_slice()
+            .iter()
+            .copied()
+            .collect();
+        for t in listed {
+            step(&mut self.supported, t);
+        }
+    }
+
+    /// Node `x` changed from `old` to `new`.
+    pub(crate) fn replace(&mut self, old: Option<&Node>, new: Option<&Node>) {
+        if let Some(Node::Leaf(l)) = old {
+            self.add(l, false);
+        }
+        if let Some(Node::Leaf(l)) = new {
+            self.add(l, true);
+        }
+    }
+
+    /// The types as leaf validation needs them.
+    pub(crate) fn types(&self) -> MemberCredentialTypes {
+        MemberCredentialTypes {
+            in_use: self.in_use.keys().copied().collect(),
+            supported_by_all: (self.members > 0).then(|| {
+                self.supported
+                    .iter()
+                    .filter(|(_, n)| **n == self.members)
+                    .map(|(t, _)| *t)
+                    .collect()
+            }),
+        }
+    }
 }

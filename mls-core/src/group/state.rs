@@ -61,6 +61,7 @@ pub struct Group<P: Provider> {
     pub(crate) protection: MessageProtection,
     pub(crate) key_index: KeyIndex,
     pub(crate) credential_types: MemberCredentialTypes,
+    pub(crate) credential_counts: super::key_index::CredentialCounts,
     /// For each retained past epoch, the signature keys of leaves that
     /// changed when it ended, so late messages from that epoch verify
     /// against the key the sender had then.
@@ -123,36 +124,37 @@ impl<P: Provider> Group<P> {
         let suite_policy = self.config.out_of_order;
         // Signature keys that changed, for late messages of the old epoch.
         let mut changed_keys = BTreeMap::new();
-        let mut credentials_changed = false;
+        // Each changed leaf's value before the commit (a node may change
+        // more than once; only the first old value counts).
+        let mut first_old: BTreeMap<u32, Option<&Node>> = BTreeMap::new();
         for (x, old) in &next.changed {
-            let new = self.tree.node(*x);
-            self.key_index.replace(*x, old.as_ref(), new);
+            self.key_index.replace(*x, old.as_ref(), self.tree.node(*x));
             if let Some(leaf) = x.leaf() {
-                changed_keys.entry(leaf.0).or_insert_with(|| match old {
+                first_old.entry(leaf.0).or_insert(old.as_ref());
+            }
+        }
+        for (leaf, old) in first_old {
+            let new = LeafIndex(leaf).node().and_then(|x| self.tree.node(x));
+            self.credential_counts.replace(old, new);
+            changed_keys.insert(
+                leaf,
+                match old {
                     Some(Node::Leaf(l)) => Some(l.signature_key.as_slice().to_vec()),
                     _ => None,
-                });
-                // The members' credential types (§7.3) are recounted only
-                // when a leaf came, went, or changed its credential type or
-                // supported types: not for every committer's new leaf.
-                credentials_changed |= match (old, new) {
-                    (Some(Node::Leaf(a)), Some(Node::Leaf(b))) => {
-                        a.credential.credential_type() != b.credential.credential_type()
-                            || a.capabilities.credentials != b.capabilities.credentials
-                    }
-                    (None, None) => false,
-                    _ => true,
-                };
-            }
+                },
+            );
         }
         let old_epoch = self.context.epoch;
         self.past_signature_keys
             .push_front((old_epoch, changed_keys));
         let keep = usize::try_from(suite_policy.past_epochs).unwrap_or(usize::MAX);
         self.past_signature_keys.truncate(keep);
-        if credentials_changed {
-            self.credential_types = super::key_index::member_credential_types(&self.tree);
-        }
+        self.credential_types = self.credential_counts.types();
+        debug_assert_eq!(
+            self.credential_types,
+            super::key_index::member_credential_types(&self.tree),
+            "incremental credential counts drifted from the tree"
+        );
         let epoch_keys = EpochKeys::new(
             next.context.clone(),
             &next.secrets,
