@@ -197,3 +197,52 @@ fn external_proposals_are_committed_by_reference() {
         ));
     }
 }
+
+/// A batch of Adds (whose signatures are checked up front, in parallel)
+/// reports a bad KeyPackage signature exactly as a single Add does, and a
+/// clean batch of twelve joins and agrees.
+#[test]
+fn a_batch_of_adds_checks_every_signature() {
+    use mls_core::codec::VarBytes;
+    let alice = client("aws-lc", SUITE, "alice", seed(1)).unwrap();
+    let joiners: Vec<_> = (0..12)
+        .map(|i| client("aws-lc", SUITE, &format!("joiner {i}"), seed(100 + i)).unwrap())
+        .collect();
+    let kps: Vec<_> = joiners
+        .iter()
+        .map(|c| {
+            c.generate_key_package(SUITE, &KeyPackageOptions::default())
+                .unwrap()
+        })
+        .collect();
+    let mut a = Group::create(&alice, SUITE, Default::default(), GroupConfig::default()).unwrap();
+
+    let mut bad = kps.clone();
+    let mut sig = bad[7].signature.as_slice().to_vec();
+    sig[0] ^= 1;
+    bad[7].signature = VarBytes::new(sig);
+    assert!(matches!(
+        a.add_members(&bad),
+        Err(Error::Protocol(
+            mls_core::ProtocolError::KeyPackageSignatureInvalid
+        ))
+    ));
+    let mut leaf_sig = kps[3].leaf_node.signature.as_slice().to_vec();
+    leaf_sig[0] ^= 1;
+    let mut bad_leaf = kps.clone();
+    bad_leaf[3].leaf_node.signature = VarBytes::new(leaf_sig);
+    // The KeyPackage signature covers the leaf, so it fails first (§10.1).
+    assert!(a.add_members(&bad_leaf).is_err());
+    assert_eq!(a.epoch(), 0);
+
+    let out = a.add_members(&kps).unwrap();
+    a.merge_pending_commit().unwrap();
+    let welcome = out.welcome.unwrap();
+    let groups: Vec<_> = joiners
+        .iter()
+        .map(|c| Group::join(c, &welcome, GroupConfig::default()).unwrap())
+        .collect();
+    let mut all: Vec<&Group<TestProvider>> = groups.iter().collect();
+    all.push(&a);
+    assert_agree(&all);
+}

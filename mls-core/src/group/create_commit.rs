@@ -1,6 +1,7 @@
 //! Creating proposals and commits (RFC 9420 §12.1, §12.4.1), and the
 //! Welcome for the members a commit adds (§12.4.3.1).
 
+use super::derived_rand::DerivedRand;
 use super::epoch_step::{key_schedule_step, zero_secret};
 use super::pending::{CachedProposal, PendingCommit};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
@@ -663,16 +664,21 @@ impl<P: Provider> Group<P> {
         let (key, nonce) = welcome_key_nonce(suite, &welcome_secret)?;
         let encrypted_group_info =
             suite.aead_seal(key.as_bytes(), nonce.as_bytes(), &[], &encode(group_info)?)?;
-        let mut secrets = Vec::with_capacity(added.len());
+        // Per joiner: the path secret of the lowest node on our filtered
+        // path that is an ancestor of its leaf (§12.4.3.1), and randomness
+        // drawn in order, so the encryptions can run in parallel and still
+        // be reproducible.
+        let mut jobs = Vec::with_capacity(added.len());
         for (leaf, kp) in added {
-            // The path secret of the lowest node on our filtered path that
-            // is an ancestor of the new leaf (§12.4.3.1).
             let path_secret = path_secrets
                 .iter()
                 .find(|(x, _)| self.tree.is_descendant(*x, *leaf))
                 .map(|(_, s)| PathSecret {
                     path_secret: s.clone(),
                 });
+            jobs.push((kp, path_secret, DerivedRand::draw(suite, rand)?));
+        }
+        let seal = |(kp, path_secret, rand): (&KeyPackage, Option<PathSecret>, DerivedRand<'_>)| {
             let group_secrets = GroupSecrets {
                 joiner_secret: joiner_secret.clone(),
                 path_secret,
@@ -685,13 +691,22 @@ impl<P: Provider> Group<P> {
                 "Welcome",
                 &encrypted_group_info,
                 plaintext.as_bytes(),
-                rand,
+                &rand,
             )?;
-            secrets.push(EncryptedGroupSecrets {
+            Ok(EncryptedGroupSecrets {
                 new_member: kp.reference(suite)?,
                 encrypted_group_secrets: HpkeCiphertextWire::from(ct),
-            });
-        }
+            })
+        };
+        #[cfg(feature = "parallel")]
+        let secrets: Result<Vec<EncryptedGroupSecrets>, Error> = {
+            use rayon::prelude::*;
+            jobs.into_par_iter().map(seal).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let secrets: Result<Vec<EncryptedGroupSecrets>, Error> =
+            jobs.into_iter().map(seal).collect();
+        let secrets = secrets?;
         Ok(MlsMessage::new(MlsMessageBody::Welcome(Welcome {
             cipher_suite: self.context.cipher_suite,
             secrets: VarVec::new(secrets),

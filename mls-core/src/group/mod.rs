@@ -19,6 +19,7 @@ mod client;
 pub mod commit;
 mod config;
 mod create_commit;
+mod derived_rand;
 mod epoch_step;
 mod external;
 pub mod group_info;

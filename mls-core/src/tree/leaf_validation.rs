@@ -208,6 +208,9 @@ pub struct LeafNodeValidator<'a> {
     required_capabilities: Option<&'a RequiredCapabilities>,
     members: Option<&'a MemberCredentialTypes>,
     lifetime: LifetimeCheck,
+    /// Signatures were checked beforehand (in parallel, for a batch of
+    /// Adds); only the other rules remain.
+    signatures_verified: bool,
 }
 
 impl std::fmt::Debug for LeafNodeValidator<'_> {
@@ -238,6 +241,7 @@ impl<'a> LeafNodeValidator<'a> {
             required_capabilities: None,
             members: None,
             lifetime: LifetimeCheck::At(now),
+            signatures_verified: false,
         }
     }
 
@@ -261,6 +265,19 @@ impl<'a> LeafNodeValidator<'a> {
     pub fn with_lifetime_check(mut self, lifetime: LifetimeCheck) -> Self {
         self.lifetime = lifetime;
         self
+    }
+
+    /// Skips the signature checks, which the caller has already done for
+    /// this leaf (and its KeyPackage): used when a batch of Adds is
+    /// verified on several cores first.
+    pub(crate) fn with_signatures_verified(mut self) -> Self {
+        self.signatures_verified = true;
+        self
+    }
+
+    /// Whether signatures are taken as checked.
+    pub(crate) fn signatures_verified(&self) -> bool {
+        self.signatures_verified
     }
 
     /// The suite the validator checks signatures with.
@@ -304,11 +321,13 @@ impl<'a> LeafNodeValidator<'a> {
         expected.check(&leaf.leaf_node_source)?;
 
         // §7.3: the signature verifies under signature_key.
-        leaf.verify_signature(self.suite, expected.tbs_context())
-            .map_err(|err| match err {
-                Error::Crypto(_) => ProtocolError::LeafNodeSignatureInvalid.into(),
-                other => other,
-            })?;
+        if !self.signatures_verified {
+            leaf.verify_signature(self.suite, expected.tbs_context())
+                .map_err(|err| match err {
+                    Error::Crypto(_) => ProtocolError::LeafNodeSignatureInvalid.into(),
+                    other => other,
+                })?;
+        }
 
         // §5.3.1, §7.3: the credential is validated with the AS.
         self.credential_validator
