@@ -34,6 +34,32 @@ fn expect_join_error(result: Result<G, Error>, what: &str, expected: impl Fn(&Er
     }
 }
 
+/// Eve's Welcome with its GroupInfo changed by `tamper` (which may re-sign
+/// it), re-encrypted under the same secrets; joining must fail as
+/// `expected` says.
+fn expect_tampered_info_rejected(
+    w: &World,
+    invite: &Invite,
+    tamper: impl Fn(&mut mls_core::group::group_info::GroupInfo),
+    what: &str,
+    expected: impl Fn(&Error) -> bool,
+) {
+    let cs = w.cs();
+    let opened = open_welcome(cs, &invite.welcome, &invite.known, &[]);
+    let mut info = opened.info.clone();
+    tamper(&mut info);
+    let welcome = seal_welcome(
+        cs,
+        &w.rand(),
+        &info,
+        &opened.secrets.joiner_secret,
+        &opened.psk_secret,
+        &invite.known.kp,
+        &opened.secrets,
+    );
+    expect_join_error(join(invite, welcome), what, expected);
+}
+
 fn add_eve(w: &mut World) -> Invite {
     w.invite("eve", |g, kp| g.add_members(&[kp]))
 }
@@ -167,23 +193,14 @@ fn welcome_with_bad_psk_nonce() {
 fn welcome_with_bad_group_info_signature() {
     let mut w = World::new(3);
     let invite = add_eve(&mut w);
-    let cs = w.cs();
-    let opened = open_welcome(cs, &invite.welcome, &invite.known, &[]);
-    let mut info = opened.info.clone();
-    let mut sig = info.signature.as_slice().to_vec();
-    sig[3] ^= 0x10;
-    info.signature = VarBytes::new(sig);
-    let welcome = seal_welcome(
-        cs,
-        &w.rand(),
-        &info,
-        &opened.secrets.joiner_secret,
-        &opened.psk_secret,
-        &invite.known.kp,
-        &opened.secrets,
-    );
-    expect_join_error(
-        join(&invite, welcome),
+    expect_tampered_info_rejected(
+        &w,
+        &invite,
+        |info| {
+            let mut sig = info.signature.as_slice().to_vec();
+            sig[3] ^= 0x10;
+            info.signature = VarBytes::new(sig);
+        },
         "a GroupInfo with a bad signature",
         protocol!(ProtocolError::GroupInfoSignatureInvalid),
     );
@@ -196,22 +213,11 @@ fn welcome_with_blank_group_info_signer() {
     let mut w = World::new(2);
     // Alice, Bob and Eve: leaf 3 of the padded tree is blank.
     let invite = add_eve(&mut w);
-    let cs = w.cs();
-    let opened = open_welcome(cs, &invite.welcome, &invite.known, &[]);
     for signer in [3u32, 1_000] {
-        let mut info = opened.info.clone();
-        info.signer = signer;
-        let welcome = seal_welcome(
-            cs,
-            &w.rand(),
-            &info,
-            &opened.secrets.joiner_secret,
-            &opened.psk_secret,
-            &invite.known.kp,
-            &opened.secrets,
-        );
-        expect_join_error(
-            join(&invite, welcome),
+        expect_tampered_info_rejected(
+            &w,
+            &invite,
+            |info| info.signer = signer,
             &format!("a GroupInfo signed by blank leaf {signer}"),
             protocol!(ProtocolError::GroupInfoSignerBlank(s) if *s == signer),
         );
@@ -225,24 +231,15 @@ fn welcome_with_blank_group_info_signer() {
 fn welcome_with_bad_confirmation_tag() {
     let mut w = World::new(3);
     let invite = add_eve(&mut w);
-    let cs = w.cs();
-    let opened = open_welcome(cs, &invite.welcome, &invite.known, &[]);
-    let mut info = opened.info.clone();
-    let mut tag = info.confirmation_tag.as_slice().to_vec();
-    tag[0] ^= 1;
-    info.confirmation_tag = VarBytes::new(tag);
-    info.sign(w.signer(0), cs).unwrap();
-    let welcome = seal_welcome(
-        cs,
-        &w.rand(),
-        &info,
-        &opened.secrets.joiner_secret,
-        &opened.psk_secret,
-        &invite.known.kp,
-        &opened.secrets,
-    );
-    expect_join_error(
-        join(&invite, welcome),
+    expect_tampered_info_rejected(
+        &w,
+        &invite,
+        |info| {
+            let mut tag = info.confirmation_tag.as_slice().to_vec();
+            tag[0] ^= 1;
+            info.confirmation_tag = VarBytes::new(tag);
+            info.sign(w.signer(0), w.cs()).unwrap();
+        },
         "a GroupInfo with a wrong confirmation tag",
         protocol!(ProtocolError::ConfirmationTagMismatch),
     );
@@ -301,46 +298,38 @@ fn welcome_with_tree_not_matching_tree_hash() {
     let mut w = World::new(3);
     let invite = add_eve(&mut w);
     let cs = w.cs();
-    let opened = open_welcome(cs, &invite.welcome, &invite.known, &[]);
-    let mut info = opened.info.clone();
-    let mut nodes = info
-        .extensions
-        .ratchet_tree()
-        .unwrap()
-        .expect("the Welcome carries the tree")
-        .into_nodes();
-    let Some(Some(Node::Leaf(bob))) = nodes.get_mut(2) else {
-        panic!("Bob's leaf at node 2");
-    };
-    let (_, key) = generate_hpke_key_pair(cs, &w.rand()).unwrap();
-    bob.encryption_key = VarBytes::new(key);
-    bob.sign(w.signer(1), cs, None).unwrap();
-    let tree = RatchetTree::new(nodes).to_extension().unwrap();
-    info.extensions = Extensions::from_vec(
-        info.extensions
-            .as_slice()
-            .iter()
-            .map(|e| {
-                if e.extension_type == ExtensionType::RATCHET_TREE {
-                    tree.clone()
-                } else {
-                    e.clone()
-                }
-            })
-            .collect(),
-    );
-    info.sign(w.signer(0), cs).unwrap();
-    let welcome = seal_welcome(
-        cs,
-        &w.rand(),
-        &info,
-        &opened.secrets.joiner_secret,
-        &opened.psk_secret,
-        &invite.known.kp,
-        &opened.secrets,
-    );
-    expect_join_error(
-        join(&invite, welcome),
+    expect_tampered_info_rejected(
+        &w,
+        &invite,
+        |info| {
+            let mut nodes = info
+                .extensions
+                .ratchet_tree()
+                .unwrap()
+                .expect("the Welcome carries the tree")
+                .into_nodes();
+            let Some(Some(Node::Leaf(bob))) = nodes.get_mut(2) else {
+                panic!("Bob's leaf at node 2");
+            };
+            let (_, key) = generate_hpke_key_pair(cs, &w.rand()).unwrap();
+            bob.encryption_key = VarBytes::new(key);
+            bob.sign(w.signer(1), cs, None).unwrap();
+            let tree = RatchetTree::new(nodes).to_extension().unwrap();
+            info.extensions = Extensions::from_vec(
+                info.extensions
+                    .as_slice()
+                    .iter()
+                    .map(|e| {
+                        if e.extension_type == ExtensionType::RATCHET_TREE {
+                            tree.clone()
+                        } else {
+                            e.clone()
+                        }
+                    })
+                    .collect(),
+            );
+            info.sign(w.signer(0), cs).unwrap();
+        },
         "a Welcome whose tree does not match the tree hash",
         protocol!(ProtocolError::TreeHashMismatch),
     );
