@@ -2,7 +2,7 @@
 //! Welcome for the members a commit adds (§12.4.3.1).
 
 use super::derived_rand::DerivedRand;
-use super::epoch_step::{key_schedule_step, zero_secret};
+use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::pending::{CachedProposal, PendingCommit};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
 use super::state::{Group, Inactive, NewEpoch};
@@ -538,13 +538,8 @@ impl<P: Provider> Group<P> {
             items,
             Committer::Member(self.own_leaf),
         )?;
-        let mut provisional = self.context.clone();
-        provisional.epoch = provisional
-            .epoch
-            .checked_add(1)
-            .ok_or(Misuse::TooLarge("epoch"))?;
-        provisional.extensions = applied.extensions.clone();
-        let excluded: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
+        let mut provisional = provisional_context(&self.context, &applied.extensions)?;
+        let excluded = applied.joiners();
 
         let mut keys = self.keys.clone();
         let mut path_secrets = Vec::new();

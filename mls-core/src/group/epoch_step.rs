@@ -150,6 +150,22 @@ impl<P: Provider> Group<P> {
     }
 }
 
+/// §12.4.1: the provisional GroupContext of the next epoch: the epoch
+/// incremented and the new extensions; the tree hash is set once the tree
+/// is final, and the confirmed transcript hash is still the old one.
+pub(crate) fn provisional_context(
+    old: &GroupContext,
+    extensions: &Extensions,
+) -> Result<GroupContext, Error> {
+    let mut next = old.clone();
+    next.epoch = old
+        .epoch
+        .checked_add(1)
+        .ok_or(crate::error::Misuse::TooLarge("epoch"))?;
+    next.extensions = extensions.clone();
+    Ok(next)
+}
+
 /// `Nh` zero bytes: the commit secret of a commit without a path (§12.4).
 pub(crate) fn zero_secret(suite: &dyn CipherSuiteProvider) -> Secret {
     Secret::new(vec![0u8; suite.hash_len()])

@@ -4,7 +4,7 @@
 
 use super::client::Client;
 use super::config::GroupConfig;
-use super::epoch_step::key_schedule_step;
+use super::epoch_step::{key_schedule_step, provisional_context};
 use super::join::{check_extensions_supported, tree_from, verify_group_info_and_tree};
 use super::key_index::{KeyIndex, member_credential_types};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
@@ -118,9 +118,7 @@ fn external_join<P: Provider>(
     if own_leaf.0 >= config.max_leaves {
         return Err(ProtocolError::TooManyMembers(config.max_leaves).into());
     }
-    let mut provisional = old.clone();
-    provisional.epoch = old.epoch.checked_add(1).ok_or(Misuse::TooLarge("epoch"))?;
-    provisional.extensions = applied.extensions.clone();
+    let mut provisional = provisional_context(old, &applied.extensions)?;
     let created = create_update_path(
         &mut tree,
         suite,

@@ -1,7 +1,7 @@
 //! Receiving messages: application data, proposals, and other members'
 //! commits, validated in full (RFC 9420 §12.4.2) before any state changes.
 
-use super::epoch_step::{key_schedule_step, zero_secret};
+use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::key_index::ProvisionalKeys;
 use super::pending::CachedProposal;
 use super::proposal_list::{self, Committer, ListContext, ListItem};
@@ -270,15 +270,10 @@ impl<P: Provider> Group<P> {
         );
         let applied =
             proposal_list::apply(&ctx, &mut self.tree, &self.key_index, items, committer)?;
-        let excluded: Vec<LeafIndex> = applied.added.iter().map(|(l, _)| *l).collect();
+        let excluded = applied.joiners();
         let removed_us = applied.removed.contains(&self.own_leaf);
 
-        let mut provisional = self.context.clone();
-        provisional.epoch = provisional
-            .epoch
-            .checked_add(1)
-            .ok_or(Misuse::TooLarge("epoch"))?;
-        provisional.extensions = applied.extensions.clone();
+        let mut provisional = provisional_context(&self.context, &applied.extensions)?;
 
         let mut keys = self.keys.clone();
         if applied.updated.contains(&self.own_leaf) {

@@ -52,6 +52,13 @@ pub(crate) struct Applied {
     pub(crate) path_required: bool,
 }
 
+impl Applied {
+    /// The leaves of the members this commit adds, who get no path secret.
+    pub(crate) fn joiners(&self) -> Vec<LeafIndex> {
+        self.added.iter().map(|(l, _)| *l).collect()
+    }
+}
+
 /// What the checks need from the group.
 pub(crate) struct ListContext<'a> {
     pub(crate) suite: &'a dyn CipherSuiteProvider,
