@@ -6,6 +6,7 @@ use crate::error::{DecodeError, Error};
 use crate::key_package::KeyPackage;
 use crate::secret::HpkePrivateKey;
 use tls_codec::{TlsDeserializeBytes, TlsSerialize, TlsSize};
+use zeroize::Zeroize;
 
 /// Format version of the stored value; bumped when the layout changes so
 /// older values can still be read.
@@ -31,13 +32,18 @@ struct Wire {
 
 impl StoredKeyPackage {
     pub(crate) fn encode(&self) -> Result<Vec<u8>, Error> {
-        encode(&Wire {
+        let wire = Wire {
             version: FORMAT_VERSION,
             key_package: self.key_package.clone(),
             init_private: VarBytes::from(self.init_private.as_bytes()),
             encryption_private: VarBytes::from(self.encryption_private.as_bytes()),
             last_resort: u8::from(self.last_resort),
-        })
+        };
+        let encoded = encode(&wire);
+        // The copies of the private keys made for encoding are wiped.
+        wire.init_private.into_vec().zeroize();
+        wire.encryption_private.into_vec().zeroize();
+        encoded
     }
 
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, Error> {
@@ -51,5 +57,54 @@ impl StoredKeyPackage {
             encryption_private: HpkePrivateKey::new(wire.encryption_private.into_vec()),
             last_resort: wire.last_resort != 0,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire_fixtures::key_package;
+
+    fn stored() -> StoredKeyPackage {
+        StoredKeyPackage {
+            key_package: key_package(),
+            init_private: HpkePrivateKey::new(vec![1; 32]),
+            encryption_private: HpkePrivateKey::new(vec![2; 32]),
+            last_resort: true,
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let value = stored();
+        assert_eq!(
+            StoredKeyPackage::decode(&value.encode().unwrap()).unwrap(),
+            value
+        );
+    }
+
+    /// A truncated, extended or foreign value, or one of another format
+    /// version, is a typed error (CHECKLIST "Storage").
+    #[test]
+    fn damaged_values_are_errors() {
+        let bytes = stored().encode().unwrap();
+        for len in [0, 1, 2, bytes.len() / 2, bytes.len() - 1] {
+            assert!(matches!(
+                StoredKeyPackage::decode(&bytes[..len]),
+                Err(Error::Decode(_))
+            ));
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(matches!(
+            StoredKeyPackage::decode(&longer),
+            Err(Error::Decode(_))
+        ));
+        let mut other_version = bytes;
+        other_version[1] = 2;
+        assert!(matches!(
+            StoredKeyPackage::decode(&other_version),
+            Err(Error::Decode(DecodeError::UnknownValue(2)))
+        ));
     }
 }
