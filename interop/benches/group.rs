@@ -36,11 +36,17 @@
 //! and the receiver processes them in order (timed, `iter_custom`). For
 //! removes, every timed remove of leaf N-1 is followed by an untimed
 //! commit re-adding it from a `last_resort` KeyPackage: the group keeps N
-//! members and only that leaf's direct path is ever blanked.
+//! members and only that leaf's direct path is ever blanked. The
+//! `_create` benchmarks clear their commits, but each spends a generation
+//! of the committer's handshake ratchet; the receiver therefore accepts a
+//! commit any number of generations ahead (`max_forward_jump`), and each
+//! batch starts with one untimed commit that skips them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use interop::clients::{TestProvider, client, seed};
 use mls_core::CipherSuite;
 use mls_core::extensions::Extensions;
@@ -73,6 +79,25 @@ struct Fixture {
 
 fn config() -> GroupConfig {
     GroupConfig::default()
+}
+
+/// The receiver's settings: the defaults, except that a commit may come
+/// any number of handshake generations ahead. Each commit built and
+/// cleared by the `_create` benchmarks spends a generation of the
+/// committer's handshake ratchet (a cleared commit must not reuse its
+/// key), so the commit after them is thousands of generations ahead.
+fn receiver_config() -> GroupConfig {
+    let mut config = GroupConfig::default();
+    config.out_of_order.max_forward_jump = u32::MAX;
+    config
+}
+
+/// Untimed: one commit from the committer, merged and processed, so the
+/// receiver has skipped the generations the `_create` benchmarks spent.
+fn resync(f: &mut Fixture) {
+    let out = f.committer.self_update().unwrap();
+    f.committer.merge_pending_commit().unwrap();
+    expect_commit(f.receiver.process_message(&wire(&out.commit)).unwrap());
 }
 
 /// What a peer would receive: the message encoded and decoded again.
@@ -129,7 +154,8 @@ fn setup(backend: &str, n: usize) -> Fixture {
     let mut committer = Group::create(&clients[0], SUITE, Extensions::new(), config()).unwrap();
     let out = committer.add_members(&key_packages).unwrap();
     committer.merge_pending_commit().unwrap();
-    let welcome = wire(&out.welcome.unwrap());
+    let welcome_bytes = out.welcome.unwrap().to_bytes().unwrap();
+    let welcome = MlsMessage::from_bytes(&welcome_bytes).unwrap();
     let t_add = start.elapsed();
 
     let start = Instant::now();
@@ -139,7 +165,12 @@ fn setup(backend: &str, n: usize) -> Fixture {
     let mut members: Vec<(usize, G)> = joined
         .iter()
         .map(|&leaf| {
-            let g = Group::join(&clients[leaf], &welcome, config()).unwrap();
+            let config = if leaf == 1 {
+                receiver_config()
+            } else {
+                config()
+            };
+            let g = Group::join(&clients[leaf], &welcome, config).unwrap();
             assert_eq!(g.own_leaf_index() as usize, leaf);
             (leaf, g)
         })
@@ -174,11 +205,12 @@ fn setup(backend: &str, n: usize) -> Fixture {
     let probe = committer.self_update().unwrap();
     committer.clear_pending_commit();
     eprintln!(
-        "setup {backend} N={n}: clients+KeyPackages {:.2} s, create+add {:.2} s, \
-         {} joins {:.2} s, {} populating commits {:.2} s (largest {} KiB); \
-         full commit now {} bytes",
+        "setup {backend} N={n}: clients+KeyPackages {:.2} s, create+add {:.2} s \
+         (Welcome {} KiB), {} joins {:.2} s, {} populating commits {:.2} s \
+         (largest {} KiB); full commit now {} bytes",
         secs(t_clients),
         secs(t_add),
+        welcome_bytes.len() / 1024,
         joined.len(),
         secs(t_join),
         populating.len(),
@@ -226,8 +258,14 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let id = || BenchmarkId::new(backend, n);
     let samples = if n >= 1_000 { 10 } else { 20 };
 
+    // Seconds per iteration at 10,000: one iteration per sample.
+    let mode = if n >= 1_000 {
+        SamplingMode::Flat
+    } else {
+        SamplingMode::Auto
+    };
     let mut g = c.benchmark_group("group_create_add");
-    g.sample_size(samples);
+    g.sample_size(samples).sampling_mode(mode);
     g.bench_function(id(), |b| {
         let f = fixture(slot, backend, n);
         b.iter_with_large_drop(|| {
@@ -241,7 +279,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     g.finish();
 
     let mut g = c.benchmark_group("group_join");
-    g.sample_size(samples);
+    g.sample_size(samples).sampling_mode(mode);
     g.bench_function(id(), |b| {
         let f = fixture(slot, backend, n);
         let joiner = &f.clients[f.n - 1];
@@ -266,6 +304,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     g.bench_function(id(), |b| {
         let f = fixture(slot, backend, n);
         b.iter_custom(|iters| {
+            resync(f);
             let commits: Vec<MlsMessage> = (0..iters)
                 .map(|_| {
                     let out = f.committer.self_update().unwrap();
@@ -302,6 +341,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
         let removed = (f.n - 1) as u32;
         let key_package = f.key_packages[f.n - 2].clone();
         b.iter_custom(|iters| {
+            resync(f);
             let mut timed = Duration::ZERO;
             for _ in 0..iters {
                 let out = f.committer.remove_members(&[removed]).unwrap();
