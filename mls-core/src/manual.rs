@@ -85,6 +85,38 @@
 //! are derived (§9.2), so memory grows with the senders seen, not with the
 //! group.
 //!
+//! # Groups: commits without copying the tree
+//!
+//! A commit is applied to the live [`crate::tree::public_tree::PublicTree`]
+//! while the tree records every node it replaces. A commit we receive is
+//! checked in full (§12.4.2) on that tree; if any check fails the changes
+//! are undone, and if all pass they stay. A commit we create is built the
+//! same way, then undone and kept as a redo list until the caller merges it
+//! ([`crate::group::Group::merge_pending_commit`]). Either way the work is
+//! proportional to the nodes the commit touches: cloning a 10,000-member
+//! tree would cost far more than the commit itself. The uniqueness rules
+//! of §7.3 use a key index and the members' credential types are kept as
+//! counts, both updated per changed node, so no commit scans every leaf.
+//!
+//! Proposals are validated when they arrive (KeyPackage, Update leaf,
+//! GroupContextExtensions support, custom types) and again when committed.
+//! Checking on arrival matters: a proposal that can never be committed
+//! would otherwise sit in the cache and make every later `commit()` of the
+//! epoch fail. A committer includes the received proposals that can go
+//! together (§12.2: Removes before Updates of the same leaf, the latest
+//! Update, the first of duplicates, PSKs it holds, a ReInit only alone).
+//!
+//! Lifetimes: a KeyPackage in an Add must be current and no longer than
+//! `GroupConfig::max_key_package_lifetime` (§7.2 requires a bound). The
+//! leaves of a tree we join are not checked for expiry by default: §7.3
+//! only recommends it for received leaves, and a member who never updates
+//! keeps its KeyPackage's lifetime, which would make the group unjoinable
+//! once it lapsed.
+//!
+//! A Welcome's encryptions run in parallel (feature `parallel`), each with
+//! randomness expanded from bytes drawn from the client's rand in joiner
+//! order, so a seeded rand still gives the same Welcome bytes.
+//!
 //! # Traps in the official vectors
 //!
 //! * Some P-521 private keys are 65 bytes (a leading zero dropped): HPKE and
