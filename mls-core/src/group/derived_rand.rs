@@ -53,6 +53,13 @@ impl RandProvider for DerivedRand<'_> {
         let out = self
             .suite
             .kdf_expand(self.seed.as_bytes(), &info, dest.len())?;
+        // A backend returning another length is an error, not a panic.
+        if out.len() != dest.len() {
+            return Err(CryptoError::InvalidLength {
+                what: "KDF output for derived randomness",
+                len: out.len(),
+            });
+        }
         dest.copy_from_slice(out.as_bytes());
         Ok(())
     }

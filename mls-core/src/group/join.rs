@@ -155,10 +155,11 @@ impl<P: Provider> Group<P> {
         let protection = MessageProtection::new(epoch_keys, config.out_of_order, config.padding);
         let mut resumption_psks = VecDeque::new();
         resumption_psks.push_front((context.epoch, secrets.resumption_psk.clone()));
+        let credential_counts = super::key_index::CredentialCounts::build(&tree);
         Self {
             key_index: KeyIndex::build(&tree),
-            credential_types: member_credential_types(&tree),
-            credential_counts: super::key_index::CredentialCounts::build(&tree),
+            credential_types: credential_counts.types(),
+            credential_counts,
             client,
             config,
             context,
