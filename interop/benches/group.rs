@@ -203,7 +203,7 @@ fn setup(backend: &str, n: usize) -> Fixture {
     );
     // The size of a full commit in this state shows the copath is filled.
     let probe = committer.self_update().unwrap();
-    committer.clear_pending_commit();
+    committer.clear_pending_commit().unwrap();
     eprintln!(
         "setup {backend} N={n}: clients+KeyPackages {:.2} s, create+add {:.2} s \
          (Welcome {} KiB), {} joins {:.2} s, {} populating commits {:.2} s \
@@ -293,7 +293,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
         let f = fixture(slot, backend, n);
         b.iter(|| {
             let out = f.committer.self_update().unwrap();
-            f.committer.clear_pending_commit();
+            f.committer.clear_pending_commit().unwrap();
             out
         })
     });
@@ -328,7 +328,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
         let removed = (f.n - 1) as u32;
         b.iter(|| {
             let out = f.committer.remove_members(&[removed]).unwrap();
-            f.committer.clear_pending_commit();
+            f.committer.clear_pending_commit().unwrap();
             out
         })
     });

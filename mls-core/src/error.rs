@@ -690,22 +690,60 @@ pub enum Misuse {
     /// The caller asked for a member that is not in the group.
     #[error("leaf {0} is not a member of the group")]
     NotAMember(u32),
+    /// A group with this id is already stored and active; group ids are
+    /// unique among a client's groups (§12.4.3.1).
+    #[error("a group with this id is already stored for this client and active")]
+    GroupIdInUse,
 }
 
-/// A storage backend failure.
+/// A storage failure: the backend failed, or a stored value is damaged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct StorageError {
-    /// What failed, as the backend reported it.
+    /// What kind of failure, for callers that react differently to each.
+    pub kind: StorageErrorKind,
+    /// What failed, in words.
     pub message: String,
+}
+
+/// The kinds of [`StorageError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageErrorKind {
+    /// The backend failed (I/O, a full disk, a closed database, ...).
+    Backend,
+    /// Another process or connection holds the database's write lock and
+    /// did not release it within the backend's wait; retrying may succeed.
+    Busy,
+    /// A stored value is truncated, altered or of another kind than the
+    /// key says, or the stored state contradicts itself (a tree whose hash
+    /// is not the GroupContext's). Nothing was loaded from it.
+    Corrupt,
+    /// The store was written by a newer release, in a format this build
+    /// does not read.
+    UnsupportedVersion,
+    /// Nothing is stored under the requested key (a group id, a
+    /// KeyPackage reference).
+    NotFound,
 }
 
 impl StorageError {
     /// Wraps a backend's own error.
     pub fn backend(err: impl fmt::Display) -> Self {
+        Self::new(StorageErrorKind::Backend, err)
+    }
+
+    /// An error of the given kind.
+    pub fn new(kind: StorageErrorKind, err: impl fmt::Display) -> Self {
         Self {
+            kind,
             message: err.to_string(),
         }
+    }
+
+    /// A damaged stored value or an inconsistent stored state.
+    pub fn corrupt(err: impl fmt::Display) -> Self {
+        Self::new(StorageErrorKind::Corrupt, err)
     }
 }
 

@@ -32,16 +32,20 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::RwLock;
+
+use zeroize::Zeroizing;
 
 use mls_core::StorageError;
 use mls_core::provider::{Namespace, StorageProvider, WriteBatch, WriteOp};
 
-/// One map from key to value per namespace. A namespace's map is created on
-/// its first put.
-type Maps = HashMap<Namespace, HashMap<Vec<u8>, Vec<u8>>>;
+/// One ordered map from key to value per namespace (ordered for
+/// [`scan`](StorageProvider::scan)). A namespace's map is created on its
+/// first put. Values hold private keys and epoch secrets, so a value is
+/// wiped when it is replaced, deleted or dropped with the store.
+type Maps = HashMap<Namespace, BTreeMap<Vec<u8>, Zeroizing<Vec<u8>>>>;
 
 /// A [`StorageProvider`] that keeps everything in memory.
 ///
@@ -68,7 +72,26 @@ fn poisoned() -> StorageError {
 impl StorageProvider for MemoryStorage {
     fn get(&self, namespace: Namespace, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         let maps = self.maps.read().map_err(|_| poisoned())?;
-        Ok(maps.get(&namespace).and_then(|map| map.get(key)).cloned())
+        Ok(maps
+            .get(&namespace)
+            .and_then(|map| map.get(key))
+            .map(|value| value.to_vec()))
+    }
+
+    fn scan(
+        &self,
+        namespace: Namespace,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        let maps = self.maps.read().map_err(|_| poisoned())?;
+        let Some(map) = maps.get(&namespace) else {
+            return Ok(Vec::new());
+        };
+        Ok(map
+            .range(prefix.to_vec()..)
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .map(|(key, value)| (key.clone(), value.to_vec()))
+            .collect())
     }
 
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
@@ -84,7 +107,7 @@ impl StorageProvider for MemoryStorage {
                 } => {
                     maps.entry(*namespace)
                         .or_default()
-                        .insert(key.clone(), value.clone());
+                        .insert(key.clone(), Zeroizing::new(value.clone()));
                 }
                 WriteOp::Delete { namespace, key } => {
                     if let Some(map) = maps.get_mut(namespace) {
@@ -105,7 +128,7 @@ impl fmt::Debug for MemoryStorage {
         match self.maps.read() {
             Ok(maps) => {
                 for namespace in Namespace::ALL {
-                    let len = maps.get(&namespace).map_or(0, HashMap::len);
+                    let len = maps.get(&namespace).map_or(0, BTreeMap::len);
                     s.field(namespace.name(), &len);
                 }
             }

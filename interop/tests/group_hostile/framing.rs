@@ -113,7 +113,7 @@ fn commit_with_wrong_confirmation_tag() {
     // A commit the library made, with its tag flipped and the membership
     // tag recomputed.
     let out = w.g(1).self_update().unwrap();
-    w.g(1).clear_pending_commit();
+    w.g(1).clear_pending_commit().unwrap();
     let mut content = public_message(&out.commit).into_authenticated();
     let mut tag = content
         .auth

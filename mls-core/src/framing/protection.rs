@@ -74,7 +74,19 @@ impl EpochKeys {
         &self.secret_tree
     }
 
-    fn epoch(&self) -> u64 {
+    pub(crate) fn secret_tree_mut(&mut self) -> &mut SecretTree {
+        &mut self.secret_tree
+    }
+
+    pub(crate) fn sender_data_secret(&self) -> &Secret {
+        &self.sender_data_secret
+    }
+
+    pub(crate) fn membership_key(&self) -> &Secret {
+        &self.membership_key
+    }
+
+    pub(crate) fn epoch(&self) -> u64 {
         self.group_context.epoch
     }
 }
@@ -114,10 +126,68 @@ impl MessageProtection {
     /// the policy retains any; epochs beyond the bound are dropped, and their
     /// secrets zeroized (§9.2).
     pub fn start_epoch(&mut self, next: EpochKeys) {
+        drop(self.start_epoch_keeping_dropped(next));
+    }
+
+    /// [`start_epoch`](Self::start_epoch), returning the epochs it drops
+    /// (oldest last) so that [`undo_start_epoch`](Self::undo_start_epoch)
+    /// can bring them back if the new epoch cannot be stored.
+    pub(crate) fn start_epoch_keeping_dropped(&mut self, mut next: EpochKeys) -> Vec<EpochKeys> {
+        next.secret_tree
+            .set_journaling(self.current.secret_tree.is_journaling());
         let previous = std::mem::replace(&mut self.current, next);
         self.past.push_front(previous);
         let keep = usize::try_from(self.policy.past_epochs).unwrap_or(usize::MAX);
-        self.past.truncate(keep);
+        let mut dropped = Vec::new();
+        while self.past.len() > keep {
+            if let Some(old) = self.past.pop_back() {
+                dropped.push(old);
+            }
+        }
+        dropped
+    }
+
+    /// Undoes [`start_epoch_keeping_dropped`](Self::start_epoch_keeping_dropped).
+    pub(crate) fn undo_start_epoch(&mut self, dropped: Vec<EpochKeys>) {
+        for old in dropped.into_iter().rev() {
+            self.past.push_back(old);
+        }
+        if let Some(previous) = self.past.pop_front() {
+            self.current = previous;
+        }
+    }
+
+    /// Protection from stored parts: the current epoch and the retained
+    /// past ones, newest first.
+    pub(crate) fn from_stored(
+        current: EpochKeys,
+        past: VecDeque<EpochKeys>,
+        policy: OutOfOrderPolicy,
+        padding: PaddingPolicy,
+    ) -> Self {
+        Self {
+            current,
+            past,
+            policy,
+            padding,
+        }
+    }
+
+    /// The current epoch and the retained past ones, newest first.
+    pub(crate) fn epochs(&self) -> impl Iterator<Item = &EpochKeys> {
+        std::iter::once(&self.current).chain(self.past.iter())
+    }
+
+    /// Mutable [`epochs`](Self::epochs).
+    pub(crate) fn epochs_mut(&mut self) -> impl Iterator<Item = &mut EpochKeys> {
+        std::iter::once(&mut self.current).chain(self.past.iter_mut())
+    }
+
+    /// Records (or stops recording) what each secret tree's changes touch.
+    pub(crate) fn set_journaling(&mut self, on: bool) {
+        for epoch in self.epochs_mut() {
+            epoch.secret_tree.set_journaling(on);
+        }
     }
 
     /// Signs `content` from `sender` in the current epoch, for `wire_format`.

@@ -23,13 +23,16 @@ impl<P: Provider> Group<P> {
         }
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
-        self.protection.protect_application(
+        let message = self.protection.protect_application(
             suite,
             self.client.signer(),
             self.own_leaf.0,
             authenticated_data,
             data,
             &self.client.provider().rand(),
-        )
+        )?;
+        // The key is gone from storage before the ciphertext leaves.
+        self.persist_small(crate::provider::WriteBatch::new())?;
+        Ok(message)
     }
 }

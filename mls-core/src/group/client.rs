@@ -3,6 +3,8 @@
 
 use super::config::{AcceptAllProposals, ProposalPolicy};
 use super::stored_key_package::StoredKeyPackage;
+use crate::storage::codec::Enc;
+use crate::storage::{self, RecordKind};
 use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, VarVec, encode};
@@ -345,10 +347,13 @@ impl<P: Provider> Client<P> {
         stored: StoredKeyPackage,
     ) -> Result<(), Error> {
         let mut batch = WriteBatch::new();
-        batch.put(
+        let body = zeroize::Zeroizing::new(stored.encode()?);
+        storage::put_record(
+            &mut batch,
             Namespace::KeyPackages,
-            reference.as_slice(),
-            stored.encode()?,
+            reference.as_slice().to_vec(),
+            RecordKind::KeyPackage,
+            &body,
         );
         Ok(self.inner.provider.storage().commit(batch)?)
     }
@@ -358,30 +363,69 @@ impl<P: Provider> Client<P> {
         &self,
         reference: &KeyPackageRef,
     ) -> Result<Option<StoredKeyPackage>, Error> {
-        self.inner
-            .provider
-            .storage()
-            .get(Namespace::KeyPackages, reference.as_slice())?
-            .map(|bytes| StoredKeyPackage::decode(&bytes))
-            .transpose()
+        storage::get_record(
+            self.inner.provider.storage(),
+            Namespace::KeyPackages,
+            reference.as_slice(),
+            RecordKind::KeyPackage,
+            |dec| StoredKeyPackage::decode(dec.rest()),
+        )
+    }
+
+    /// The KeyPackages whose private keys this client holds (published and
+    /// not yet consumed by a join, plus last-resort ones), in no
+    /// particular order.
+    pub fn key_packages(&self) -> Result<Vec<KeyPackage>, Error> {
+        let storage = self.inner.provider.storage();
+        storage::scan_records(storage, Namespace::KeyPackages, &[])?
+            .into_iter()
+            .map(|(key, value)| {
+                storage::decode_record(
+                    Namespace::KeyPackages,
+                    &key,
+                    RecordKind::KeyPackage,
+                    &value,
+                    |dec| StoredKeyPackage::decode(dec.rest()),
+                )
+                .map(|stored| stored.key_package.clone())
+            })
+            .collect()
+    }
+
+    /// Deletes the private keys of the KeyPackage `reference` (a package
+    /// withdrawn from the delivery service). Deleting an unknown one is
+    /// not an error.
+    pub fn delete_key_package(&self, reference: &KeyPackageRef) -> Result<(), Error> {
+        let mut batch = WriteBatch::new();
+        batch.delete(Namespace::KeyPackages, reference.as_slice());
+        Ok(self.inner.provider.storage().commit(batch)?)
     }
 
     /// Stores an external PSK (§8.4) under `psk_id`, for commits and
     /// Welcomes that name it.
     pub fn store_external_psk(&self, psk_id: &[u8], psk: &[u8]) -> Result<(), Error> {
         let mut batch = WriteBatch::new();
-        batch.put(Namespace::Psks, external_psk_key(psk_id)?, psk.to_vec());
+        let mut body = Enc::new();
+        body.bytes(psk)?;
+        storage::put_record(
+            &mut batch,
+            Namespace::Psks,
+            external_psk_key(psk_id)?,
+            RecordKind::ExternalPsk,
+            &body.finish(),
+        );
         Ok(self.inner.provider.storage().commit(batch)?)
     }
 
     /// The external PSK `psk_id`, if stored.
     pub(crate) fn external_psk(&self, psk_id: &[u8]) -> Result<Option<Secret>, Error> {
-        Ok(self
-            .inner
-            .provider
-            .storage()
-            .get(Namespace::Psks, &external_psk_key(psk_id)?)?
-            .map(Secret::new))
+        storage::get_record(
+            self.inner.provider.storage(),
+            Namespace::Psks,
+            &external_psk_key(psk_id)?,
+            RecordKind::ExternalPsk,
+            |dec| dec.secret(),
+        )
     }
 }
 

@@ -1,6 +1,8 @@
 //! Creating proposals and commits (RFC 9420 §12.1, §12.4.1), and the
 //! Welcome for the members a commit adds (§12.4.3.1).
 
+use crate::provider::WriteBatch;
+use crate::secret::HpkePrivateKey;
 use super::derived_rand::DerivedRand;
 use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::pending::{CachedProposal, PendingCommit};
@@ -227,22 +229,23 @@ impl<P: Provider> Group<P> {
         )
     }
 
-    /// Drops our pending commit; the group stays in its epoch.
-    pub fn clear_pending_commit(&mut self) {
+    /// Drops our pending commit (from storage too); the group stays in its
+    /// epoch.
+    pub fn clear_pending_commit(&mut self) -> Result<(), Error> {
+        self.persist_cleared_commit()?;
         self.pending_commit = None;
+        Ok(())
     }
 
     /// Moves the group to the epoch of our pending commit (§12.4.1), once
     /// the delivery service has accepted it.
     pub fn merge_pending_commit(&mut self) -> Result<(), Error> {
-        let pending = self.pending_commit.take().ok_or(Misuse::NoPendingCommit)?;
-        let mut next = pending.next;
-        match self.tree.apply_changes(&pending.tree_changes) {
-            Ok(changed) => next.changed = changed,
-            Err(err) => return Err(err),
-        }
-        self.enter_epoch(next);
-        Ok(())
+        let pending = self.pending_commit.as_ref().ok_or(Misuse::NoPendingCommit)?;
+        let next = pending.next.clone();
+        // Replayed with the journal open: a failed write undoes it, and
+        // the pending commit stays (persist_epoch puts it back).
+        self.tree.replay_changes(&pending.tree_changes)?;
+        self.persist_epoch(next, WriteBatch::new())
     }
 
     // ----- proposals -----
@@ -279,9 +282,10 @@ impl<P: Provider> Group<P> {
             }),
         )?;
         let key = leaf.encryption_key.as_slice().to_vec();
-        let message = self.propose(Proposal::Update(Update { leaf_node: leaf }))?;
-        self.pending_update_keys.push((key, private));
-        Ok(message)
+        self.propose_with_key(
+            Proposal::Update(Update { leaf_node: leaf }),
+            Some((key, private)),
+        )
     }
 
     /// Proposes injecting a PSK (§12.1.4).
@@ -322,6 +326,16 @@ impl<P: Provider> Group<P> {
     /// Signs and protects a proposal from us, and caches it so our own
     /// commit can include it by reference.
     pub fn propose(&mut self, proposal: Proposal) -> Result<MlsMessage, Error> {
+        self.propose_with_key(proposal, None)
+    }
+
+    /// [`propose`](Self::propose), storing the private key of an Update
+    /// in the same transaction.
+    fn propose_with_key(
+        &mut self,
+        proposal: Proposal,
+        update_key: Option<(Vec<u8>, HpkePrivateKey)>,
+    ) -> Result<MlsMessage, Error> {
         self.check_active()?;
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
@@ -337,11 +351,14 @@ impl<P: Provider> Group<P> {
         let message = self
             .protection
             .wrap(suite, &content, &self.client.provider().rand())?;
-        self.proposals.insert(CachedProposal {
-            reference,
-            proposal,
-            sender: Sender::Member(self.own_leaf.0),
-        })?;
+        self.persist_proposal(
+            CachedProposal {
+                reference,
+                proposal,
+                sender: Sender::Member(self.own_leaf.0),
+            },
+            update_key,
+        )?;
         Ok(message)
     }
 
@@ -502,10 +519,10 @@ impl<P: Provider> Group<P> {
         // keeps its changes for the merge.
         let changes = self.tree.rollback_changes()?;
         let (output, next) = result?;
-        self.pending_commit = Some(PendingCommit {
+        self.persist_pending_commit(PendingCommit {
             tree_changes: changes,
             next,
-        });
+        })?;
         Ok(output)
     }
 

@@ -67,6 +67,7 @@ fn external_join<P: Provider>(
     config: GroupConfig,
     options: ExternalJoinOptions,
 ) -> Result<(Group<P>, MlsMessage), Error> {
+    let resync = options.remove_prior_leaf.is_some();
     let old = &info.group_context;
     let suite = client.suite(old.cipher_suite)?;
     let rand = &client.provider().rand();
@@ -165,7 +166,7 @@ fn external_join<P: Provider>(
     content.set_confirmation_tag(step.confirmation_tag.clone());
     // A new member's commit carries no membership tag (§6.2): the key is unused.
     let message = PublicMessage::from_authenticated(suite, content, &Secret::new(Vec::new()), old)?;
-    let group = Group::from_parts(
+    let mut group = Group::from_parts(
         client.clone(),
         config,
         step.context,
@@ -176,6 +177,8 @@ fn external_join<P: Provider>(
         step.interim_transcript_hash,
         step.confirmation_tag,
     );
+    // A resync replaces our stored state of the group.
+    group.persist_new(resync, crate::provider::WriteBatch::new())?;
     Ok((
         group,
         MlsMessage::new(MlsMessageBody::PublicMessage(message)),

@@ -24,7 +24,7 @@ use crate::key_schedule::{
     welcome_secret,
 };
 use crate::provider::{
-    CipherSuiteProvider, Namespace, Provider, StorageProvider, WriteBatch, random_bytes,
+    CipherSuiteProvider, Namespace, Provider, WriteBatch, random_bytes,
 };
 use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, Lifetime};
@@ -124,7 +124,7 @@ impl<P: Provider> Group<P> {
         let tag = confirmation_tag(suite, &secrets.confirmation_key, &[])?;
         let interim = interim_transcript_hash(suite, &[], &tag)?;
         let keys = TreePrivateKeys::for_leaf(LeafIndex(0), enc_priv)?;
-        Ok(Self::from_parts(
+        let mut group = Self::from_parts(
             client.clone(),
             config,
             context,
@@ -134,7 +134,9 @@ impl<P: Provider> Group<P> {
             secrets,
             interim,
             tag,
-        ))
+        );
+        group.persist_new(false, WriteBatch::new())?;
+        Ok(group)
     }
 
     /// Assembles a group state that was fully checked.
@@ -156,6 +158,9 @@ impl<P: Provider> Group<P> {
         let mut resumption_psks = VecDeque::new();
         resumption_psks.push_front((context.epoch, secrets.resumption_psk.clone()));
         let credential_counts = super::key_index::CredentialCounts::build(&tree);
+        let mut secrets = secrets;
+        // The secret tree holds it now; it is not kept twice (nor stored).
+        secrets.encryption_secret = Secret::new(Vec::new());
         Self {
             key_index: KeyIndex::build(&tree),
             credential_types: credential_counts.types(),
@@ -323,13 +328,7 @@ fn join_welcome<P: Provider>(
     if let Some(usage) = resumption {
         check_resumption(&info, usage, options.resumed_group)?;
     }
-    // The KeyPackage is consumed (unless last_resort).
-    if !stored.last_resort {
-        let mut batch = WriteBatch::new();
-        batch.delete(Namespace::KeyPackages, entry.new_member.as_slice());
-        client.provider().storage().commit(batch)?;
-    }
-    Ok(Group::from_parts(
+    let mut group = Group::from_parts(
         client.clone(),
         config,
         context,
@@ -339,7 +338,17 @@ fn join_welcome<P: Provider>(
         epoch_secrets,
         interim,
         info.confirmation_tag.as_slice().to_vec(),
-    ))
+    );
+    // The KeyPackage is consumed (unless last_resort), in the same
+    // transaction that stores the group: a crash cannot leave the group
+    // joined with its KeyPackage still usable, nor the KeyPackage gone
+    // without the group.
+    let mut consumed = WriteBatch::new();
+    if !stored.last_resort {
+        consumed.delete(Namespace::KeyPackages, entry.new_member.as_slice());
+    }
+    group.persist_new(false, consumed)?;
+    Ok(group)
 }
 
 /// The PSK secret of a Welcome, and the reinit/branch usage if one of its

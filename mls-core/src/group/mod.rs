@@ -26,6 +26,7 @@ pub mod group_info;
 mod join;
 mod key_index;
 mod pending;
+mod persist;
 mod process;
 pub mod proposal;
 mod proposal_list;

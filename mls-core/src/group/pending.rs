@@ -41,6 +41,14 @@ impl ProposalCache {
         Ok(())
     }
 
+    /// Fails if one more proposal would exceed the bound.
+    pub(crate) fn check_room(&self) -> Result<(), crate::Error> {
+        if self.items.len() >= MAX_CACHED_PROPOSALS {
+            return Err(crate::error::Misuse::TooLarge("proposal cache").into());
+        }
+        Ok(())
+    }
+
     pub(crate) fn get(&self, reference: &ProposalRef) -> Option<&CachedProposal> {
         self.by_ref.get(reference).and_then(|i| self.items.get(*i))
     }

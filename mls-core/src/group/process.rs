@@ -1,6 +1,7 @@
 //! Receiving messages: application data, proposals, and other members'
 //! commits, validated in full (RFC 9420 §12.4.2) before any state changes.
 
+use crate::provider::WriteBatch;
 use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::key_index::ProvisionalKeys;
 use super::pending::CachedProposal;
@@ -69,7 +70,40 @@ impl<P: Provider> Group<P> {
     /// is validated in full before the group moves; any error leaves the
     /// group as it was (a PrivateMessage's key is spent once its
     /// signature verifies, so a replay of it is refused).
+    ///
+    /// The outcome is stored before it is returned, in one transaction: a
+    /// decrypted message's key is deleted from storage before the
+    /// plaintext is handed over, a proposal is cached, a commit's new
+    /// epoch replaces the old one. If storage fails, the group is as it
+    /// was and the message can be processed again.
     pub fn process_message(&mut self, message: &MlsMessage) -> Result<ProcessedMessage, Error> {
+        match self.process_message_unstored(message) {
+            // A commit stored its epoch (with the key it used) itself.
+            Ok(ProcessedMessage::Commit(summary)) => Ok(ProcessedMessage::Commit(summary)),
+            Ok(ProcessedMessage::Proposal(cached)) => {
+                self.persist_proposal(cached.clone(), None)?;
+                Ok(ProcessedMessage::Proposal(cached))
+            }
+            Ok(application) => {
+                self.persist_small(WriteBatch::new())?;
+                Ok(application)
+            }
+            Err(err) => {
+                // A PrivateMessage whose signature verified spent its key
+                // even if the content was then refused; that is stored
+                // too, so a replay stays refused after a reload. If
+                // storing fails, the key is back in memory as well and the
+                // original error is what the caller needs.
+                let _ = self.persist_small(WriteBatch::new());
+                Err(err)
+            }
+        }
+    }
+
+    fn process_message_unstored(
+        &mut self,
+        message: &MlsMessage,
+    ) -> Result<ProcessedMessage, Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
         let external_senders = self.external_senders()?;
@@ -113,7 +147,6 @@ impl<P: Provider> Group<P> {
                     proposal: proposal.clone(),
                     sender,
                 };
-                self.proposals.insert(cached.clone())?;
                 Ok(ProcessedMessage::Proposal(cached))
             }
             Content::Commit(commit) => {
@@ -208,19 +241,11 @@ impl<P: Provider> Group<P> {
         self.tree.begin_changes();
         match self.check_commit(content, commit, &items, committer) {
             Ok((summary, next)) => {
-                let changed = self.tree.keep_changes();
+                // Both keep the tree's changes once stored, or undo them.
                 match next {
-                    Some(mut next) => {
-                        next.changed = changed;
-                        self.enter_epoch(next);
-                    }
-                    None => {
-                        // We were removed: the tree moves on, our keys do not.
-                        self.inactive = Some(Inactive::Removed);
-                        for (x, old) in &changed {
-                            self.key_index.replace(*x, old.as_ref(), self.tree.node(*x));
-                        }
-                    }
+                    Some(next) => self.persist_epoch(next, WriteBatch::new())?,
+                    // We were removed: the tree moves on, our keys do not.
+                    None => self.persist_removed()?,
                 }
                 Ok(summary)
             }

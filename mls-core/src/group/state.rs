@@ -89,6 +89,7 @@ impl<P: Provider> std::fmt::Debug for Group<P> {
 
 /// Everything that makes up a new epoch, assembled before it replaces the
 /// current one.
+#[derive(Clone)]
 pub(crate) struct NewEpoch {
     pub(crate) context: GroupContext,
     pub(crate) secrets: EpochSecrets,
@@ -120,7 +121,9 @@ impl<P: Provider> Group<P> {
 
     /// Replaces the current epoch with `next`, whose tree changes are
     /// already in `self.tree`. Cannot fail: everything was checked.
-    pub(crate) fn enter_epoch(&mut self, next: NewEpoch) {
+    /// Returns the past epochs' message keys it dropped, for an undo if
+    /// the new epoch cannot be stored.
+    pub(crate) fn enter_epoch(&mut self, next: NewEpoch) -> Vec<EpochKeys> {
         let suite_policy = self.config.out_of_order;
         // Signature keys that changed, for late messages of the old epoch.
         let mut changed_keys = BTreeMap::new();
@@ -161,7 +164,7 @@ impl<P: Provider> Group<P> {
             self.tree.size(),
             suite_policy,
         );
-        self.protection.start_epoch(epoch_keys);
+        let dropped = self.protection.start_epoch_keeping_dropped(epoch_keys);
         self.resumption_psks
             .push_front((next.context.epoch, next.secrets.resumption_psk.clone()));
         let keep = usize::try_from(self.config.resumption_psk_epochs)
@@ -170,6 +173,8 @@ impl<P: Provider> Group<P> {
         self.resumption_psks.truncate(keep);
         self.context = next.context;
         self.secrets = next.secrets;
+        // The secret tree holds it now; it is not kept twice (nor stored).
+        self.secrets.encryption_secret = Secret::new(Vec::new());
         self.keys = next.keys;
         self.own_leaf = next.own_leaf;
         self.interim_transcript_hash = next.interim_transcript_hash;
@@ -180,6 +185,7 @@ impl<P: Provider> Group<P> {
         if next.inactive.is_some() {
             self.inactive = next.inactive;
         }
+        dropped
     }
 
     // ----- queries -----

@@ -1,4 +1,5 @@
 use crate::error::StorageError;
+use zeroize::Zeroize;
 
 /// The fixed set of namespaces the core stores values in. A backend keeps
 /// them apart (a table or key prefix each) and never interprets the values.
@@ -48,7 +49,7 @@ impl Namespace {
 }
 
 /// One write inside a [`WriteBatch`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum WriteOp {
     /// Sets `key` to `value`.
     Put {
@@ -69,9 +70,39 @@ pub enum WriteOp {
 }
 
 /// Every write of one state transition. A backend applies all of it or none.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct WriteBatch {
     ops: Vec<WriteOp>,
+}
+
+/// Shows namespaces, keys and value lengths; never values (they hold
+/// secrets).
+impl std::fmt::Debug for WriteOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteOp::Put {
+                namespace,
+                key,
+                value,
+            } => f
+                .debug_struct("Put")
+                .field("namespace", namespace)
+                .field("key_len", &key.len())
+                .field("value_len", &value.len())
+                .finish(),
+            WriteOp::Delete { namespace, key } => f
+                .debug_struct("Delete")
+                .field("namespace", namespace)
+                .field("key_len", &key.len())
+                .finish(),
+        }
+    }
+}
+
+impl std::fmt::Debug for WriteBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.ops).finish()
+    }
 }
 
 impl WriteBatch {
@@ -111,6 +142,28 @@ impl WriteBatch {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
+
+    /// Number of writes.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Appends every write of `other`, after those already here.
+    pub fn extend(&mut self, mut other: WriteBatch) {
+        self.ops.append(&mut other.ops);
+    }
+}
+
+/// Values carry private keys and epoch secrets: they are wiped when the
+/// batch is dropped, so a committed or abandoned batch leaves no copy.
+impl Drop for WriteBatch {
+    fn drop(&mut self) {
+        for op in &mut self.ops {
+            if let WriteOp::Put { value, .. } = op {
+                value.zeroize();
+            }
+        }
+    }
 }
 
 /// A transactional key-value store of opaque bytes.
@@ -120,6 +173,18 @@ impl WriteBatch {
 pub trait StorageProvider: Send + Sync {
     /// Reads one value.
     fn get(&self, namespace: Namespace, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Every entry of `namespace` whose key starts with `prefix` (all of the
+    /// namespace for an empty prefix), in ascending byte order of the keys.
+    ///
+    /// The core uses it to load a group's tree nodes and to list the groups
+    /// and KeyPackages held; it reads a consistent view (no batch applied
+    /// halfway through).
+    fn scan(
+        &self,
+        namespace: Namespace,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError>;
 
     /// Applies every write in `batch` atomically: after a crash at any point
     /// the store holds either all of them or none.
@@ -132,6 +197,14 @@ impl<S: StorageProvider + ?Sized> StorageProvider for std::sync::Arc<S> {
         (**self).get(namespace, key)
     }
 
+    fn scan(
+        &self,
+        namespace: Namespace,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        (**self).scan(namespace, prefix)
+    }
+
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
         (**self).commit(batch)
     }
@@ -141,6 +214,14 @@ impl<S: StorageProvider + ?Sized> StorageProvider for std::sync::Arc<S> {
 impl<S: StorageProvider + ?Sized> StorageProvider for Box<S> {
     fn get(&self, namespace: Namespace, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         (**self).get(namespace, key)
+    }
+
+    fn scan(
+        &self,
+        namespace: Namespace,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        (**self).scan(namespace, prefix)
     }
 
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {

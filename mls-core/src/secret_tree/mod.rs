@@ -14,6 +14,7 @@
 //! accepted the message.
 
 mod ratchet;
+pub(crate) mod stored;
 
 use crate::crypto::{derive_tree_secret, expand_with_label};
 use crate::error::{Error, Misuse};
@@ -98,7 +99,7 @@ impl MessageKey {
 
 /// A sender's two ratchets.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct LeafRatchets {
+pub(crate) struct LeafRatchets {
     handshake: HashRatchet,
     application: HashRatchet,
 }
@@ -137,8 +138,19 @@ pub struct PendingRatchet {
     base: u64,
 }
 
+/// A part of the secret tree that a change touched, with the value it had
+/// before (`None`: absent). The journal of these is what a transaction
+/// writes to storage, and what undoes the change if the write fails.
+#[derive(Clone, Debug)]
+pub(crate) enum Touched {
+    /// A node secret.
+    Node(NodeIndex, Option<Secret>),
+    /// A leaf's ratchets.
+    Leaf(LeafIndex, Option<LeafRatchets>),
+}
+
 /// The secret tree of one epoch (§9).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct SecretTree {
     size: TreeSize,
     /// Node secrets not yet consumed; initially just the root.
@@ -149,7 +161,22 @@ pub struct SecretTree {
     /// Counts changes, so a pending receive computed before another change
     /// is refused instead of undoing that change.
     changes: u64,
+    /// When recording, every touched node and leaf with its old value.
+    journal: Option<Vec<Touched>>,
 }
+
+/// Two trees are equal if they hold the same secrets; the change counter
+/// and the journal are bookkeeping.
+impl PartialEq for SecretTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.size == other.size
+            && self.nodes == other.nodes
+            && self.leaves == other.leaves
+            && self.policy == other.policy
+    }
+}
+
+impl Eq for SecretTree {}
 
 impl SecretTree {
     /// A tree over `size` leaves whose root secret is `encryption_secret`.
@@ -162,6 +189,77 @@ impl SecretTree {
             leaves: BTreeMap::new(),
             policy,
             changes: 0,
+            journal: None,
+        }
+    }
+
+    /// A tree from its stored parts: the node secrets not yet consumed and
+    /// the ratchets of the leaves derived so far.
+    pub(crate) fn from_stored(
+        size: TreeSize,
+        nodes: BTreeMap<NodeIndex, Secret>,
+        leaves: BTreeMap<LeafIndex, LeafRatchets>,
+        policy: OutOfOrderPolicy,
+    ) -> Self {
+        Self {
+            size,
+            nodes,
+            leaves,
+            policy,
+            changes: 0,
+            journal: None,
+        }
+    }
+
+    /// The node secrets held, by node.
+    pub(crate) fn node_secrets(&self) -> &BTreeMap<NodeIndex, Secret> {
+        &self.nodes
+    }
+
+    /// The ratchets of the leaves derived so far.
+    pub(crate) fn leaf_ratchets(&self) -> &BTreeMap<LeafIndex, LeafRatchets> {
+        &self.leaves
+    }
+
+    pub(crate) fn is_journaling(&self) -> bool {
+        self.journal.is_some()
+    }
+
+    /// Starts (or stops) recording touched nodes and leaves.
+    pub(crate) fn set_journaling(&mut self, on: bool) {
+        self.journal = on.then(Vec::new);
+    }
+
+    /// The touched nodes and leaves since the last call, in order; recording
+    /// goes on.
+    pub(crate) fn take_journal(&mut self) -> Vec<Touched> {
+        self.journal.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Puts back the values `journal` recorded, newest first.
+    pub(crate) fn rollback(&mut self, journal: Vec<Touched>) {
+        self.changes = self.changes.wrapping_add(1);
+        for touched in journal.into_iter().rev() {
+            match touched {
+                Touched::Node(x, Some(secret)) => {
+                    self.nodes.insert(x, secret);
+                }
+                Touched::Node(x, None) => {
+                    self.nodes.remove(&x);
+                }
+                Touched::Leaf(leaf, Some(ratchets)) => {
+                    self.leaves.insert(leaf, ratchets);
+                }
+                Touched::Leaf(leaf, None) => {
+                    self.leaves.remove(&leaf);
+                }
+            }
+        }
+    }
+
+    fn record_leaf(&mut self, leaf: LeafIndex) {
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(Touched::Leaf(leaf, self.leaves.get(&leaf).cloned()));
         }
     }
 
@@ -262,6 +360,9 @@ impl SecretTree {
 
     fn apply(&mut self, changes: NodeChanges) {
         for (node, secret) in changes {
+            if let Some(journal) = self.journal.as_mut() {
+                journal.push(Touched::Node(node, self.nodes.get(&node).cloned()));
+            }
             match secret {
                 Some(s) => {
                     self.nodes.insert(node, s);
@@ -279,6 +380,7 @@ impl SecretTree {
         leaf: LeafIndex,
     ) -> Result<&mut LeafRatchets, Error> {
         self.changes = self.changes.wrapping_add(1);
+        self.record_leaf(leaf);
         if !self.leaves.contains_key(&leaf) {
             let (ratchets, changes) = self.derive_leaf(suite, leaf)?;
             self.apply(changes);
@@ -351,6 +453,7 @@ impl SecretTree {
             return Err(Misuse::StalePendingRatchet.into());
         }
         self.changes = self.changes.wrapping_add(1);
+        self.record_leaf(leaf);
         if let Some((ratchets, changes)) = fresh_leaf {
             self.apply(changes);
             self.leaves.insert(leaf, ratchets);

@@ -18,11 +18,11 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct HashRatchet {
     /// `ratchet_secret_[N]_[next]`; `None` once generation `u32::MAX` is used.
-    secret: Option<Secret>,
+    pub(super) secret: Option<Secret>,
     /// The next generation to derive; `u64` so "after `u32::MAX`" is representable.
-    next: u64,
+    pub(super) next: u64,
     /// Keys of skipped generations, all in the window below `next`.
-    skipped: BTreeMap<u32, MessageKey>,
+    pub(super) skipped: BTreeMap<u32, MessageKey>,
 }
 
 impl HashRatchet {

@@ -133,6 +133,33 @@ impl PublicTree {
         })
     }
 
+    /// A tree of `size` from its stored non-blank nodes (the rest are
+    /// blank). Each node must be of the type its index says and within the
+    /// tree; the caller checks the tree hash against the GroupContext.
+    pub(crate) fn from_stored(size: TreeSize, stored: Vec<(u32, Node)>) -> Result<Self, Error> {
+        let mut nodes = vec![None; idx(size.node_width())];
+        for (i, node) in stored {
+            let is_leaf_index = i % 2 == 0;
+            if matches!(node, Node::Leaf(_)) != is_leaf_index {
+                return Err(ProtocolError::NodeTypeMismatch(i).into());
+            }
+            let slot = nodes
+                .get_mut(idx(i))
+                .ok_or(ProtocolError::TreeTooLarge)?;
+            *slot = Some(node);
+        }
+        let hashes = vec![None; nodes.len()];
+        let occupied = occupancy(&nodes, size);
+        Ok(Self {
+            size,
+            nodes,
+            hashes,
+            occupied,
+            journal: None,
+            free_hint: 0,
+        })
+    }
+
     /// The serialized tree (§12.4.3.3): array order, trailing blanks removed.
     pub fn to_wire(&self) -> RatchetTree {
         let end = self
@@ -524,7 +551,7 @@ impl PublicTree {
 }
 
 mod changes;
-pub(crate) use changes::TreeChanges;
+pub(crate) use changes::{Change, TreeChanges};
 
 #[cfg(test)]
 mod tests;

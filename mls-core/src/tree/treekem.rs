@@ -42,6 +42,16 @@ impl TreePrivateKeys {
         Ok(Self { keys })
     }
 
+    /// Keys from their stored form.
+    pub(crate) fn from_entries(keys: BTreeMap<NodeIndex, HpkePrivateKey>) -> Self {
+        Self { keys }
+    }
+
+    /// Every key held, by node.
+    pub(crate) fn entries(&self) -> &BTreeMap<NodeIndex, HpkePrivateKey> {
+        &self.keys
+    }
+
     /// The private key for node `x`, if held.
     pub fn get(&self, x: NodeIndex) -> Option<&HpkePrivateKey> {
         self.keys.get(&x)

@@ -36,7 +36,32 @@ pub(crate) struct TreeChanges {
     steps: Vec<(Change, Option<Node>)>,
 }
 
+impl TreeChanges {
+    /// The recorded steps with the value each `Set` wrote.
+    pub(crate) fn steps(&self) -> &[(Change, Option<Node>)] {
+        &self.steps
+    }
+
+    /// Changes from their stored steps.
+    pub(crate) fn from_steps(steps: Vec<(Change, Option<Node>)>) -> Self {
+        Self { steps }
+    }
+}
+
 impl PublicTree {
+    /// The changes recorded so far, as [`keep_changes`](Self::keep_changes)
+    /// would return them; recording goes on.
+    pub(crate) fn recorded_changes(&self) -> Vec<(NodeIndex, Option<Node>)> {
+        self.journal
+            .iter()
+            .flatten()
+            .filter_map(|c| match c {
+                Change::Set { x, old } => Some((*x, old.clone())),
+                Change::Extend | Change::Halve => None,
+            })
+            .collect()
+    }
+
     /// Starts recording changes. Any recording in progress is discarded.
     pub(crate) fn begin_changes(&mut self) {
         self.journal = Some(Vec::new());
@@ -86,10 +111,19 @@ impl PublicTree {
 
     /// Replays changes recorded on this tree in the same state; returns
     /// the changed nodes as [`keep_changes`](Self::keep_changes) does.
+    #[cfg(test)]
     pub(crate) fn apply_changes(
         &mut self,
         changes: &TreeChanges,
     ) -> Result<Vec<(NodeIndex, Option<Node>)>, Error> {
+        self.replay_changes(changes)?;
+        Ok(self.keep_changes())
+    }
+
+    /// Replays changes as [`apply_changes`](Self::apply_changes) does, but
+    /// leaves them recorded, to be kept or rolled back by the caller. On
+    /// error the tree is as it was.
+    pub(crate) fn replay_changes(&mut self, changes: &TreeChanges) -> Result<(), Error> {
         self.begin_changes();
         for (change, new) in &changes.steps {
             let step = match change {
@@ -106,6 +140,6 @@ impl PublicTree {
                 return Err(err);
             }
         }
-        Ok(self.keep_changes())
+        Ok(())
     }
 }
