@@ -3,9 +3,12 @@
 
 use crate::SeededRand;
 use mls_core::credential::Credential;
-use mls_core::crypto::generate_signer;
+use mls_core::crypto::{generate_signature_key_pair, generate_signer};
 use mls_core::group::Client;
-use mls_core::provider::{CryptoProvider, MlsProvider, Provider, RandProvider, Signer};
+use mls_core::provider::{
+    CryptoProvider, MlsProvider, Provider, RandProvider, Signer, StorageProvider,
+};
+use std::sync::Arc;
 use mls_core::{CipherSuite, Error};
 use mls_storage_memory::MemoryStorage;
 
@@ -104,4 +107,50 @@ pub fn seed(n: u64) -> [u8; 32] {
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&n.to_be_bytes());
     seed
+}
+
+/// A provider whose storage is picked at run time as well: memory, a
+/// SQLite file, or a wrapper that injects faults.
+pub type StoredProvider =
+    MlsProvider<Box<dyn CryptoProvider>, Box<dyn RandProvider>, Arc<dyn StorageProvider>>;
+
+/// A client like [`client`] whose state lives in `storage`. Its signature
+/// key is made on first use and kept in `storage` (under its identity), so
+/// a client made again on the same storage, after a restart, is the same
+/// member. `seed` should differ between restarts: a seeded rand that
+/// started over would draw the same "random" keys again.
+pub fn client_on_storage(
+    backend: &str,
+    suite: CipherSuite,
+    identity: &str,
+    seed: [u8; 32],
+    storage: Arc<dyn StorageProvider>,
+) -> Result<Client<StoredProvider>, Error> {
+    let crypto = crypto(backend).ok_or(Error::Internal("unknown backend"))?;
+    let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
+    let suite_provider = crypto.cipher_suite(suite)?;
+    let signer = match mls_core::storage::signature_key(&*storage, identity.as_bytes())? {
+        Some((stored_suite, key)) if stored_suite == suite => {
+            suite_provider.signer(key.as_bytes())?
+        }
+        _ => {
+            let (key, _) = generate_signature_key_pair(suite_provider, &rand)?;
+            mls_core::storage::store_signature_key(
+                &*storage,
+                identity.as_bytes(),
+                suite,
+                key.as_bytes(),
+            )?;
+            suite_provider.signer(key.as_bytes())?
+        }
+    };
+    let provider = MlsProvider::new(crypto, rand, storage);
+    Ok(Client::builder(
+        provider,
+        Credential::basic(identity.as_bytes().to_vec()),
+        signer,
+    )
+    .clock(|| TEST_TIME)
+    .cipher_suites(&[suite])
+    .build())
 }

@@ -39,6 +39,7 @@
 //! | own_leaf_keys | `G` | our tree private keys and pending Update keys |
 //! | key_packages | KeyPackageRef | a KeyPackage with its private keys |
 //! | psks | `opaque<V>` psk_id | an external PSK |
+//! | signature_keys | name | a software signature key ([`store_signature_key`]) |
 
 pub(crate) mod codec;
 
@@ -67,6 +68,7 @@ pub(crate) enum RecordKind {
     OwnKeys = 9,
     KeyPackage = 10,
     ExternalPsk = 11,
+    SignatureKey = 12,
 }
 
 impl RecordKind {
@@ -83,6 +85,7 @@ impl RecordKind {
             RecordKind::OwnKeys => "own private keys",
             RecordKind::KeyPackage => "KeyPackage private keys",
             RecordKind::ExternalPsk => "external PSK",
+            RecordKind::SignatureKey => "signature private key",
         }
     }
 }
@@ -313,4 +316,46 @@ pub(crate) fn main_record_group_id(key: &[u8]) -> Option<Vec<u8>> {
     let (len, rest) = crate::codec::read_varint(key).ok()?;
     let (group_id, tail) = (rest.get(..len)?, rest.get(len..)?);
     (tail == [0]).then(|| group_id.to_vec())
+}
+
+/// Stores a software signature private key of `cipher_suite` under `name`
+/// (namespace `signature_keys`), for applications whose signer is a key
+/// they hold rather than an HSM: a client restarted on the same storage
+/// then signs with the same key. Replaces a key stored under `name`.
+pub fn store_signature_key(
+    storage: &(impl crate::provider::StorageProvider + ?Sized),
+    name: &[u8],
+    cipher_suite: crate::CipherSuite,
+    private_key: &[u8],
+) -> Result<(), Error> {
+    let mut body = codec::Enc::new();
+    body.value(&cipher_suite)?.bytes(private_key)?;
+    let mut batch = crate::provider::WriteBatch::new();
+    put_record(
+        &mut batch,
+        Namespace::SignatureKeys,
+        name.to_vec(),
+        RecordKind::SignatureKey,
+        &body.finish(),
+    );
+    Ok(storage.commit(batch)?)
+}
+
+/// The signature private key stored under `name` by
+/// [`store_signature_key`], with its cipher suite.
+pub fn signature_key(
+    storage: &(impl crate::provider::StorageProvider + ?Sized),
+    name: &[u8],
+) -> Result<Option<(crate::CipherSuite, crate::secret::SignaturePrivateKey)>, Error> {
+    get_record(
+        storage,
+        Namespace::SignatureKeys,
+        name,
+        RecordKind::SignatureKey,
+        |dec| {
+            let suite = dec.value()?;
+            let key = crate::secret::SignaturePrivateKey::from_slice(dec.bytes()?);
+            Ok((suite, key))
+        },
+    )
 }

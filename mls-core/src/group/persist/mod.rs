@@ -754,7 +754,10 @@ fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Er
     }
     let mut tree = PublicTree::from_stored(size, nodes)
         .map_err(|e| corrupt(format!("the stored tree is malformed: {e}")))?;
-    if tree.tree_hash(suite)? != record.context.tree_hash.as_slice() {
+    // A group we were removed from keeps the tree of the commit that
+    // removed us with the GroupContext of the epoch before it.
+    let removed = matches!(record.inactive, Some(Inactive::Removed));
+    if !removed && tree.tree_hash(suite)? != record.context.tree_hash.as_slice() {
         return Err(corrupt(
             "the stored tree's hash is not the GroupContext's tree_hash: \
              tree and epoch are from different transitions",

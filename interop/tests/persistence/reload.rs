@@ -1,0 +1,156 @@
+//! A group reloaded from storage continues exactly where it was.
+
+use super::support::*;
+use mls_core::group::{Group, GroupConfig, ProcessedMessage};
+use mls_core::{Error, Misuse, ProtocolError, StorageErrorKind};
+
+/// Every member restarts after every kind of transition and the group goes
+/// on: same fingerprint before and after each reload, messages and commits
+/// across restarts, and a message read before a restart is a replay after.
+#[test]
+fn reloaded_members_continue_on_both_backends() {
+    for backend in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = trio(backend, &dir, GroupConfig::default());
+        let mut restarts = 0;
+        let mut restart_all = |t: &mut Trio| {
+            restarts += 1;
+            for i in 0..3 {
+                let before = fingerprint(&t.groups[i]);
+                t.restart(i, restarts);
+                assert_eq!(fingerprint(&t.groups[i]), before, "{backend:?} member {i}");
+            }
+        };
+        restart_all(&mut t);
+
+        // Messages; the receiver restarts between two of them.
+        let m1 = t.groups[1].encrypt_application_message(b"one", b"").unwrap();
+        let m2 = t.groups[1].encrypt_application_message(b"two", b"").unwrap();
+        expect_app(t.groups[0].process_message(&m1), b"one");
+        restart_all(&mut t);
+        expect_app(t.groups[0].process_message(&m2), b"two");
+        expect_app(t.groups[2].process_message(&m2), b"two");
+        expect_app(t.groups[2].process_message(&m1), b"one");
+        restart_all(&mut t);
+        // The keys were deleted from storage, not just from memory.
+        for (i, m) in [(0, &m1), (2, &m2)] {
+            assert!(
+                matches!(
+                    t.groups[i].process_message(m),
+                    Err(Error::Protocol(ProtocolError::GenerationReplayed { .. }))
+                ),
+                "{backend:?}: a message read before the restart is a replay after it"
+            );
+        }
+
+        // A proposal cached, then a commit pending across a restart.
+        let proposal = t.groups[1].propose_update().unwrap();
+        for i in [0, 2] {
+            assert!(matches!(
+                t.groups[i].process_message(&proposal).unwrap(),
+                ProcessedMessage::Proposal(_)
+            ));
+        }
+        restart_all(&mut t);
+        assert_eq!(t.groups[0].pending_proposals().count(), 1);
+        let out = t.groups[0].commit().unwrap();
+        restart_all(&mut t);
+        assert!(t.groups[0].has_pending_commit());
+        t.groups[0].merge_pending_commit().unwrap();
+        // Bob's Update key was stored with the proposal: he can process a
+        // commit that applies it only if it survived his restart.
+        t.groups[1].process_message(&out.commit).unwrap();
+        t.groups[2].process_message(&out.commit).unwrap();
+        assert_agree(&[&t.groups[0], &t.groups[1], &t.groups[2]]);
+        restart_all(&mut t);
+
+        // Commits from each member after restarts.
+        for i in [2, 1, 0] {
+            t.update(i);
+            restart_all(&mut t);
+            assert_agree(&[&t.groups[0], &t.groups[1], &t.groups[2]]);
+        }
+
+        // Remove carol; her stored group is inactive after a restart.
+        let out = t.groups[0].remove_members(&[2]).unwrap();
+        t.groups[0].merge_pending_commit().unwrap();
+        t.groups[1].process_message(&out.commit).unwrap();
+        t.groups[2].process_message(&out.commit).unwrap();
+        restart_all(&mut t);
+        assert!(!t.groups[2].is_active());
+        assert!(t.groups[0].is_active());
+        let m = t.groups[0].encrypt_application_message(b"after", b"").unwrap();
+        expect_app(t.groups[1].process_message(&m), b"after");
+        assert_agree(&[&t.groups[0], &t.groups[1]]);
+    }
+}
+
+/// Listing: groups and KeyPackages held; joining consumes the KeyPackage
+/// in the same transaction; an active group id cannot be joined twice;
+/// deleting a group removes every entry of it.
+#[test]
+fn listing_uniqueness_and_deletion() {
+    for backend in BACKENDS {
+        let dir = tempfile::tempdir().unwrap();
+        let alice_store = Store::new(backend, &dir, "alice");
+        let bob_store = Store::new(backend, &dir, "bob");
+        let alice = member("rustcrypto", "alice", alice_store.open(), 0);
+        let bob = member("aws-lc", "bob", bob_store.open(), 0);
+        assert!(alice.group_ids().unwrap().is_empty());
+
+        let mut g1 = Group::create(&alice, SUITE, Default::default(), GroupConfig::default())
+            .unwrap();
+        let g2 = Group::create(&alice, SUITE, Default::default(), GroupConfig::default()).unwrap();
+        let mut ids = vec![g1.group_id().to_vec(), g2.group_id().to_vec()];
+        ids.sort();
+        assert_eq!(alice.group_ids().unwrap(), ids, "{backend:?}");
+
+        let kp1 = key_package(&bob);
+        let kp2 = key_package(&bob);
+        assert_eq!(bob.key_packages().unwrap().len(), 2);
+        let out = g1.add_members(&[kp1.clone()]).unwrap();
+        g1.merge_pending_commit().unwrap();
+        let welcome = out.welcome.unwrap();
+        let b = Group::join(&bob, &welcome, GroupConfig::default()).unwrap();
+        assert_eq!(bob.key_packages().unwrap(), vec![kp2], "{backend:?}");
+        assert_eq!(bob.group_ids().unwrap(), vec![b.group_id().to_vec()]);
+
+        // A last-resort KeyPackage is not consumed, so the same Welcome
+        // could be used twice: the second join is refused while the group
+        // is stored and active (group ids are unique, §12.4.3.1).
+        let last_resort = bob
+            .generate_key_package(
+                SUITE,
+                &mls_core::group::KeyPackageOptions {
+                    last_resort: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let mut g3 = Group::create(&alice, SUITE, Default::default(), GroupConfig::default())
+            .unwrap();
+        let out = g3.add_members(&[last_resort]).unwrap();
+        g3.merge_pending_commit().unwrap();
+        let welcome3 = out.welcome.unwrap();
+        let b3 = Group::join(&bob, &welcome3, GroupConfig::default()).unwrap();
+        assert_eq!(bob.key_packages().unwrap().len(), 2, "last resort is kept");
+        assert!(
+            matches!(
+                Group::join(&bob, &welcome3, GroupConfig::default()),
+                Err(Error::Misuse(Misuse::GroupIdInUse))
+            ),
+            "{backend:?}"
+        );
+        drop((b, b3, welcome));
+
+        // Deleting a group removes it; loading it then is NotFound.
+        alice.delete_group(g2.group_id()).unwrap();
+        let mut expected = vec![g1.group_id().to_vec(), g3.group_id().to_vec()];
+        expected.sort();
+        assert_eq!(alice.group_ids().unwrap(), expected);
+        match Group::load(&alice, g2.group_id()) {
+            Err(Error::Storage(e)) => assert_eq!(e.kind, StorageErrorKind::NotFound),
+            other => panic!("{backend:?}: expected NotFound, got {other:?}"),
+        }
+    }
+}
