@@ -8,6 +8,8 @@
 
 mod persistence {
     pub mod support;
+    #[cfg(unix)]
+    mod crash;
     mod faults;
     mod reload;
 }

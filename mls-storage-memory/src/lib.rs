@@ -39,7 +39,7 @@ use std::sync::RwLock;
 use zeroize::Zeroizing;
 
 use mls_core::StorageError;
-use mls_core::provider::{Namespace, StorageProvider, WriteBatch, WriteOp};
+use mls_core::provider::{Entries, Namespace, StorageProvider, WriteBatch, WriteOp};
 
 /// One ordered map from key to value per namespace (ordered for
 /// [`scan`](StorageProvider::scan)). A namespace's map is created on its
@@ -82,7 +82,7 @@ impl StorageProvider for MemoryStorage {
         &self,
         namespace: Namespace,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    ) -> Result<Entries, StorageError> {
         let maps = self.maps.read().map_err(|_| poisoned())?;
         let Some(map) = maps.get(&namespace) else {
             return Ok(Vec::new());

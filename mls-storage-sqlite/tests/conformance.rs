@@ -1,12 +1,11 @@
-//! The storage conformance suite (shared with `mls-storage-memory`) run on
-//! [`SqliteStorage`], once in memory and once on a WAL database file.
-// Clippy's allow-unwrap-in-tests covers only `#[test]` functions; the
-// helpers they call may unwrap too.
-#![allow(clippy::unwrap_used)]
+//! The storage conformance suite (`storage-conformance/suite.rs`, shared by
+//! every backend) run on [`SqliteStorage`](mls_storage_sqlite::SqliteStorage),
+//! once in memory and once on a WAL database file, plus the suite's reopen
+//! checks on a file.
 
 #[macro_use]
-#[path = "../../mls-storage-memory/tests/common/mod.rs"]
-mod common;
+#[path = "../../storage-conformance/suite.rs"]
+mod suite;
 
 mod support;
 
@@ -17,7 +16,12 @@ mod in_memory {
 }
 
 mod file {
-    use crate::support::FileStore;
+    use mls_storage_sqlite::SqliteStorage;
 
-    storage_conformance_tests!(FileStore::new("conformance"));
+    use crate::support::{FileStore, TempDir};
+
+    storage_conformance_tests!(FileStore::new());
+    storage_conformance_tests!(reopen: TempDir::new(), |dir: &TempDir| {
+        SqliteStorage::open(dir.db()).unwrap()
+    });
 }

@@ -5,7 +5,7 @@
 use interop::clients::{StoredProvider, client_on_storage, seed};
 use mls_core::StorageError;
 use mls_core::group::{Client, Group, GroupConfig, KeyPackageOptions};
-use mls_core::provider::{Namespace, StorageProvider, WriteBatch, WriteOp};
+use mls_core::provider::{Entries, Namespace, StorageProvider, WriteBatch, WriteOp};
 use mls_core::{CipherSuite, MlsMessage};
 use mls_storage_memory::MemoryStorage;
 use mls_storage_sqlite::SqliteStorage;
@@ -100,7 +100,7 @@ impl StorageProvider for Faulty {
         &self,
         namespace: Namespace,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    ) -> Result<Entries, StorageError> {
         self.inner.scan(namespace, prefix)
     }
 

@@ -15,7 +15,7 @@ mod storage;
 pub use crypto::{CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeExport};
 pub use rand::{RandProvider, random_bytes};
 pub use signer::Signer;
-pub use storage::{Namespace, StorageProvider, WriteBatch, WriteOp};
+pub use storage::{Entries, Namespace, StorageProvider, WriteBatch, WriteOp};
 
 /// Everything the protocol needs from its environment.
 pub trait Provider {

@@ -166,6 +166,9 @@ impl Drop for WriteBatch {
     }
 }
 
+/// Entries returned by [`StorageProvider::scan`]: keys with their values.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// A transactional key-value store of opaque bytes.
 ///
 /// The core decides keys and encodes values; a backend never sees an MLS type.
@@ -184,7 +187,7 @@ pub trait StorageProvider: Send + Sync {
         &self,
         namespace: Namespace,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError>;
+    ) -> Result<Entries, StorageError>;
 
     /// Applies every write in `batch` atomically: after a crash at any point
     /// the store holds either all of them or none.
@@ -201,7 +204,7 @@ impl<S: StorageProvider + ?Sized> StorageProvider for std::sync::Arc<S> {
         &self,
         namespace: Namespace,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    ) -> Result<Entries, StorageError> {
         (**self).scan(namespace, prefix)
     }
 
@@ -220,7 +223,7 @@ impl<S: StorageProvider + ?Sized> StorageProvider for Box<S> {
         &self,
         namespace: Namespace,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    ) -> Result<Entries, StorageError> {
         (**self).scan(namespace, prefix)
     }
 

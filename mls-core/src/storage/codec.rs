@@ -110,13 +110,12 @@ impl<'a> Dec<'a> {
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        if self.input.len() < n {
+        let Some((head, rest)) = self.input.split_at_checked(n) else {
             return Err(DecodeError::EndOfInput {
-                needed: n - self.input.len(),
+                needed: n.saturating_sub(self.input.len()),
             }
             .into());
-        }
-        let (head, rest) = self.input.split_at(n);
+        };
         self.input = rest;
         Ok(head)
     }

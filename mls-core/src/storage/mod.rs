@@ -106,7 +106,7 @@ pub(crate) fn seal(
     kind: RecordKind,
     body: &[u8],
 ) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(body.len() + 7));
+    let mut out = Zeroizing::new(Vec::with_capacity(body.len().saturating_add(7)));
     out.extend_from_slice(&FORMAT_VERSION.to_be_bytes());
     out.push(kind as u8);
     out.extend_from_slice(body);
@@ -130,18 +130,19 @@ pub(crate) fn open<'a>(
         ))
         .into()
     };
-    if value.len() < 7 {
+    // version (2) ‖ kind (1) ‖ body ‖ checksum (4)
+    let Some((covered, sum)) = value.split_last_chunk::<4>() else {
         return Err(corrupt("too short to be a stored value"));
-    }
-    let (covered, sum) = value.split_at(value.len() - 4);
-    let mut sum_bytes = [0; 4];
-    sum_bytes.copy_from_slice(sum);
-    if checksum(namespace, key, covered) != u32::from_be_bytes(sum_bytes) {
+    };
+    let Some(([v0, v1, stored_kind], body)) = covered.split_first_chunk::<3>() else {
+        return Err(corrupt("too short to be a stored value"));
+    };
+    if checksum(namespace, key, covered) != u32::from_be_bytes(*sum) {
         return Err(corrupt(
             "checksum mismatch (truncated, altered, or stored under another key)",
         ));
     }
-    let version = u16::from_be_bytes([covered[0], covered[1]]);
+    let version = u16::from_be_bytes([*v0, *v1]);
     if version != FORMAT_VERSION {
         return Err(StorageError::new(
             StorageErrorKind::UnsupportedVersion,
@@ -153,14 +154,13 @@ pub(crate) fn open<'a>(
         )
         .into());
     }
-    if covered[2] != kind as u8 {
+    if *stored_kind != kind as u8 {
         return Err(corrupt(&format!(
-            "it holds record kind {} where {} was expected",
-            covered[2],
+            "it holds record kind {stored_kind} where {} was expected",
             kind as u8
         )));
     }
-    Ok(&covered[3..])
+    Ok(body)
 }
 
 /// Turns a decode error inside a checked envelope into a typed storage
@@ -182,7 +182,7 @@ pub(crate) mod keys {
 
     /// `opaque group_id<V>`: no group's prefix is another's.
     pub(crate) fn group(group_id: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(group_id.len() + 4);
+        let mut out = Vec::with_capacity(group_id.len().saturating_add(4));
         // A group id over 2^30 - 1 bytes cannot come off the wire.
         let _ = write_varint(group_id.len(), &mut out);
         out.extend_from_slice(group_id);
@@ -298,12 +298,15 @@ pub(crate) fn get_record<T>(
     }
 }
 
+/// A key and its value, wiped on drop.
+pub(crate) type SecretEntry = (Vec<u8>, Zeroizing<Vec<u8>>);
+
 /// Every entry of `namespace` under `prefix`, values wiped on drop.
 pub(crate) fn scan_records(
     storage: &(impl crate::provider::StorageProvider + ?Sized),
     namespace: Namespace,
     prefix: &[u8],
-) -> Result<Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>, Error> {
+) -> Result<Vec<SecretEntry>, Error> {
     Ok(storage
         .scan(namespace, prefix)?
         .into_iter()

@@ -1,45 +1,34 @@
 //! Temporary directories and file-backed stores for the SQLite tests.
 //!
-//! Shared by both test crates, each of which uses only part of it.
-#![allow(dead_code)]
+//! Shared by several test crates, each of which uses only part of it.
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use mls_storage_sqlite::SqliteStorage;
 
 /// A fresh directory under the system temp dir, removed on drop (also when
 /// the test fails).
-pub(crate) struct TempDir(PathBuf);
+pub(crate) struct TempDir(tempfile::TempDir);
 
 impl TempDir {
-    pub(crate) fn new(name: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "mls-storage-sqlite-test-{}-{name}-{n}",
-            std::process::id()
-        ));
-        // A leftover from an earlier run with the same pid.
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
+    pub(crate) fn new() -> Self {
+        Self(
+            tempfile::Builder::new()
+                .prefix("mls-storage-sqlite-test-")
+                .tempdir()
+                .unwrap(),
+        )
     }
 
     pub(crate) fn path(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 
     /// The database file inside this directory.
     pub(crate) fn db(&self) -> PathBuf {
-        self.0.join("mls.sqlite")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path().join("mls.sqlite")
     }
 }
 
@@ -51,8 +40,8 @@ pub(crate) struct FileStore {
 }
 
 impl FileStore {
-    pub(crate) fn new(name: &str) -> Self {
-        let dir = TempDir::new(name);
+    pub(crate) fn new() -> Self {
+        let dir = TempDir::new();
         let storage = SqliteStorage::open(dir.db()).unwrap();
         Self { storage, _dir: dir }
     }
