@@ -8,9 +8,9 @@ use mls_core::group::Client;
 use mls_core::provider::{
     CryptoProvider, MlsProvider, Provider, RandProvider, Signer, StorageProvider,
 };
-use std::sync::Arc;
 use mls_core::{CipherSuite, Error};
 use mls_storage_memory::MemoryStorage;
+use std::sync::Arc;
 
 /// A provider whose crypto backend and randomness are picked at run time,
 /// with in-memory storage.

@@ -4,12 +4,20 @@
 //! database files. Each test runs on the memory and the SQLite backend,
 //! except those that need a file (crash, bytes on disk): SQLite only.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    unreachable_pub
+)]
 
 mod persistence {
-    pub mod support;
+    mod corruption;
     #[cfg(unix)]
     mod crash;
     mod faults;
+    mod forward_secrecy;
+    mod incremental;
     mod reload;
+    pub mod support;
 }

@@ -74,8 +74,8 @@ pub mod key_schedule;
 pub mod manual;
 pub mod provider;
 pub mod secret;
-pub mod storage;
 pub mod secret_tree;
+pub mod storage;
 mod tbs;
 #[cfg(test)]
 mod test_provider;
@@ -86,7 +86,8 @@ mod wire_fixtures;
 
 pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, ProtocolVersion, SignatureScheme};
 pub use error::{
-    CryptoError, DecodeError, Error, Misuse, ProtocolError, StorageError, StorageErrorKind, Unsupported,
+    CryptoError, DecodeError, Error, Misuse, ProtocolError, StorageError, StorageErrorKind,
+    Unsupported,
 };
 pub use framing::MlsMessage;
 pub use group::{Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};

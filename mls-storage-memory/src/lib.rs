@@ -78,11 +78,7 @@ impl StorageProvider for MemoryStorage {
             .map(|value| value.to_vec()))
     }
 
-    fn scan(
-        &self,
-        namespace: Namespace,
-        prefix: &[u8],
-    ) -> Result<Entries, StorageError> {
+    fn scan(&self, namespace: Namespace, prefix: &[u8]) -> Result<Entries, StorageError> {
         let maps = self.maps.read().map_err(|_| poisoned())?;
         let Some(map) = maps.get(&namespace) else {
             return Ok(Vec::new());

@@ -463,11 +463,7 @@ impl StorageProvider for SqliteStorage {
             )))
     }
 
-    fn scan(
-        &self,
-        namespace: Namespace,
-        prefix: &[u8],
-    ) -> Result<Entries, StorageError> {
+    fn scan(&self, namespace: Namespace, prefix: &[u8]) -> Result<Entries, StorageError> {
         let inner = self.inner.lock().map_err(|_| poisoned())?;
         let read = |sql: &str, params: &[&dyn rusqlite::ToSql]| {
             let mut stmt = inner.conn.prepare_cached(sql)?;

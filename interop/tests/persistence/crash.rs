@@ -76,7 +76,11 @@ fn copy_db(from: &Path, to: &Path, name: &str) {
     }
 }
 
-fn subject_client(scenario: Scenario, storage: Arc<dyn StorageProvider>, restart: u64) -> Client<StoredProvider> {
+fn subject_client(
+    scenario: Scenario,
+    storage: Arc<dyn StorageProvider>,
+    restart: u64,
+) -> Client<StoredProvider> {
     match scenario {
         Scenario::Join => member("aws-lc", "dave", storage, restart),
         _ => member("rustcrypto", "alice", storage, restart),
@@ -92,7 +96,11 @@ fn write_message(dir: &Path, name: &str, m: &MlsMessage) {
 }
 
 /// The transition, on the subject's database in `dir`.
-fn transition(scenario: Scenario, dir: &Path, client: &Client<StoredProvider>) -> Group<StoredProvider> {
+fn transition(
+    scenario: Scenario,
+    dir: &Path,
+    client: &Client<StoredProvider>,
+) -> Group<StoredProvider> {
     let group_id = std::fs::read(dir.join("group_id")).unwrap();
     match scenario {
         Scenario::Merge => {
@@ -184,7 +192,8 @@ enum State {
 }
 
 fn state(scenario: Scenario, dir: &Path) -> State {
-    let storage: Arc<dyn StorageProvider> = Arc::new(SqliteStorage::open(db(dir, scenario.subject())).unwrap());
+    let storage: Arc<dyn StorageProvider> =
+        Arc::new(SqliteStorage::open(db(dir, scenario.subject())).unwrap());
     let client = subject_client(scenario, storage, 2);
     let group_id = std::fs::read(dir.join("group_id")).unwrap();
     if client.group_ids().unwrap().is_empty() {
@@ -245,7 +254,13 @@ fn build(scenario: Scenario, base: &Path) -> Vec<u8> {
 
 /// After a crash: old or new state exactly; redo if old; then the
 /// control's next commit processes and the authenticators agree.
-fn recover_and_continue(scenario: Scenario, dir: &Path, old: &State, new: &State, control: &[u8]) -> bool {
+fn recover_and_continue(
+    scenario: Scenario,
+    dir: &Path,
+    old: &State,
+    new: &State,
+    control: &[u8],
+) -> bool {
     let found = state(scenario, dir);
     let was_old = if &found == old {
         true
@@ -254,7 +269,8 @@ fn recover_and_continue(scenario: Scenario, dir: &Path, old: &State, new: &State
     } else {
         panic!("{scenario:?} in {dir:?}: a torn state: {found:?}\nold {old:?}\nnew {new:?}");
     };
-    let storage: Arc<dyn StorageProvider> = Arc::new(SqliteStorage::open(db(dir, scenario.subject())).unwrap());
+    let storage: Arc<dyn StorageProvider> =
+        Arc::new(SqliteStorage::open(db(dir, scenario.subject())).unwrap());
     let client = subject_client(scenario, storage, 3);
     let mut group = if was_old {
         transition(scenario, dir, &client)
@@ -263,7 +279,11 @@ fn recover_and_continue(scenario: Scenario, dir: &Path, old: &State, new: &State
         Group::load(&client, &group_id).unwrap()
     };
     group.process_message(&read_message(dir, "next")).unwrap();
-    assert_eq!(group.epoch_authenticator(), control, "{scenario:?} in {dir:?}");
+    assert_eq!(
+        group.epoch_authenticator(),
+        control,
+        "{scenario:?} in {dir:?}"
+    );
     was_old
 }
 
@@ -285,8 +305,13 @@ fn a_crash_at_any_write_leaves_the_old_epoch_or_the_new_one() {
                 std::fs::copy(base.join(f), done.join(f)).unwrap();
             }
         }
-        let storage: Arc<dyn StorageProvider> = Arc::new(SqliteStorage::open(db(&done, subject)).unwrap());
-        drop(transition(scenario, &done, &subject_client(scenario, storage, 1)));
+        let storage: Arc<dyn StorageProvider> =
+            Arc::new(SqliteStorage::open(db(&done, subject)).unwrap());
+        drop(transition(
+            scenario,
+            &done,
+            &subject_client(scenario, storage, 1),
+        ));
         let new = state(scenario, &done);
         assert_ne!(old, new);
 
@@ -332,7 +357,10 @@ fn a_crash_at_any_write_leaves_the_old_epoch_or_the_new_one() {
         }
         // Every write point inside the transaction leaves the old epoch;
         // a crash after the transition returned leaves the new one.
-        assert!(olds >= 2, "{scenario:?}: {olds} crash points inside the transaction");
+        assert!(
+            olds >= 2,
+            "{scenario:?}: {olds} crash points inside the transaction"
+        );
         assert_eq!(news, 1, "{scenario:?}");
         summary.push((scenario.name(), points, olds, news));
     }

@@ -44,7 +44,12 @@ fn a_failed_write_changes_nothing_and_a_retry_succeeds() {
         let dir = tempfile::tempdir().unwrap();
         let store = Faulty::new(Store::new(backend, &dir, "alice").open());
         let alice = member("rustcrypto", "alice", store.clone(), 0);
-        let bob = member("ring", "bob", Arc::new(mls_storage_memory::MemoryStorage::new()), 0);
+        let bob = member(
+            "ring",
+            "bob",
+            Arc::new(mls_storage_memory::MemoryStorage::new()),
+            0,
+        );
         let mut counts = Vec::new();
 
         // Join from a Welcome: the KeyPackage stays until the join is stored.

@@ -24,8 +24,12 @@ fn reloaded_members_continue_on_both_backends() {
         restart_all(&mut t);
 
         // Messages; the receiver restarts between two of them.
-        let m1 = t.groups[1].encrypt_application_message(b"one", b"").unwrap();
-        let m2 = t.groups[1].encrypt_application_message(b"two", b"").unwrap();
+        let m1 = t.groups[1]
+            .encrypt_application_message(b"one", b"")
+            .unwrap();
+        let m2 = t.groups[1]
+            .encrypt_application_message(b"two", b"")
+            .unwrap();
         expect_app(t.groups[0].process_message(&m1), b"one");
         restart_all(&mut t);
         expect_app(t.groups[0].process_message(&m2), b"two");
@@ -79,7 +83,9 @@ fn reloaded_members_continue_on_both_backends() {
         restart_all(&mut t);
         assert!(!t.groups[2].is_active());
         assert!(t.groups[0].is_active());
-        let m = t.groups[0].encrypt_application_message(b"after", b"").unwrap();
+        let m = t.groups[0]
+            .encrypt_application_message(b"after", b"")
+            .unwrap();
         expect_app(t.groups[1].process_message(&m), b"after");
         assert_agree(&[&t.groups[0], &t.groups[1]]);
     }
@@ -98,8 +104,8 @@ fn listing_uniqueness_and_deletion() {
         let bob = member("aws-lc", "bob", bob_store.open(), 0);
         assert!(alice.group_ids().unwrap().is_empty());
 
-        let mut g1 = Group::create(&alice, SUITE, Default::default(), GroupConfig::default())
-            .unwrap();
+        let mut g1 =
+            Group::create(&alice, SUITE, Default::default(), GroupConfig::default()).unwrap();
         let g2 = Group::create(&alice, SUITE, Default::default(), GroupConfig::default()).unwrap();
         let mut ids = vec![g1.group_id().to_vec(), g2.group_id().to_vec()];
         ids.sort();
@@ -127,8 +133,8 @@ fn listing_uniqueness_and_deletion() {
                 },
             )
             .unwrap();
-        let mut g3 = Group::create(&alice, SUITE, Default::default(), GroupConfig::default())
-            .unwrap();
+        let mut g3 =
+            Group::create(&alice, SUITE, Default::default(), GroupConfig::default()).unwrap();
         let out = g3.add_members(&[last_resort]).unwrap();
         g3.merge_pending_commit().unwrap();
         let welcome3 = out.welcome.unwrap();

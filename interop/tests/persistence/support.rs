@@ -96,11 +96,7 @@ impl StorageProvider for Faulty {
         self.inner.get(namespace, key)
     }
 
-    fn scan(
-        &self,
-        namespace: Namespace,
-        prefix: &[u8],
-    ) -> Result<Entries, StorageError> {
+    fn scan(&self, namespace: Namespace, prefix: &[u8]) -> Result<Entries, StorageError> {
         self.inner.scan(namespace, prefix)
     }
 
@@ -189,10 +185,7 @@ pub fn assert_agree(groups: &[&Group<StoredProvider>]) {
 }
 
 /// Expects application data `data`.
-pub fn expect_app(
-    result: Result<mls_core::group::ProcessedMessage, mls_core::Error>,
-    data: &[u8],
-) {
+pub fn expect_app(result: Result<mls_core::group::ProcessedMessage, mls_core::Error>, data: &[u8]) {
     match result.unwrap() {
         mls_core::group::ProcessedMessage::Application(m) => assert_eq!(m.data, data),
         other => panic!("expected application data, got {other:?}"),

@@ -3,8 +3,6 @@
 
 use super::config::{AcceptAllProposals, ProposalPolicy};
 use super::stored_key_package::StoredKeyPackage;
-use crate::storage::codec::Enc;
-use crate::storage::{self, RecordKind};
 use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, VarVec, encode};
@@ -18,6 +16,8 @@ use crate::provider::{
     CipherSuiteProvider, CryptoProvider, Namespace, Provider, Signer, StorageProvider, WriteBatch,
 };
 use crate::secret::Secret;
+use crate::storage::codec::Enc;
+use crate::storage::{self, RecordKind};
 use crate::tree::leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
 use std::sync::Arc;
 

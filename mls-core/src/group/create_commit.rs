@@ -1,8 +1,6 @@
 //! Creating proposals and commits (RFC 9420 §12.1, §12.4.1), and the
 //! Welcome for the members a commit adds (§12.4.3.1).
 
-use crate::provider::WriteBatch;
-use crate::secret::HpkePrivateKey;
 use super::derived_rand::DerivedRand;
 use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::pending::{CachedProposal, PendingCommit};
@@ -24,6 +22,8 @@ use crate::key_schedule::{
     PreSharedKeyId, Psk, ResumptionPskUsage, welcome_key_nonce, welcome_secret,
 };
 use crate::provider::Provider;
+use crate::provider::WriteBatch;
+use crate::secret::HpkePrivateKey;
 use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, LeafNodeTbsContext};
 use crate::tree::treekem::create_update_path;
@@ -240,7 +240,10 @@ impl<P: Provider> Group<P> {
     /// Moves the group to the epoch of our pending commit (§12.4.1), once
     /// the delivery service has accepted it.
     pub fn merge_pending_commit(&mut self) -> Result<(), Error> {
-        let pending = self.pending_commit.as_ref().ok_or(Misuse::NoPendingCommit)?;
+        let pending = self
+            .pending_commit
+            .as_ref()
+            .ok_or(Misuse::NoPendingCommit)?;
         let next = pending.next.clone();
         // Replayed with the journal open: a failed write undoes it, and
         // the pending commit stays (persist_epoch puts it back).

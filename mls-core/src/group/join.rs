@@ -23,9 +23,7 @@ use crate::key_schedule::{
     EpochSecrets, GroupContext, Psk, ResumptionPskUsage, psk_secret, welcome_key_nonce,
     welcome_secret,
 };
-use crate::provider::{
-    CipherSuiteProvider, Namespace, Provider, WriteBatch, random_bytes,
-};
+use crate::provider::{CipherSuiteProvider, Namespace, Provider, WriteBatch, random_bytes};
 use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, Lifetime};
 use crate::tree::leaf_validation::{LeafNodeValidator, LifetimeCheck, is_default_extension};

@@ -1,7 +1,6 @@
 //! Receiving messages: application data, proposals, and other members'
 //! commits, validated in full (RFC 9420 §12.4.2) before any state changes.
 
-use crate::provider::WriteBatch;
 use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::key_index::ProvisionalKeys;
 use super::pending::CachedProposal;
@@ -15,6 +14,7 @@ use crate::group::proposal::{Proposal, ProposalOrRef, ProposalRef, ReInit};
 use crate::key_schedule::external_init_secret_from;
 use crate::key_schedule::transcript::verify_confirmation_tag;
 use crate::provider::Provider;
+use crate::provider::WriteBatch;
 use crate::tree::leaf_node::LeafNodeTbsContext;
 use crate::tree::leaf_validation::ExpectedSource;
 use crate::tree::treekem::{TreePrivateKeys, decrypt_update_path, merge_update_path};

@@ -183,11 +183,7 @@ pub trait StorageProvider: Send + Sync {
     /// The core uses it to load a group's tree nodes and to list the groups
     /// and KeyPackages held; it reads a consistent view (no batch applied
     /// halfway through).
-    fn scan(
-        &self,
-        namespace: Namespace,
-        prefix: &[u8],
-    ) -> Result<Entries, StorageError>;
+    fn scan(&self, namespace: Namespace, prefix: &[u8]) -> Result<Entries, StorageError>;
 
     /// Applies every write in `batch` atomically: after a crash at any point
     /// the store holds either all of them or none.
@@ -200,11 +196,7 @@ impl<S: StorageProvider + ?Sized> StorageProvider for std::sync::Arc<S> {
         (**self).get(namespace, key)
     }
 
-    fn scan(
-        &self,
-        namespace: Namespace,
-        prefix: &[u8],
-    ) -> Result<Entries, StorageError> {
+    fn scan(&self, namespace: Namespace, prefix: &[u8]) -> Result<Entries, StorageError> {
         (**self).scan(namespace, prefix)
     }
 
@@ -219,11 +211,7 @@ impl<S: StorageProvider + ?Sized> StorageProvider for Box<S> {
         (**self).get(namespace, key)
     }
 
-    fn scan(
-        &self,
-        namespace: Namespace,
-        prefix: &[u8],
-    ) -> Result<Entries, StorageError> {
+    fn scan(&self, namespace: Namespace, prefix: &[u8]) -> Result<Entries, StorageError> {
         (**self).scan(namespace, prefix)
     }
 

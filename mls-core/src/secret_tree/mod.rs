@@ -233,7 +233,10 @@ impl SecretTree {
     /// The touched nodes and leaves since the last call, in order; recording
     /// goes on.
     pub(crate) fn take_journal(&mut self) -> Vec<Touched> {
-        self.journal.as_mut().map(std::mem::take).unwrap_or_default()
+        self.journal
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Puts back the values `journal` recorded, newest first.

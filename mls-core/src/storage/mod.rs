@@ -167,11 +167,9 @@ pub(crate) fn open<'a>(
 /// error: the checksum matched, so the body was written wrongly.
 pub(crate) fn body_error(kind: RecordKind) -> impl Fn(Error) -> Error {
     move |err| match err {
-        Error::Decode(e) => StorageError::corrupt(format!(
-            "stored {} does not decode: {e}",
-            kind.name()
-        ))
-        .into(),
+        Error::Decode(e) => {
+            StorageError::corrupt(format!("stored {} does not decode: {e}", kind.name())).into()
+        }
         other => other,
     }
 }
@@ -362,3 +360,6 @@ pub fn signature_key(
         },
     )
 }
+
+#[cfg(test)]
+mod tests;

@@ -143,9 +143,7 @@ impl PublicTree {
             if matches!(node, Node::Leaf(_)) != is_leaf_index {
                 return Err(ProtocolError::NodeTypeMismatch(i).into());
             }
-            let slot = nodes
-                .get_mut(idx(i))
-                .ok_or(ProtocolError::TreeTooLarge)?;
+            let slot = nodes.get_mut(idx(i)).ok_or(ProtocolError::TreeTooLarge)?;
             *slot = Some(node);
         }
         let hashes = vec![None; nodes.len()];

@@ -157,7 +157,11 @@ fn put_secret_leaf(
 }
 
 /// Every node and leaf of an epoch's secret tree.
-fn put_secret_tree(batch: &mut WriteBatch, group_id: &[u8], keys_: &EpochKeys) -> Result<(), Error> {
+fn put_secret_tree(
+    batch: &mut WriteBatch,
+    group_id: &[u8],
+    keys_: &EpochKeys,
+) -> Result<(), Error> {
     let tree = keys_.secret_tree();
     for x in tree.node_secrets().keys() {
         put_secret_node(batch, group_id, keys_.epoch(), tree, *x)?;
@@ -440,7 +444,11 @@ impl<P: Provider> Group<P> {
     /// Enters `next` and stores it in one transaction, with `extra`. The
     /// tree holds the commit's changes with its journal open; it is kept on
     /// success and rolled back, with everything else, on failure.
-    pub(crate) fn persist_epoch(&mut self, mut next: NewEpoch, extra: WriteBatch) -> Result<(), Error> {
+    pub(crate) fn persist_epoch(
+        &mut self,
+        mut next: NewEpoch,
+        extra: WriteBatch,
+    ) -> Result<(), Error> {
         let changed = self.tree.recorded_changes();
         next.changed = changed.clone();
         let journals = self.take_journals();

@@ -65,11 +65,7 @@ fn read_config(dec: &mut Dec<'_>) -> Result<GroupConfig, Error> {
     };
     let ratchet_tree_in_welcome = dec.bool()?;
     let external_pub_in_group_info = dec.bool()?;
-    let max_key_package_lifetime = if dec.bool()? {
-        Some(dec.u64()?)
-    } else {
-        None
-    };
+    let max_key_package_lifetime = if dec.bool()? { Some(dec.u64()?) } else { None };
     Ok(GroupConfig {
         handshake_wire_format,
         padding,
@@ -287,7 +283,10 @@ pub(crate) fn read_epoch(dec: &mut Dec<'_>) -> Result<EpochRecord, Error> {
 }
 
 /// `struct { uint64 epoch; opaque psk<V>; } ResumptionPsks<V>;`
-pub(crate) fn write_resumption_psks(enc: &mut Enc, psks: &VecDeque<(u64, Secret)>) -> Result<(), Error> {
+pub(crate) fn write_resumption_psks(
+    enc: &mut Enc,
+    psks: &VecDeque<(u64, Secret)>,
+) -> Result<(), Error> {
     enc.list(psks, |enc, (epoch, psk)| {
         enc.u64(*epoch).bytes(psk.as_bytes())?;
         Ok(())
