@@ -47,16 +47,34 @@ fn reloaded_members_continue_on_both_backends() {
             );
         }
 
-        // A proposal cached, then a commit pending across a restart.
+        // Proposals cached (several, so their arrival order must survive
+        // the reload: commits list them in that order), then a commit
+        // pending across a restart.
         let proposal = t.groups[1].propose_update().unwrap();
+        let psk_ids: Vec<_> = (0..4u8)
+            .map(|i| {
+                for c in &t.clients {
+                    c.store_external_psk(&[i], &[i; 32]).unwrap();
+                }
+                t.groups[2].external_psk_id(&[i]).unwrap()
+            })
+            .collect();
+        let mut others = Vec::new();
+        for id in psk_ids {
+            others.push(t.groups[2].propose_psk(id).unwrap());
+        }
         for i in [0, 2] {
             assert!(matches!(
                 t.groups[i].process_message(&proposal).unwrap(),
                 ProcessedMessage::Proposal(_)
             ));
         }
+        for m in &others {
+            t.groups[0].process_message(m).unwrap();
+            t.groups[1].process_message(m).unwrap();
+        }
         restart_all(&mut t);
-        assert_eq!(t.groups[0].pending_proposals().count(), 1);
+        assert_eq!(t.groups[0].pending_proposals().count(), 5);
         let out = t.groups[0].commit().unwrap();
         restart_all(&mut t);
         assert!(t.groups[0].has_pending_commit());

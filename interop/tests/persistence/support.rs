@@ -155,7 +155,8 @@ pub struct Fingerprint {
     pub own_leaf: u32,
     pub active: bool,
     pub pending_commit: bool,
-    pub pending_proposals: usize,
+    /// Encoded, in the cache's (arrival) order.
+    pub pending_proposals: Vec<Vec<u8>>,
 }
 
 pub fn fingerprint(g: &Group<StoredProvider>) -> Fingerprint {
@@ -172,7 +173,10 @@ pub fn fingerprint(g: &Group<StoredProvider>) -> Fingerprint {
         own_leaf: g.own_leaf_index(),
         active: g.is_active(),
         pending_commit: g.has_pending_commit(),
-        pending_proposals: g.pending_proposals().count(),
+        pending_proposals: g
+            .pending_proposals()
+            .map(|p| mls_core::codec::encode(p).unwrap())
+            .collect(),
     }
 }
 

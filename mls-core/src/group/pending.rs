@@ -57,6 +57,10 @@ impl ProposalCache {
         self.items.iter()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

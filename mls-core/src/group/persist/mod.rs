@@ -216,9 +216,17 @@ fn delete_epoch(batch: &mut WriteBatch, group_id: &[u8], keys_: &EpochKeys) {
     }
 }
 
-fn put_proposal(batch: &mut WriteBatch, group_id: &[u8], p: &CachedProposal) -> Result<(), Error> {
+/// `arrival` is the proposal's position in the epoch's cache: commits list
+/// received proposals in arrival order, so a reload keeps it.
+fn put_proposal(
+    batch: &mut WriteBatch,
+    group_id: &[u8],
+    arrival: usize,
+    p: &CachedProposal,
+) -> Result<(), Error> {
     let mut enc = Enc::new();
-    records::write_proposal(&mut enc, p)?;
+    let arrival = u32::try_from(arrival).map_err(|_| Misuse::TooLarge("proposal cache"))?;
+    records::write_proposal(&mut enc, arrival, p)?;
     storage::put_record(
         batch,
         Namespace::GroupState,
@@ -362,8 +370,8 @@ impl<P: Provider> Group<P> {
         }
         self.put_resumption_psks(batch)?;
         self.put_own_keys(batch, None)?;
-        for p in self.proposals.iter() {
-            put_proposal(batch, &group_id, p)?;
+        for (arrival, p) in self.proposals.iter().enumerate() {
+            put_proposal(batch, &group_id, arrival, p)?;
         }
         if let Some(pending) = &self.pending_commit {
             put_pending_commit(batch, &group_id, pending)?;
@@ -605,7 +613,7 @@ impl<P: Provider> Group<P> {
         let known = self.proposals.get(&proposal.reference).is_some();
         if !known {
             self.proposals.check_room()?;
-            put_proposal(&mut batch, self.group_id(), &proposal)?;
+            put_proposal(&mut batch, self.group_id(), self.proposals.len(), &proposal)?;
         }
         if new_update_key.is_some() {
             self.put_own_keys(&mut batch, new_update_key.as_ref())?;
@@ -802,16 +810,21 @@ fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Er
     )?
     .ok_or_else(|| missing("resumption PSKs"))?;
 
-    let mut proposals = ProposalCache::default();
+    let mut cached = Vec::new();
     let proposals_prefix = keys::proposals(group_id);
     for (key, value) in storage::scan_records(storage, Namespace::GroupState, &proposals_prefix)? {
-        proposals.insert(storage::decode_record(
+        cached.push(storage::decode_record(
             Namespace::GroupState,
             &key,
             RecordKind::Proposal,
             &value,
             records::read_proposal,
-        )?)?;
+        )?);
+    }
+    cached.sort_by_key(|(arrival, _)| *arrival);
+    let mut proposals = ProposalCache::default();
+    for (_, p) in cached {
+        proposals.insert(p)?;
     }
     let pending_commit = storage::get_record(
         storage,

@@ -342,20 +342,25 @@ pub(crate) fn read_own_keys(dec: &mut Dec<'_>) -> Result<OwnKeys, Error> {
     Ok((keys, pending))
 }
 
-/// `struct { ProposalRef reference; Proposal proposal; Sender sender; }`
-pub(crate) fn write_proposal(enc: &mut Enc, p: &CachedProposal) -> Result<(), Error> {
-    enc.value(&p.reference)?
+/// `struct { uint32 arrival; ProposalRef reference; Proposal proposal; Sender sender; }`
+pub(crate) fn write_proposal(enc: &mut Enc, arrival: u32, p: &CachedProposal) -> Result<(), Error> {
+    enc.u32(arrival)
+        .value(&p.reference)?
         .value(&p.proposal)?
         .value(&p.sender)?;
     Ok(())
 }
 
-pub(crate) fn read_proposal(dec: &mut Dec<'_>) -> Result<CachedProposal, Error> {
-    Ok(CachedProposal {
-        reference: dec.value::<ProposalRef>()?,
-        proposal: dec.value::<Proposal>()?,
-        sender: dec.value::<Sender>()?,
-    })
+pub(crate) fn read_proposal(dec: &mut Dec<'_>) -> Result<(u32, CachedProposal), Error> {
+    let arrival = dec.u32()?;
+    Ok((
+        arrival,
+        CachedProposal {
+            reference: dec.value::<ProposalRef>()?,
+            proposal: dec.value::<Proposal>()?,
+            sender: dec.value::<Sender>()?,
+        },
+    ))
 }
 
 /// ```text
