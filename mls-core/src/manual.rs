@@ -117,6 +117,34 @@
 //! randomness expanded from bytes drawn from the client's rand in joiner
 //! order, so a seeded rand still gives the same Welcome bytes.
 //!
+//! # Persistence: one transaction per transition, never the whole tree
+//!
+//! Every call that changes a group stores the change before it returns, in
+//! one [`crate::provider::WriteBatch`] that the backend applies atomically
+//! ([`crate::storage`] documents keys and records). A commit writes the
+//! tree nodes it changed (the change journal above lists them), the new
+//! epoch's secrets and secret-tree root, the small group record and our
+//! private keys; the previous epoch's record is rewritten without its
+//! `init_secret` and exporter, and epochs beyond the retention bound are
+//! deleted in the same batch. A message sent or received writes the
+//! sender's ratchets and the secret-tree nodes it consumed, so a used key
+//! is gone from storage before the plaintext is returned or the ciphertext
+//! leaves. Joining writes the whole group and deletes the consumed
+//! KeyPackage in one batch. So a crash at any write leaves the old state or
+//! the new one, and bytes per commit grow with log N.
+//!
+//! The group changes in memory first; if the write fails, the change is
+//! undone (tree journal, secret-tree journals, a snapshot of the small
+//! fields) and the error returned, so the call can be retried. A failed
+//! write never leaves memory ahead of storage.
+//!
+//! Values carry a format version, a record kind and a CRC-32 over
+//! namespace, key and value: damage, and a value moved under another key,
+//! are `StorageErrorKind::Corrupt`. [`crate::group::Group::load`] also
+//! checks that the stored tree hashes to the stored GroupContext's
+//! `tree_hash`. The CRC guards against damage, not against someone who can
+//! write the database; that needs the database itself to be protected.
+//!
 //! # Traps in the official vectors
 //!
 //! * Some P-521 private keys are 65 bytes (a leading zero dropped): HPKE and

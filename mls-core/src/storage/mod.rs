@@ -28,7 +28,7 @@
 //!
 //! | namespace | key | value |
 //! |---|---|---|
-//! | group_state | `G ‖ 0x00` | [`RecordKind::Group`]: GroupContext, transcript, settings |
+//! | group_state | `G ‖ 0x00` | the group record: GroupContext, transcript, settings |
 //! | group_state | `G ‖ 0x01 ‖ ref` | a received or sent proposal of this epoch |
 //! | group_state | `G ‖ 0x02` | our pending commit |
 //! | tree_nodes | `G ‖ uint32 node` | a non-blank ratchet tree node |
