@@ -71,6 +71,14 @@ fn main() -> Result<(), Error> {
     assert_eq!(a.epoch_authenticator(), c.epoch_authenticator());
     println!("epoch {}: bob updated", a.epoch());
 
+    // Every call above stored its change. A restarted application loads
+    // the group back by its id from the client's storage (with
+    // mls-storage-sqlite, from the database file) and carries on.
+    let group_id = a.group_id().to_vec();
+    drop(a);
+    let mut a = Group::load(&alice, &group_id)?;
+    println!("alice reloaded at epoch {}", a.epoch());
+
     // Alice removes Carol.
     let removal = a.remove_members(&[c.own_leaf_index()])?;
     a.merge_pending_commit()?;
