@@ -139,3 +139,57 @@ fn used_keys_and_past_epochs_leave_the_database_files() {
     }
     assert_eq!(a.epoch_authenticator(), b.epoch_authenticator());
 }
+
+/// The epochs that have entries in a store's `epoch_secrets` namespace
+/// (layout in `mls_core::storage`: `opaque group_id<V> ‖ tag ‖ uint64
+/// epoch ‖ ...` for tags 0 to 2).
+fn stored_epochs(store: &dyn StorageProvider, group_id: &[u8]) -> std::collections::BTreeSet<u64> {
+    let prefix_len = mls_core::codec::encode(&mls_core::codec::VarBytes::from(group_id))
+        .unwrap()
+        .len();
+    store
+        .scan(Namespace::EpochSecrets, &[])
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _)| k[prefix_len] <= 2)
+        .map(|(k, _)| u64::from_be_bytes(k[prefix_len + 1..prefix_len + 9].try_into().unwrap()))
+        .collect()
+}
+
+/// Whatever a transition consumed in an epoch that it also ends (the
+/// handshake key of the commit that ends it, say) leaves storage with the
+/// epoch: after every transition, only the current epoch and the retained
+/// past ones have entries.
+#[test]
+fn no_secret_of_a_dropped_epoch_stays_in_storage() {
+    for past_epochs in [0, 1] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = GroupConfig::default();
+        config.out_of_order.past_epochs = past_epochs;
+        let mut t = trio(Backend::Sqlite, &dir, config);
+        let check = |t: &Trio| {
+            for (i, g) in t.groups.iter().enumerate() {
+                let epochs = stored_epochs(&*t.stores[i].open(), g.group_id());
+                let oldest = g.epoch().saturating_sub(u64::from(past_epochs));
+                // A member who joined later has no older epochs.
+                assert!(
+                    epochs.contains(&g.epoch())
+                        && epochs.iter().all(|e| (oldest..=g.epoch()).contains(e)),
+                    "member {i}, past_epochs {past_epochs}: epoch {} but stored {epochs:?}",
+                    g.epoch()
+                );
+            }
+        };
+        check(&t);
+        // Each commit comes from a member who has not sent in the epoch, so
+        // receivers derive its leaf from the secret tree's root.
+        for i in [1, 2, 0, 2, 1] {
+            t.update(i);
+            check(&t);
+        }
+        let m = t.groups[0].encrypt_application_message(b"m", b"").unwrap();
+        t.groups[1].process_message(&m).unwrap();
+        t.update(2);
+        check(&t);
+    }
+}

@@ -197,6 +197,17 @@ fn put_touched(
     Ok(())
 }
 
+/// Deletes every node and leaf a journal touched.
+fn delete_touched(batch: &mut WriteBatch, group_id: &[u8], epoch: u64, touched: &[Touched]) {
+    for t in touched {
+        let key = match t {
+            Touched::Node(x, _) => keys::secret_node(group_id, epoch, x.0),
+            Touched::Leaf(l, _) => keys::secret_leaf(group_id, epoch, l.0),
+        };
+        batch.delete(Namespace::EpochSecrets, key);
+    }
+}
+
 /// Deletes an epoch's record and whatever its secret tree still holds.
 fn delete_epoch(batch: &mut WriteBatch, group_id: &[u8], keys_: &EpochKeys) {
     let epoch = keys_.epoch();
@@ -513,6 +524,13 @@ impl<P: Provider> Group<P> {
         self.put_journals(&mut batch, journals)?;
         for old in dropped {
             delete_epoch(&mut batch, &group_id, old);
+            // What this transition consumed in a dropped epoch (say the
+            // handshake key of the commit) is no longer in its tree, but
+            // still on disk: delete it too, or an old node secret would
+            // outlive its epoch.
+            if let Some((_, touched)) = journals.iter().find(|(e, _)| *e == old.epoch()) {
+                delete_touched(&mut batch, &group_id, old.epoch(), touched);
+            }
         }
         // The previous epoch, if kept, keeps only its message keys.
         if let Some(previous) = self.protection.epochs().find(|k| k.epoch() == old_epoch) {
