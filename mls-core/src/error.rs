@@ -694,6 +694,11 @@ pub enum Misuse {
     /// unique among a client's groups (§12.4.3.1).
     #[error("a group with this id is already stored for this client and active")]
     GroupIdInUse,
+    /// The stored group's own leaf has another signature key than the
+    /// client loading it: it belongs to another client (a storage shared
+    /// by mistake, or the wrong signer after a restart).
+    #[error("the stored group belongs to a client with another signature key")]
+    GroupOfAnotherClient,
 }
 
 /// A storage failure: the backend failed, or a stored value is damaged.

@@ -109,6 +109,14 @@ fn a_failed_write_changes_nothing_and_a_retry_succeeds() {
         counts.push(("encrypt", n));
         expect_app(b.process_message(&sent), b"back");
         assert_agree(&[&a, &b]);
+
+        // Being removed: the group turns inactive only once stored.
+        let out = b.remove_members(&[a.own_leaf_index()]).unwrap();
+        b.merge_pending_commit().unwrap();
+        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_message(&out.commit));
+        counts.push(("removed", n));
+        assert!(!a.is_active());
+        assert!(!Group::load(&alice, a.group_id()).unwrap().is_active());
         eprintln!("{backend:?}: write points per transition {counts:?}");
     }
 }

@@ -178,3 +178,34 @@ fn listing_uniqueness_and_deletion() {
         }
     }
 }
+
+/// A group is loaded only by the client it belongs to: another signature
+/// key (a store shared by mistake, a lost signer) is refused by name.
+#[test]
+fn a_group_loads_only_for_its_own_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = trio(Backend::Memory, &dir, GroupConfig::default());
+    let group_id = t.groups[0].group_id().to_vec();
+    let store = t.stores[0].open();
+    // Same store, another signature key: overwrite alice's stored key.
+    let other =
+        interop::clients::client("rustcrypto", SUITE, "alice", interop::clients::seed(99)).unwrap();
+    let impostor = mls_core::group::Client::new(
+        interop::clients::StoredProvider::new(
+            interop::clients::crypto("rustcrypto").unwrap(),
+            Box::new(interop::SeededRand::new(interop::clients::seed(98))),
+            store,
+        ),
+        mls_core::credential::Credential::basic(b"alice".to_vec()),
+        mls_core::crypto::generate_signer(
+            other.provider().crypto.cipher_suite(SUITE).unwrap(),
+            &interop::SeededRand::new(interop::clients::seed(97)),
+        )
+        .unwrap(),
+    );
+    assert!(matches!(
+        Group::load(&impostor, &group_id),
+        Err(Error::Misuse(Misuse::GroupOfAnotherClient))
+    ));
+    assert!(Group::load(&t.clients[0], &group_id).is_ok());
+}

@@ -798,6 +798,17 @@ fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Er
         ));
     }
 
+    // The group must be this client's: signing with another key would make
+    // every message we send invalid.
+    if record.inactive.is_none() {
+        let own = tree
+            .leaf(record.own_leaf)
+            .ok_or_else(|| corrupt("the stored tree has no leaf at our own index"))?;
+        if own.signature_key.as_slice() != client.signer().public_key() {
+            return Err(Misuse::GroupOfAnotherClient.into());
+        }
+    }
+
     let (own_keys, pending_update_keys) = storage::get_record(
         storage,
         Namespace::OwnLeafKeys,
