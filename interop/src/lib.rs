@@ -6,6 +6,11 @@
 //!   against every crypto backend ([`backends::all`]) and reports
 //!   file × backend × cipher suite. The `mls-interop conformance` binary
 //!   prints the same rows as a table or as JSON.
+//! * [`demo`]: a group on three crypto backends with its state in SQLite
+//!   files, restarted halfway (`mls-interop demo`).
+//! * [`corpus`]: the stored-state corpus under `tests/fixtures/storage`
+//!   (`mls-interop storage-corpus`), so a release that cannot read an older
+//!   release's stored groups fails its tests.
 //! * [`SeededRand`]: a deterministic randomness source, so two backends given
 //!   the same seed produce the same keys and HPKE output.
 //! * `tests/`: the same vectors under `cargo test`, differential property
@@ -22,6 +27,8 @@
 pub mod backends;
 pub mod clients;
 pub mod conformance;
+pub mod corpus;
+pub mod demo;
 pub mod report;
 mod seeded_rand;
 pub mod vectors;

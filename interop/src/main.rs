@@ -1,8 +1,11 @@
-//! `mls-interop`: the conformance runner.
+//! `mls-interop`: the conformance runner, the demo and the stored-state
+//! corpus generator.
 //!
 //! ```text
 //! mls-interop conformance [--vectors DIR] [--json]
 //! mls-interop conformance --passive FILE... [--no-lifetime-check] [--json]
+//! mls-interop demo [--dir PATH]
+//! mls-interop storage-corpus --out DIR
 //! ```
 
 #![forbid(unsafe_code)]
@@ -13,8 +16,18 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--json]
        mls-interop conformance --passive FILE... [--no-lifetime-check] [--json]
+       mls-interop demo [--dir PATH]
+       mls-interop storage-corpus --out DIR
 
-Runs the official MLS test vectors against every crypto backend.
+demo: a group of four members on three crypto backends, each keeping its
+state in a SQLite file, restarted halfway (see interop/src/demo.rs).
+  --dir PATH             keep the databases in PATH (default: a temporary
+                         folder, removed at the end)
+storage-corpus: writes the stored-state corpus of this build's storage
+format to DIR, which must be empty or new
+(interop/tests/fixtures/storage/README.md).
+
+conformance: runs the official MLS test vectors against every crypto backend.
   --vectors DIR          vector folder (default: $MLS_TEST_VECTORS, else ../shared/test-vectors)
   --json                 print rows as JSON instead of a table
   --passive FILE...      run only these files (any path), as passive-client
@@ -106,8 +119,79 @@ fn rows(args: &Args) -> Result<Vec<interop::conformance::Row>, String> {
     interop::conformance::run(&dir, &backends)
 }
 
+/// `demo [--dir PATH]`.
+fn demo(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut dir = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--dir" => match args.next() {
+                Some(d) => dir = Some(PathBuf::from(d)),
+                None => return usage_error("--dir needs a folder"),
+            },
+            "-h" | "--help" => return usage_error(""),
+            other => return usage_error(&format!("unknown argument {other:?}")),
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    match interop::demo::run_cli(dir.as_deref(), &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `storage-corpus --out DIR`.
+fn storage_corpus(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut dir = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => match args.next() {
+                Some(d) => dir = Some(PathBuf::from(d)),
+                None => return usage_error("--out needs a folder"),
+            },
+            "-h" | "--help" => return usage_error(""),
+            other => return usage_error(&format!("unknown argument {other:?}")),
+        }
+    }
+    let Some(dir) = dir else {
+        return usage_error("storage-corpus needs --out DIR");
+    };
+    match interop::corpus::generate(&dir) {
+        Ok(files) => {
+            let total: u64 = files.iter().map(|(_, len)| len).sum();
+            for (name, len) in &files {
+                println!("{:>9} bytes  {}", len, dir.join(name).display());
+            }
+            println!("{total:>9} bytes in {} files", files.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints `message` (if any) and the usage; exit status 2.
+fn usage_error(message: &str) -> ExitCode {
+    if message.is_empty() {
+        eprintln!("{USAGE}");
+    } else {
+        eprintln!("{message}\n\n{USAGE}");
+    }
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
+    let mut argv = std::env::args().skip(1).peekable();
+    match argv.peek().map(String::as_str) {
+        Some("demo") => return demo(argv.skip(1)),
+        Some("storage-corpus") => return storage_corpus(argv.skip(1)),
+        _ => {}
+    }
+    let args = match parse(argv) {
         Ok(a) => a,
         Err(msg) => {
             eprintln!("{msg}");

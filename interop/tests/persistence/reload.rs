@@ -132,7 +132,7 @@ fn listing_uniqueness_and_deletion() {
         let kp1 = key_package(&bob);
         let kp2 = key_package(&bob);
         assert_eq!(bob.key_packages().unwrap().len(), 2);
-        let out = g1.add_members(&[kp1.clone()]).unwrap();
+        let out = g1.add_members(std::slice::from_ref(&kp1)).unwrap();
         g1.merge_pending_commit().unwrap();
         let welcome = out.welcome.unwrap();
         let b = Group::join(&bob, &welcome, GroupConfig::default()).unwrap();
