@@ -41,15 +41,26 @@ pub fn client(
     let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
     let signer = generate_signer(crypto.cipher_suite(suite)?, &rand)?;
     let provider = MlsProvider::new(crypto, rand, MemoryStorage::new());
-    Ok(Client::builder(
+    Ok(test_client(provider, suite, identity, signer))
+}
+
+/// A test client: basic credential, clock at [`TEST_TIME`], leaves that
+/// advertise `suite` only (the same leaf bytes on every backend, whatever
+/// else each offers).
+fn test_client<P: Provider>(
+    provider: P,
+    suite: CipherSuite,
+    identity: &str,
+    signer: Box<dyn Signer>,
+) -> Client<P> {
+    Client::builder(
         provider,
         Credential::basic(identity.as_bytes().to_vec()),
         signer,
     )
     .clock(|| TEST_TIME)
-    // The same leaf bytes on every backend, whatever else each offers.
     .cipher_suites(&[suite])
-    .build())
+    .build()
 }
 
 /// A provider on a crypto backend borrowed from a [`Backend`], with seeded
@@ -145,12 +156,5 @@ pub fn client_on_storage(
         }
     };
     let provider = MlsProvider::new(crypto, rand, storage);
-    Ok(Client::builder(
-        provider,
-        Credential::basic(identity.as_bytes().to_vec()),
-        signer,
-    )
-    .clock(|| TEST_TIME)
-    .cipher_suites(&[suite])
-    .build())
+    Ok(test_client(provider, suite, identity, signer))
 }

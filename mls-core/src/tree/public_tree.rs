@@ -121,16 +121,21 @@ impl PublicTree {
         let leaves = len.checked_add(1).ok_or(ProtocolError::TreeTooLarge)? / 2;
         let size = TreeSize::covering(leaves).ok_or(ProtocolError::TreeTooLarge)?;
         nodes.resize(idx(size.node_width()), None);
+        Ok(Self::with_nodes(size, nodes))
+    }
+
+    /// A tree over `nodes`, which span `size`'s full width.
+    fn with_nodes(size: TreeSize, nodes: Vec<Option<Node>>) -> Self {
         let hashes = vec![None; nodes.len()];
         let occupied = occupancy(&nodes, size);
-        Ok(Self {
+        Self {
             size,
             nodes,
             hashes,
             occupied,
             journal: None,
             free_hint: 0,
-        })
+        }
     }
 
     /// A tree of `size` from its stored non-blank nodes (the rest are
@@ -146,16 +151,7 @@ impl PublicTree {
             let slot = nodes.get_mut(idx(i)).ok_or(ProtocolError::TreeTooLarge)?;
             *slot = Some(node);
         }
-        let hashes = vec![None; nodes.len()];
-        let occupied = occupancy(&nodes, size);
-        Ok(Self {
-            size,
-            nodes,
-            hashes,
-            occupied,
-            journal: None,
-            free_hint: 0,
-        })
+        Ok(Self::with_nodes(size, nodes))
     }
 
     /// The serialized tree (§12.4.3.3): array order, trailing blanks removed.
