@@ -16,7 +16,6 @@ use crate::provider::{
     CipherSuiteProvider, CryptoProvider, Namespace, Provider, Signer, StorageProvider, WriteBatch,
 };
 use crate::secret::Secret;
-use crate::storage::codec::Enc;
 use crate::storage::{self, RecordKind};
 use crate::tree::leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
 use std::sync::Arc;
@@ -405,15 +404,13 @@ impl<P: Provider> Client<P> {
     /// Welcomes that name it.
     pub fn store_external_psk(&self, psk_id: &[u8], psk: &[u8]) -> Result<(), Error> {
         let mut batch = WriteBatch::new();
-        let mut body = Enc::new();
-        body.bytes(psk)?;
-        storage::put_record(
+        storage::put_encoded(
             &mut batch,
             Namespace::Psks,
             external_psk_key(psk_id)?,
             RecordKind::ExternalPsk,
-            &body.finish(),
-        );
+            |enc| enc.bytes(psk).map(drop),
+        )?;
         Ok(self.inner.provider.storage().commit(batch)?)
     }
 

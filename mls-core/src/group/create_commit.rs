@@ -651,7 +651,6 @@ impl<P: Provider> Group<P> {
             own_leaf: self.own_leaf,
             interim_transcript_hash: step.interim_transcript_hash,
             confirmation_tag: step.confirmation_tag,
-            changed: Vec::new(),
             inactive: applied.reinit.map(Inactive::ReInit),
         };
         let output = CommitOutput {

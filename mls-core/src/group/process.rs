@@ -432,7 +432,6 @@ impl<P: Provider> Group<P> {
             own_leaf: self.own_leaf,
             interim_transcript_hash: step.interim_transcript_hash,
             confirmation_tag: tag.as_slice().to_vec(),
-            changed: Vec::new(),
             inactive: applied.reinit.map(Inactive::ReInit),
         };
         Ok((summary, Some(next)))

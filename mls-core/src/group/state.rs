@@ -87,6 +87,18 @@ impl<P: Provider> std::fmt::Debug for Group<P> {
     }
 }
 
+/// Each node of `changed` once, with the value it had before its first
+/// change (a commit may change a node more than once).
+pub(crate) fn first_old_values(
+    changed: &[(NodeIndex, Option<Node>)],
+) -> BTreeMap<NodeIndex, Option<&Node>> {
+    let mut first = BTreeMap::new();
+    for (x, old) in changed {
+        first.entry(*x).or_insert(old.as_ref());
+    }
+    first
+}
+
 /// Everything that makes up a new epoch, assembled before it replaces the
 /// current one.
 #[derive(Clone)]
@@ -97,8 +109,6 @@ pub(crate) struct NewEpoch {
     pub(crate) own_leaf: LeafIndex,
     pub(crate) interim_transcript_hash: Vec<u8>,
     pub(crate) confirmation_tag: Vec<u8>,
-    /// The tree nodes changed, with their previous values.
-    pub(crate) changed: Vec<(NodeIndex, Option<Node>)>,
     pub(crate) inactive: Option<Inactive>,
 }
 
@@ -119,28 +129,28 @@ impl<P: Provider> Group<P> {
         }
     }
 
-    /// Replaces the current epoch with `next`, whose tree changes are
-    /// already in `self.tree`. Cannot fail: everything was checked.
-    /// Returns the past epochs' message keys it dropped, for an undo if
-    /// the new epoch cannot be stored.
-    pub(crate) fn enter_epoch(&mut self, next: NewEpoch) -> Vec<EpochKeys> {
+    /// Replaces the current epoch with `next`, whose tree changes
+    /// (`changed`: each changed node with its previous value, as the tree's
+    /// journal recorded them) are already in `self.tree`. Cannot fail:
+    /// everything was checked. Returns the past epochs' message keys it
+    /// dropped, for an undo if the new epoch cannot be stored.
+    pub(crate) fn enter_epoch(
+        &mut self,
+        next: NewEpoch,
+        changed: &[(NodeIndex, Option<Node>)],
+    ) -> Vec<EpochKeys> {
         let suite_policy = self.config.out_of_order;
         // Signature keys that changed, for late messages of the old epoch.
         let mut changed_keys = BTreeMap::new();
-        // Each changed leaf's value before the commit (a node may change
-        // more than once; only the first old value counts).
-        let mut first_old: BTreeMap<u32, Option<&Node>> = BTreeMap::new();
-        for (x, old) in &next.changed {
-            self.key_index.replace(*x, old.as_ref(), self.tree.node(*x));
-            if let Some(leaf) = x.leaf() {
-                first_old.entry(leaf.0).or_insert(old.as_ref());
-            }
-        }
-        for (leaf, old) in first_old {
-            let new = LeafIndex(leaf).node().and_then(|x| self.tree.node(x));
+        for (x, old) in first_old_values(changed) {
+            let new = self.tree.node(x);
+            self.key_index.replace(x, old, new);
+            let Some(leaf) = x.leaf() else {
+                continue;
+            };
             self.credential_counts.replace(old, new);
             changed_keys.insert(
-                leaf,
+                leaf.0,
                 match old {
                     Some(Node::Leaf(l)) => Some(l.signature_key.as_slice().to_vec()),
                     _ => None,

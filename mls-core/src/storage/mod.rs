@@ -262,6 +262,39 @@ pub(crate) fn put_record(
     batch.put(namespace, key, value.to_vec());
 }
 
+/// Adds a put of the record `write` encodes.
+pub(crate) fn put_encoded(
+    batch: &mut crate::provider::WriteBatch,
+    namespace: Namespace,
+    key: Vec<u8>,
+    kind: RecordKind,
+    write: impl FnOnce(&mut codec::Enc) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut enc = codec::Enc::new();
+    write(&mut enc)?;
+    put_record(batch, namespace, key, kind, &enc.finish());
+    Ok(())
+}
+
+/// Adds a put of `value`'s record, or a delete of `key` if there is none
+/// (a blank node, a consumed secret).
+pub(crate) fn put_or_delete<T: ?Sized>(
+    batch: &mut crate::provider::WriteBatch,
+    namespace: Namespace,
+    key: Vec<u8>,
+    kind: RecordKind,
+    value: Option<&T>,
+    write: impl FnOnce(&mut codec::Enc, &T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    match value {
+        Some(value) => put_encoded(batch, namespace, key, kind, |enc| write(enc, value)),
+        None => {
+            batch.delete(namespace, key);
+            Ok(())
+        }
+    }
+}
+
 /// Checks and decodes a record read from `key`; the whole body must be
 /// consumed.
 pub(crate) fn decode_record<T>(
@@ -329,16 +362,14 @@ pub fn store_signature_key(
     cipher_suite: crate::CipherSuite,
     private_key: &[u8],
 ) -> Result<(), Error> {
-    let mut body = codec::Enc::new();
-    body.value(&cipher_suite)?.bytes(private_key)?;
     let mut batch = crate::provider::WriteBatch::new();
-    put_record(
+    put_encoded(
         &mut batch,
         Namespace::SignatureKeys,
         name.to_vec(),
         RecordKind::SignatureKey,
-        &body.finish(),
-    );
+        |enc| enc.value(&cipher_suite)?.bytes(private_key).map(drop),
+    )?;
     Ok(storage.commit(batch)?)
 }
 

@@ -141,7 +141,25 @@ impl PublicTree {
     /// A tree of `size` from its stored non-blank nodes (the rest are
     /// blank). Each node must be of the type its index says and within the
     /// tree; the caller checks the tree hash against the GroupContext.
+    ///
+    /// A stored tree is truncated (§7.7) like every tree the group holds:
+    /// its width is the smallest that covers its rightmost leaf. Checking
+    /// that before allocating keeps a damaged width from asking for
+    /// gigabytes of blank nodes.
     pub(crate) fn from_stored(size: TreeSize, stored: Vec<(u32, Node)>) -> Result<Self, Error> {
+        let rightmost_leaf = stored
+            .iter()
+            .filter(|(_, n)| matches!(n, Node::Leaf(_)))
+            .map(|(i, _)| i / 2)
+            .max()
+            .unwrap_or(0);
+        let expected = rightmost_leaf
+            .checked_add(1)
+            .and_then(TreeSize::covering)
+            .ok_or(ProtocolError::TreeTooLarge)?;
+        if size != expected {
+            return Err(ProtocolError::TreeTooLarge.into());
+        }
         let mut nodes = vec![None; idx(size.node_width())];
         for (i, node) in stored {
             let is_leaf_index = i % 2 == 0;

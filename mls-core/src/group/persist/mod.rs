@@ -24,14 +24,13 @@ mod records;
 
 use super::client::Client;
 use super::pending::{CachedProposal, PendingCommit, ProposalCache};
-use super::state::{Group, Inactive, NewEpoch, PastSignatureKeys};
+use super::state::{Group, Inactive, NewEpoch, PastSignatureKeys, first_old_values};
 use crate::error::{Error, Misuse, StorageError, StorageErrorKind};
 use crate::framing::{EpochKeys, MessageProtection};
 use crate::key_schedule::{EpochSecrets, GroupContext};
 use crate::provider::{Namespace, Provider, StorageProvider, WriteBatch};
 use crate::secret::{HpkePrivateKey, Secret};
 use crate::secret_tree::{SecretTree, Touched};
-use crate::storage::codec::Enc;
 use crate::storage::{self, RecordKind, keys};
 use crate::tree::leaf_validation::MemberCredentialTypes;
 use crate::tree::node::Node;
@@ -72,38 +71,28 @@ fn corrupt(what: impl std::fmt::Display) -> Error {
     StorageError::corrupt(what).into()
 }
 
-/// Each changed node once, with the value it had before the first change.
-fn first_old_values(changed: &[(NodeIndex, Option<Node>)]) -> BTreeMap<NodeIndex, Option<&Node>> {
-    let mut first = BTreeMap::new();
-    for (x, old) in changed {
-        first.entry(*x).or_insert(old.as_ref());
-    }
-    first
-}
-
 fn put_epoch_record(
     batch: &mut WriteBatch,
     group_id: &[u8],
     keys_: &EpochKeys,
     full: Option<&EpochSecrets>,
 ) -> Result<(), Error> {
-    let mut enc = Enc::new();
-    records::write_epoch(
-        &mut enc,
-        keys_.group_context(),
-        keys_.secret_tree().size().leaf_count(),
-        keys_.sender_data_secret(),
-        keys_.membership_key(),
-        full,
-    )?;
-    storage::put_record(
+    storage::put_encoded(
         batch,
         Namespace::EpochSecrets,
         keys::epoch(group_id, keys_.epoch()),
         RecordKind::Epoch,
-        &enc.finish(),
-    );
-    Ok(())
+        |enc| {
+            records::write_epoch(
+                enc,
+                keys_.group_context(),
+                keys_.secret_tree().size().leaf_count(),
+                keys_.sender_data_secret(),
+                keys_.membership_key(),
+                full,
+            )
+        },
+    )
 }
 
 fn put_secret_node(
@@ -113,22 +102,14 @@ fn put_secret_node(
     tree: &SecretTree,
     x: NodeIndex,
 ) -> Result<(), Error> {
-    let key = keys::secret_node(group_id, epoch, x.0);
-    match tree.node_secrets().get(&x) {
-        Some(secret) => {
-            let mut enc = Enc::new();
-            enc.bytes(secret.as_bytes())?;
-            storage::put_record(
-                batch,
-                Namespace::EpochSecrets,
-                key,
-                RecordKind::SecretNode,
-                &enc.finish(),
-            );
-        }
-        None => batch.delete(Namespace::EpochSecrets, key),
-    }
-    Ok(())
+    storage::put_or_delete(
+        batch,
+        Namespace::EpochSecrets,
+        keys::secret_node(group_id, epoch, x.0),
+        RecordKind::SecretNode,
+        tree.node_secrets().get(&x),
+        |enc, secret| enc.bytes(secret.as_bytes()).map(drop),
+    )
 }
 
 fn put_secret_leaf(
@@ -138,22 +119,14 @@ fn put_secret_leaf(
     tree: &SecretTree,
     leaf: LeafIndex,
 ) -> Result<(), Error> {
-    let key = keys::secret_leaf(group_id, epoch, leaf.0);
-    match tree.leaf_ratchets().get(&leaf) {
-        Some(ratchets) => {
-            let mut enc = Enc::new();
-            crate::secret_tree::stored::write_leaf(&mut enc, ratchets)?;
-            storage::put_record(
-                batch,
-                Namespace::EpochSecrets,
-                key,
-                RecordKind::SecretLeaf,
-                &enc.finish(),
-            );
-        }
-        None => batch.delete(Namespace::EpochSecrets, key),
-    }
-    Ok(())
+    storage::put_or_delete(
+        batch,
+        Namespace::EpochSecrets,
+        keys::secret_leaf(group_id, epoch, leaf.0),
+        RecordKind::SecretLeaf,
+        tree.leaf_ratchets().get(&leaf),
+        crate::secret_tree::stored::write_leaf,
+    )
 }
 
 /// Every node and leaf of an epoch's secret tree.
@@ -235,17 +208,14 @@ fn put_proposal(
     arrival: usize,
     p: &CachedProposal,
 ) -> Result<(), Error> {
-    let mut enc = Enc::new();
     let arrival = u32::try_from(arrival).map_err(|_| Misuse::TooLarge("proposal cache"))?;
-    records::write_proposal(&mut enc, arrival, p)?;
-    storage::put_record(
+    storage::put_encoded(
         batch,
         Namespace::GroupState,
         keys::proposal(group_id, p.reference.0.as_slice()),
         RecordKind::Proposal,
-        &enc.finish(),
-    );
-    Ok(())
+        |enc| records::write_proposal(enc, arrival, p),
+    )
 }
 
 fn put_pending_commit(
@@ -253,16 +223,13 @@ fn put_pending_commit(
     group_id: &[u8],
     p: &PendingCommit,
 ) -> Result<(), Error> {
-    let mut enc = Enc::new();
-    records::write_pending_commit(&mut enc, p)?;
-    storage::put_record(
+    storage::put_encoded(
         batch,
         Namespace::GroupState,
         keys::pending_commit(group_id),
         RecordKind::PendingCommit,
-        &enc.finish(),
-    );
-    Ok(())
+        |enc| records::write_pending_commit(enc, p),
+    )
 }
 
 /// Deletes every entry of `group_id` (a group replaced by a rejoin or
@@ -290,46 +257,37 @@ impl<P: Provider> Group<P> {
     }
 
     fn put_tree_node(&self, batch: &mut WriteBatch, x: NodeIndex) -> Result<(), Error> {
-        let key = keys::tree_node(self.group_id(), x.0);
-        match self.tree.node(x) {
-            Some(node) => {
-                let mut enc = Enc::new();
-                enc.value(node)?;
-                storage::put_record(
-                    batch,
-                    Namespace::TreeNodes,
-                    key,
-                    RecordKind::TreeNode,
-                    &enc.finish(),
-                );
-            }
-            None => batch.delete(Namespace::TreeNodes, key),
-        }
-        Ok(())
+        storage::put_or_delete(
+            batch,
+            Namespace::TreeNodes,
+            keys::tree_node(self.group_id(), x.0),
+            RecordKind::TreeNode,
+            self.tree.node(x),
+            |enc, node| enc.value(node).map(drop),
+        )
     }
 
     fn put_group_record(&self, batch: &mut WriteBatch) -> Result<(), Error> {
-        let mut enc = Enc::new();
-        records::write_group(
-            &mut enc,
-            &self.config,
-            &self.context,
-            self.own_leaf,
-            self.tree.size().leaf_count(),
-            &self.interim_transcript_hash,
-            &self.confirmation_tag,
-            self.inactive.as_ref(),
-            &self.past_signature_keys,
-            self.protection.epochs().skip(1).map(EpochKeys::epoch),
-        )?;
-        storage::put_record(
+        storage::put_encoded(
             batch,
             Namespace::GroupState,
             keys::group_main(self.group_id()),
             RecordKind::Group,
-            &enc.finish(),
-        );
-        Ok(())
+            |enc| {
+                records::write_group(
+                    enc,
+                    &self.config,
+                    &self.context,
+                    self.own_leaf,
+                    self.tree.size().leaf_count(),
+                    &self.interim_transcript_hash,
+                    &self.confirmation_tag,
+                    self.inactive.as_ref(),
+                    &self.past_signature_keys,
+                    self.protection.epochs().skip(1).map(EpochKeys::epoch),
+                )
+            },
+        )
     }
 
     fn put_own_keys(
@@ -337,33 +295,29 @@ impl<P: Provider> Group<P> {
         batch: &mut WriteBatch,
         new_update_key: Option<&(Vec<u8>, HpkePrivateKey)>,
     ) -> Result<(), Error> {
-        let mut enc = Enc::new();
-        records::write_own_keys(
-            &mut enc,
-            &self.keys,
-            self.pending_update_keys.iter().chain(new_update_key),
-        )?;
-        storage::put_record(
+        storage::put_encoded(
             batch,
             Namespace::OwnLeafKeys,
             keys::own_keys(self.group_id()),
             RecordKind::OwnKeys,
-            &enc.finish(),
-        );
-        Ok(())
+            |enc| {
+                records::write_own_keys(
+                    enc,
+                    &self.keys,
+                    self.pending_update_keys.iter().chain(new_update_key),
+                )
+            },
+        )
     }
 
     fn put_resumption_psks(&self, batch: &mut WriteBatch) -> Result<(), Error> {
-        let mut enc = Enc::new();
-        records::write_resumption_psks(&mut enc, &self.resumption_psks)?;
-        storage::put_record(
+        storage::put_encoded(
             batch,
             Namespace::EpochSecrets,
             keys::resumption_psks(self.group_id()),
             RecordKind::ResumptionPsks,
-            &enc.finish(),
-        );
-        Ok(())
+            |enc| records::write_resumption_psks(enc, &self.resumption_psks),
+        )
     }
 
     /// Everything of the group, for a group just created or joined.
@@ -463,13 +417,8 @@ impl<P: Provider> Group<P> {
     /// Enters `next` and stores it in one transaction, with `extra`. The
     /// tree holds the commit's changes with its journal open; it is kept on
     /// success and rolled back, with everything else, on failure.
-    pub(crate) fn persist_epoch(
-        &mut self,
-        mut next: NewEpoch,
-        extra: WriteBatch,
-    ) -> Result<(), Error> {
+    pub(crate) fn persist_epoch(&mut self, next: NewEpoch, extra: WriteBatch) -> Result<(), Error> {
         let changed = self.tree.recorded_changes();
-        next.changed = changed.clone();
         let journals = self.take_journals();
         let undo = EpochUndo {
             context: self.context.clone(),
@@ -487,7 +436,7 @@ impl<P: Provider> Group<P> {
             credential_types: self.credential_types.clone(),
         };
         let old_epoch = self.context.epoch;
-        let dropped = self.enter_epoch(next);
+        let dropped = self.enter_epoch(next, &changed);
 
         let result = self.epoch_batch(&changed, &journals, &dropped, old_epoch, &undo);
         let result = result.and_then(|mut batch| {

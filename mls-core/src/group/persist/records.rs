@@ -444,7 +444,6 @@ pub(crate) fn read_pending_commit(dec: &mut Dec<'_>) -> Result<PendingCommit, Er
             own_leaf,
             interim_transcript_hash,
             confirmation_tag,
-            changed: Vec::new(),
             inactive,
         },
     })

@@ -299,3 +299,27 @@ proptest! {
         prop_assert_eq!(tree.tree_hash(&ToySuite).unwrap(), changed_hash);
     }
 }
+
+/// A stored tree must be as wide as its rightmost leaf needs: a damaged
+/// width is refused before any allocation, whatever it claims.
+#[test]
+fn stored_trees_must_be_truncated() {
+    let stored = || vec![(0, Node::Leaf(leaf(0))), (4, Node::Leaf(leaf(2)))];
+    let four = TreeSize::from_leaf_count(4).unwrap();
+    let tree = PublicTree::from_stored(four, stored()).unwrap();
+    assert_eq!(tree.size(), four);
+    for leaves in [2, 8, 1 << 30] {
+        let size = TreeSize::from_leaf_count(leaves).unwrap();
+        assert!(matches!(
+            PublicTree::from_stored(size, stored()),
+            Err(Error::Protocol(ProtocolError::TreeTooLarge))
+        ));
+    }
+    assert!(matches!(
+        PublicTree::from_stored(
+            TreeSize::from_leaf_count(1).unwrap(),
+            vec![(0, Node::Leaf(leaf(0))), (1, Node::Leaf(leaf(1)))]
+        ),
+        Err(Error::Protocol(ProtocolError::NodeTypeMismatch(1)))
+    ));
+}
