@@ -43,42 +43,45 @@ use mls_core::provider::{Namespace, StorageProvider, WriteBatch};
 /// one module.
 macro_rules! storage_conformance_tests {
     (reopen: $place:expr, $open:expr $(,)?) => {
-        storage_conformance_tests!(@reopen $place, $open;
-            reopen_keeps_committed_data,
-            reopen_then_write_again,
-        );
+        storage_conformance_tests!(@lists reopen ($place, $open));
     };
     ($make:expr $(,)?) => {
-        storage_conformance_tests!(@each $make;
-            missing_key_is_none,
-            put_then_get,
-            overwrite,
-            delete,
-            delete_missing_key_is_not_an_error,
-            namespaces_are_separate,
-            empty_batch,
-            put_then_delete_same_key_applies_in_order,
-            delete_then_put_same_key_applies_in_order,
-            last_put_wins,
-            empty_and_binary_bytes_are_kept_exactly,
-            large_value,
-            batch_across_every_namespace,
-            scan_is_ordered_by_key_bytes,
-            scan_prefix_boundaries,
-            scan_excludes_other_namespaces,
-            scan_sees_overwrites_and_deletes,
-            matches_a_model_over_many_batches,
-            concurrent_commits_all_land,
-            readers_never_see_part_of_a_batch,
-        );
-
-        #[test]
-        fn store_is_send_and_sync() {
-            let store = $make;
-            crate::suite::assert_send_sync(&*store);
-        }
+        storage_conformance_tests!(@lists each ($make));
     };
-    (@each $make:expr; $($name:ident),+ $(,)?) => {
+    // The one list of checks. Every `pub(crate) fn` of this file must be in
+    // it (or be a helper named in `HELPERS`); a test that every backend
+    // expands compares the two, so a check cannot be written and not run.
+    (@lists $form:ident $args:tt) => {
+        storage_conformance_tests!(@expand $form $args;
+            each: [
+                missing_key_is_none,
+                put_then_get,
+                overwrite,
+                delete,
+                delete_missing_key_is_not_an_error,
+                namespaces_are_separate,
+                empty_batch,
+                put_then_delete_same_key_applies_in_order,
+                delete_then_put_same_key_applies_in_order,
+                last_put_wins,
+                empty_and_binary_bytes_are_kept_exactly,
+                large_value,
+                batch_across_every_namespace,
+                scan_is_ordered_by_key_bytes,
+                scan_prefix_boundaries,
+                scan_excludes_other_namespaces,
+                scan_sees_overwrites_and_deletes,
+                matches_a_model_over_many_batches,
+                concurrent_commits_all_land,
+                readers_never_see_part_of_a_batch,
+            ],
+            reopen: [
+                reopen_keeps_committed_data,
+                reopen_then_write_again,
+            ],
+        );
+    };
+    (@expand each ($make:expr); each: [$($name:ident),+ $(,)?], reopen: [$($reopen:ident),+ $(,)?] $(,)?) => {
         $(
             #[test]
             fn $name() {
@@ -86,14 +89,28 @@ macro_rules! storage_conformance_tests {
                 crate::suite::$name(&*store);
             }
         )+
+
+        #[test]
+        fn store_is_send_and_sync() {
+            let store = $make;
+            crate::suite::assert_send_sync(&*store);
+        }
+
+        #[test]
+        fn every_check_of_the_suite_is_expanded() {
+            crate::suite::assert_every_check_is_listed(
+                &[$(stringify!($name)),+],
+                &[$(stringify!($reopen)),+],
+            );
+        }
     };
-    (@reopen $place:expr, $open:expr; $($name:ident),+ $(,)?) => {
+    (@expand reopen ($place:expr, $open:expr); each: [$($name:ident),+ $(,)?], reopen: [$($reopen:ident),+ $(,)?] $(,)?) => {
         $(
             #[test]
-            fn $name() {
+            fn $reopen() {
                 let place = $place;
                 let open = $open;
-                crate::suite::reopen::$name(
+                crate::suite::reopen::$reopen(
                     &|| -> ::std::boxed::Box<dyn ::mls_core::provider::StorageProvider> {
                         ::std::boxed::Box::new(open(&place))
                     },
@@ -101,6 +118,72 @@ macro_rules! storage_conformance_tests {
             }
         )+
     };
+}
+
+/// The `pub(crate)` functions of this file that are not checks.
+const HELPERS: [&str; 2] = ["assert_send_sync", "assert_every_check_is_listed"];
+
+/// Fails unless the checks the macro lists are exactly the `pub(crate) fn`s
+/// of this file (less [`HELPERS`]): the top-level ones in `each`, those of
+/// `mod reopen` in `reopen`. Reads this file's own source, so it sees a
+/// check however it is written; and shows first that a check added without
+/// being listed is caught.
+pub(crate) fn assert_every_check_is_listed(each: &[&str], reopen: &[&str]) {
+    let source = include_str!("suite.rs");
+    let unlisted = source.replacen(
+        "\npub(crate) mod reopen {",
+        "\npub(crate) fn added_but_not_listed(storage: &dyn StorageProvider) {}\n\
+         pub(crate) mod reopen {",
+        1,
+    );
+    let caught = differences(&unlisted, each, reopen);
+    assert!(
+        caught.iter().any(|d| d.contains("added_but_not_listed")),
+        "the wiring check missed an unlisted check: {caught:?}"
+    );
+    let differences = differences(source, each, reopen);
+    assert!(
+        differences.is_empty(),
+        "storage-conformance/suite.rs: every check must be listed in the macro's `@lists` \
+         arm to run:\n{}",
+        differences.join("\n")
+    );
+}
+
+/// How the checks defined in `source` differ from those listed, one line
+/// per check.
+fn differences(source: &str, each: &[&str], reopen: &[&str]) -> Vec<String> {
+    let Some((top, in_reopen)) = source.split_once("\npub(crate) mod reopen {") else {
+        return vec!["suite.rs has no `pub(crate) mod reopen`".into()];
+    };
+    let defined = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.trim_start().strip_prefix("pub(crate) fn "))
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .filter(|name| !HELPERS.contains(name))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (form, listed, defined) in [
+        ("each", each, defined(top)),
+        ("reopen", reopen, defined(in_reopen)),
+    ] {
+        if defined.len() < 2 {
+            out.push(format!("found no `{form}` checks: the parse is wrong"));
+        }
+        for name in &defined {
+            if !listed.contains(&name.as_str()) {
+                out.push(format!("`{name}` is defined but not in the `{form}` list"));
+            }
+        }
+        for name in listed {
+            if !defined.iter().any(|d| d == name) {
+                out.push(format!("`{name}` is in the `{form}` list but not defined"));
+            }
+        }
+    }
+    out
 }
 
 /// Compiles only if the backend's concrete type may be shared across threads.

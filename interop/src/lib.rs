@@ -6,6 +6,10 @@
 //!   against every crypto backend ([`backends::all`]) and reports
 //!   file × backend × cipher suite. The `mls-interop conformance` binary
 //!   prints the same rows as a table or as JSON.
+//! * [`vectors`]: the vectors are pinned, not committed ([`vectors::pin`]:
+//!   upstream commit, names, sizes, SHA-256); [`vectors::fetch()`]
+//!   (`mls-interop fetch-vectors`) makes them available and
+//!   [`vectors::VectorDir`] checks every file before it is read.
 //! * [`demo`]: a group on three crypto backends with its state in SQLite
 //!   files, restarted halfway (`mls-interop demo`).
 //! * [`corpus`]: the stored-state corpus under `tests/fixtures/storage`
@@ -18,9 +22,11 @@
 //!   the code.
 //!
 //! ```no_run
-//! let dir = interop::vectors::locate(None).expect("vectors");
-//! let rows = interop::conformance::run(&dir, &interop::backends::all()).unwrap();
+//! // `--vectors`, else $MLS_TEST_VECTORS, else the fetch-vectors cache.
+//! let vectors = interop::vectors::VectorDir::locate(None)?;
+//! let rows = interop::conformance::run(&vectors, &interop::backends::all())?;
 //! assert!(rows.iter().all(|r| r.failed == 0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 

@@ -1,9 +1,10 @@
-//! `mls-interop`: the conformance runner, the demo and the stored-state
-//! corpus generator.
+//! `mls-interop`: the conformance runner, the vector fetcher, the demo and
+//! the stored-state corpus generator.
 //!
 //! ```text
-//! mls-interop conformance [--vectors DIR] [--json]
-//! mls-interop conformance --passive FILE... [--no-lifetime-check] [--json]
+//! mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
+//! mls-interop conformance --passive FILE... [--no-lifetime-check] [--backend NAME]... [--json]
+//! mls-interop fetch-vectors [--dir DIR] [--base-url URL]
 //! mls-interop demo [--dir PATH]
 //! mls-interop storage-corpus --out DIR
 //! ```
@@ -11,13 +12,28 @@
 #![forbid(unsafe_code)]
 
 use interop::conformance::Lifetimes;
+use interop::vectors::{self, VectorDir};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--json]
-       mls-interop conformance --passive FILE... [--no-lifetime-check] [--json]
+const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
+       mls-interop conformance --passive FILE... [--no-lifetime-check] [--backend NAME]... [--json]
+       mls-interop fetch-vectors [--dir DIR] [--base-url URL]
        mls-interop demo [--dir PATH]
        mls-interop storage-corpus --out DIR
+
+fetch-vectors: makes the pinned official vectors available (they are not in
+this repository; interop/src/vectors/pin.rs names the upstream commit and
+each file's SHA-256). Files already present with their digest are kept and
+the network is not used; missing ones are downloaded over HTTPS, checked
+and moved into place.
+  --dir DIR              the folder (default: $MLS_TEST_VECTORS, else
+                         target/mls-test-vectors, the download cache)
+  --base-url URL         a mirror laid out like the upstream repository:
+                         URL/COMMIT/test-vectors/NAME
+A folder of yours is never overwritten: a changed or unknown .json file
+there is reported and nothing is downloaded. In the download cache such
+files are replaced or removed.
 
 demo: a group of four members on three crypto backends, each keeping its
 state in a SQLite file, restarted halfway (see interop/src/demo.rs).
@@ -28,7 +44,13 @@ format to DIR, which must be empty or new
 (interop/tests/fixtures/storage/README.md).
 
 conformance: runs the official MLS test vectors against every crypto backend.
-  --vectors DIR          vector folder (default: $MLS_TEST_VECTORS, else ../shared/test-vectors)
+  --vectors DIR          vector folder (default: $MLS_TEST_VECTORS, else the
+                         download cache of fetch-vectors); every pinned file
+                         is checked against its digest, and a .json file the
+                         pin does not list fails the run
+  --backend NAME         run only this backend (repeatable): rustcrypto,
+                         ring, aws-lc (aws-lc-fips in a build with
+                         --features fips)
   --json                 print rows as JSON instead of a table
   --passive FILE...      run only these files (any path), as passive-client
                          scenarios (FORMATS.md \"Passive Client Scenarios\");
@@ -41,6 +63,7 @@ their rows. Exit status is non-zero when any case fails.";
 
 struct Args {
     vectors: Option<PathBuf>,
+    backends: Vec<String>,
     json: bool,
     passive: Vec<PathBuf>,
     passive_given: bool,
@@ -56,6 +79,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let mut out = Args {
         vectors: None,
+        backends: Vec::new(),
         json: false,
         passive: Vec::new(),
         passive_given: false,
@@ -67,6 +91,10 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--vectors" => {
                 let dir = args.next().ok_or("--vectors needs a folder")?;
                 out.vectors = Some(PathBuf::from(dir));
+            }
+            "--backend" => {
+                let name = args.next().ok_or("--backend needs a name")?;
+                out.backends.push(name);
             }
             "--passive" => {
                 out.passive_given = true;
@@ -97,7 +125,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
 
 /// The rows of the run the arguments ask for.
 fn rows(args: &Args) -> Result<Vec<interop::conformance::Row>, String> {
-    let backends = interop::backends::all();
+    let backends = interop::backends::select(&args.backends)?;
     if args.passive_given {
         let lifetimes = if args.no_lifetime_check {
             Lifetimes::OffByOption
@@ -115,8 +143,76 @@ fn rows(args: &Args) -> Result<Vec<interop::conformance::Row>, String> {
         let paths: Vec<&Path> = args.passive.iter().map(PathBuf::as_path).collect();
         return interop::conformance::run_passive(&paths, &backends, lifetimes);
     }
-    let dir = interop::vectors::locate(args.vectors.as_deref()).map_err(|e| e.to_string())?;
-    interop::conformance::run(&dir, &backends)
+    let vectors = VectorDir::locate(args.vectors.as_deref()).map_err(|e| e.to_string())?;
+    let rows = interop::conformance::run(&vectors, &backends)?;
+    // Every backend offers suites the official files cover, so a backend
+    // without a single passed case is misbuilt, not merely unsupported.
+    for b in &backends {
+        let passed: usize = rows
+            .iter()
+            .filter(|r| r.backend == Some(b.name))
+            .map(|r| r.passed)
+            .sum();
+        if passed == 0 {
+            eprint!("{}", interop::report::table(&rows));
+            return Err(format!(
+                "backend {} passed no case of the official vectors",
+                b.name
+            ));
+        }
+    }
+    Ok(rows)
+}
+
+/// `fetch-vectors [--dir DIR] [--base-url URL]`.
+fn fetch_vectors(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut dir = None;
+    let mut base_url = vectors::pin::DEFAULT_BASE_URL.to_string();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--dir" => match args.next() {
+                Some(d) => dir = Some(PathBuf::from(d)),
+                None => return usage_error("--dir needs a folder"),
+            },
+            "--base-url" => match args.next() {
+                Some(u) => base_url = u,
+                None => return usage_error("--base-url needs a URL"),
+            },
+            "-h" | "--help" => return usage_error(""),
+            other => return usage_error(&format!("unknown argument {other:?}")),
+        }
+    }
+    let (dir, origin) = vectors::choose(dir.as_deref());
+    let pin = &vectors::pin::OFFICIAL;
+    let mut log = std::io::stderr().lock();
+    match vectors::fetch(pin, &dir, origin, &base_url, &mut log) {
+        Ok(fetched) => {
+            let how = if fetched.downloaded.is_empty() {
+                "already present, nothing downloaded".to_string()
+            } else {
+                format!("{} downloaded", fetched.downloaded.len())
+            };
+            println!(
+                "{} pinned vector files of {}@{} verified in {} ({how})",
+                pin.files.len(),
+                vectors::pin::UPSTREAM_REPOSITORY,
+                pin.commit,
+                fetched.dir.display()
+            );
+            if origin != vectors::Origin::Cache {
+                println!(
+                    "use them with: {}={}",
+                    vectors::ENV_VAR,
+                    fetched.dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `demo [--dir PATH]`.
@@ -189,6 +285,7 @@ fn main() -> ExitCode {
     match argv.peek().map(String::as_str) {
         Some("demo") => return demo(argv.skip(1)),
         Some("storage-corpus") => return storage_corpus(argv.skip(1)),
+        Some("fetch-vectors") => return fetch_vectors(argv.skip(1)),
         _ => {}
     }
     let args = match parse(argv) {

@@ -4,7 +4,8 @@ use crate::conformance::Row;
 use std::fmt::Write as _;
 
 /// A fixed-width table, one line per row, with a totals line. The file
-/// column is as wide as the longest file name (at least 24).
+/// column is as wide as the longest file name (at least 24); files that use
+/// no crypto show `-` as backend.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let w = rows
@@ -33,7 +34,12 @@ pub fn table(rows: &[Row]) -> String {
         let _ = writeln!(
             out,
             "{:<w$} {:<11} {:>6} {:>7} {:>7} {:>8}{note}",
-            r.file, r.backend, suite, r.passed, r.failed, r.skipped
+            r.file,
+            r.backend.unwrap_or("-"),
+            suite,
+            r.passed,
+            r.failed,
+            r.skipped
         );
         p = p.saturating_add(r.passed);
         f = f.saturating_add(r.failed);
@@ -44,7 +50,8 @@ pub fn table(rows: &[Row]) -> String {
 }
 
 /// The rows as a JSON array of
-/// `{"file", "backend", "cipher_suite", "passed", "failed", "skipped"}`,
+/// `{"file", "backend", "cipher_suite", "passed", "failed", "skipped"}`
+/// (`backend` is `null` for files that use no crypto),
 /// plus `"note"` where the runner switched a check off (or, for
 /// passive-client files, says whether lifetimes were checked).
 pub fn json(rows: &[Row]) -> Result<String, serde_json::Error> {
@@ -59,7 +66,8 @@ pub fn failures(rows: &[Row]) -> String {
             let suite = r
                 .cipher_suite
                 .map_or_else(String::new, |c| format!(" suite {c}"));
-            let _ = writeln!(out, "FAIL {} [{}{suite}] {why}", r.file, r.backend);
+            let backend = r.backend.unwrap_or("no crypto");
+            let _ = writeln!(out, "FAIL {} [{backend}{suite}] {why}", r.file);
         }
     }
     out

@@ -70,3 +70,35 @@ fn readme_suite_table_matches_the_providers() {
         }
     }
 }
+
+/// The commands of the README's first code block ("Getting started").
+fn getting_started_commands(readme: &str) -> Vec<String> {
+    let section = &readme[readme.find("## Getting started").expect("section")..];
+    let block = section
+        .split("```sh")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a sh block");
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn ci_runs_the_readmes_commands_as_written() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let ci = std::fs::read_to_string(format!("{root}/.ci/run")).unwrap();
+    let commands = getting_started_commands(&readme);
+    assert_eq!(commands.len(), 2, "run and test: {commands:?}");
+    assert!(commands[1].contains("fetch-vectors"), "{commands:?}");
+    for command in commands {
+        assert!(
+            ci.lines().any(|l| l.trim() == command),
+            ".ci/run does not run the README's `{command}`"
+        );
+    }
+}

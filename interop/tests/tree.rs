@@ -24,9 +24,8 @@ struct VectorTree {
 }
 
 fn vector_trees() -> Vec<VectorTree> {
-    let dir = interop::vectors::locate(None).unwrap_or_else(|e| panic!("{e}"));
-    let text = std::fs::read_to_string(dir.join("tree-validation.json")).unwrap();
-    let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let vectors = interop::vectors::VectorDir::locate(None).unwrap_or_else(|e| panic!("{e}"));
+    let cases: serde_json::Value = vectors.load("tree-validation.json").unwrap();
     cases
         .as_array()
         .unwrap()

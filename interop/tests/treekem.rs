@@ -47,9 +47,8 @@ const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed2
 
 /// The largest suite-1 treekem vector tree.
 fn fixture() -> Fixture {
-    let dir = interop::vectors::locate(None).unwrap_or_else(|e| panic!("{e}"));
-    let text = std::fs::read_to_string(dir.join("treekem.json")).unwrap();
-    let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let vectors = interop::vectors::VectorDir::locate(None).unwrap_or_else(|e| panic!("{e}"));
+    let cases: serde_json::Value = vectors.load("treekem.json").unwrap();
     let h = |v: &serde_json::Value| hex::decode(v.as_str().unwrap()).unwrap();
     let c = cases
         .as_array()

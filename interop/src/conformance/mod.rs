@@ -17,6 +17,7 @@ mod treekem;
 mod welcome;
 
 use crate::backends::Backend;
+use crate::vectors::{VectorDir, pin};
 use mls_core::CipherSuite;
 use serde::Serialize;
 use std::path::Path;
@@ -28,8 +29,10 @@ pub use passive_client::Lifetimes;
 pub struct Row {
     /// The vector file name (or, for `--passive`, the path given).
     pub file: String,
-    /// The backend name.
-    pub backend: &'static str,
+    /// The backend name, or `None` for files that use no crypto
+    /// (`tree-math`, `deserialization`, `messages`), which are run once
+    /// rather than once per backend.
+    pub backend: Option<&'static str>,
     /// The suite code point, or `None` for files without suites.
     pub cipher_suite: Option<u16>,
     /// Cases that passed.
@@ -78,7 +81,7 @@ impl Tally {
         self.skipped = self.skipped.saturating_add(n);
     }
 
-    fn into_row(self, file: &str, backend: &'static str, suite: Option<u16>) -> Row {
+    fn into_row(self, file: &str, backend: Option<&'static str>, suite: Option<u16>) -> Row {
         Row {
             file: file.to_string(),
             backend,
@@ -105,24 +108,11 @@ pub(crate) fn expect_eq(what: &str, expected: &[u8], actual: &[u8]) -> Result<()
     }
 }
 
-/// The vector files this runner supports, in report order.
-pub const FILES: [&str; 15] = [
-    "tree-math.json",
-    "deserialization.json",
-    "crypto-basics.json",
-    "key-schedule.json",
-    "psk_secret.json",
-    "secret-tree.json",
-    "transcript-hashes.json",
-    "message-protection.json",
-    "messages.json",
-    "tree-validation.json",
-    "tree-operations.json",
-    "treekem.json",
-    "welcome.json",
-    "passive-client-welcome.json",
-    "passive-client-handling-commit.json",
-];
+/// The vector files this runner supports, in report order: exactly the
+/// files of the pin ([`pin::OFFICIAL`]).
+pub fn files() -> impl Iterator<Item = &'static str> {
+    pin::OFFICIAL.files.iter().map(|f| f.name)
+}
 
 /// The official passive-client files, which the default run checks with
 /// the KeyPackage lifetime check off (CHECKLIST.md, "Notes on the official
@@ -177,43 +167,46 @@ fn per_suite<C>(
                     },
                 }
             }
-            rows.push(t.into_row(file, b.name, Some(code)));
+            rows.push(t.into_row(file, Some(b.name), Some(code)));
         }
     }
 }
 
-/// Runs every supported file against every backend.
-pub fn run(dir: &Path, backends: &[Backend]) -> Result<Vec<Row>, String> {
+/// Runs every pinned file against every backend.
+pub fn run(vectors: &VectorDir, backends: &[Backend]) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
-    for file in FILES {
-        rows.extend(run_file(dir, file, backends)?);
+    for file in files() {
+        rows.extend(run_file(vectors, file, backends)?);
     }
     Ok(rows)
 }
 
 /// Runs one file against every backend.
-pub fn run_file(dir: &Path, file: &'static str, backends: &[Backend]) -> Result<Vec<Row>, String> {
+pub fn run_file(
+    vectors: &VectorDir,
+    file: &'static str,
+    backends: &[Backend],
+) -> Result<Vec<Row>, String> {
     if let Some((_, note)) = LIFETIME_OFF_FILES.iter().find(|(name, _)| *name == file) {
-        let cases: Vec<passive_client::Case> = crate::vectors::load(dir, file)?;
+        let cases: Vec<passive_client::Case> = vectors.load(file)?;
         let lifetimes = Lifetimes::OffForOfficialFile(note);
         return Ok(passive_rows(file, &cases, backends, lifetimes));
     }
     let mut rows = Vec::new();
-    // A file without suites: the same cases counted once per backend.
+    // A file without suites uses no crypto: one row, whatever the backends
+    // (so that totals count its cases once).
     macro_rules! suite_free {
         ($module:ident) => {{
-            let cases: Vec<$module::Case> = crate::vectors::load(dir, file)?;
-            for b in backends {
-                let mut t = Tally::default();
-                $module::run(&cases, &mut t);
-                rows.push(t.into_row(file, b.name, None));
-            }
+            let cases: Vec<$module::Case> = vectors.load(file)?;
+            let mut t = Tally::default();
+            $module::run(&cases, &mut t);
+            rows.push(t.into_row(file, None, None));
         }};
     }
     // A file of per-suite cases; `$checks` counts a case's checks for skips.
     macro_rules! suite_specific {
         ($module:ident, $checks:expr) => {{
-            let cases: Vec<$module::Case> = crate::vectors::load(dir, file)?;
+            let cases: Vec<$module::Case> = vectors.load(file)?;
             let code_of = |c: &$module::Case| c.cipher_suite;
             per_suite(
                 file,

@@ -34,8 +34,11 @@ pub trait CryptoProvider: Send + Sync {
     /// provider does not implement it.
     fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider>;
 
-    /// Whether the provider runs in a validated FIPS mode (and so offers only
-    /// FIPS-approved suites).
+    /// Whether the provider's primitives run on a FIPS module in FIPS mode
+    /// (and so it offers only suites whose every algorithm is approved).
+    /// It does not say that every operation is an approved service of the
+    /// module: the backend's docs list what runs outside it (HPKE's
+    /// composition, `DeriveKeyPair`, where randomness comes from).
     fn fips_mode(&self) -> bool {
         false
     }
