@@ -174,14 +174,29 @@ pub fn fetch(
     let base = base_url.trim_end_matches('/');
     let mut downloaded = Vec::new();
     let mut failures = Vec::new();
+    let mut unreachable = false;
     for file in needed {
         let url = format!("{base}/{}/{}/{}", pin.commit, pin.folder, file.name);
+        if unreachable {
+            // One dead network is enough: trying the other files would
+            // only wait out the same timeout again.
+            failures.push((
+                file.name,
+                url,
+                "not tried: the server was unreachable".into(),
+            ));
+            continue;
+        }
         let _ = writeln!(log, "downloading {} ({} bytes)", file.name, file.size);
-        let result =
-            download(&agent, &url, file).and_then(|bytes| write_atomically(dir, file.name, &bytes));
+        let result = download(&agent, &url, file)
+            .and_then(|bytes| write_atomically(dir, file.name, &bytes).map_err(Failure::Other));
         match result {
             Ok(()) => downloaded.push(file.name),
-            Err(why) => failures.push((file.name, url, why)),
+            Err(Failure::Unreachable(why)) => {
+                unreachable = true;
+                failures.push((file.name, url, why));
+            }
+            Err(Failure::Other(why)) => failures.push((file.name, url, why)),
         }
     }
     if failures.is_empty() {
@@ -210,16 +225,31 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// Why one download failed.
+enum Failure {
+    /// The server could not be reached at all (no route, no name, refused,
+    /// timed out): the other files would fail the same way.
+    Unreachable(String),
+    /// This file failed (HTTP status, size, digest, writing it).
+    Other(String),
+}
+
 /// Downloads one file: exactly its pinned size (at most one byte more is
 /// read) and its pinned digest.
-fn download(agent: &ureq::Agent, url: &str, file: &PinnedFile) -> Result<Vec<u8>, String> {
-    let mut response = agent
-        .get(url)
-        .call()
-        .map_err(|e| format!("cannot download: {e}"))?;
+fn download(agent: &ureq::Agent, url: &str, file: &PinnedFile) -> Result<Vec<u8>, Failure> {
+    let mut response = agent.get(url).call().map_err(|e| {
+        let why = format!("cannot download: {e}");
+        match e {
+            ureq::Error::Io(_)
+            | ureq::Error::Timeout(_)
+            | ureq::Error::HostNotFound
+            | ureq::Error::ConnectionFailed => Failure::Unreachable(why),
+            _ => Failure::Other(why),
+        }
+    })?;
     let status = response.status();
     if status != 200 {
-        return Err(format!("the server answered HTTP {status}"));
+        return Err(Failure::Other(format!("the server answered HTTP {status}")));
     }
     let bytes = response
         .body_mut()
@@ -227,23 +257,24 @@ fn download(agent: &ureq::Agent, url: &str, file: &PinnedFile) -> Result<Vec<u8>
         .limit(file.size.saturating_add(1))
         .read_to_vec()
         .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => {
-                format!("the server sent more than the pinned {} bytes", file.size)
-            }
-            e => format!("download interrupted: {e}"),
+            ureq::Error::BodyExceedsLimit(_) => Failure::Other(format!(
+                "the server sent more than the pinned {} bytes",
+                file.size
+            )),
+            e => Failure::Other(format!("download interrupted: {e}")),
         })?;
     let received = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if received < file.size {
-        return Err(format!(
+        return Err(Failure::Other(format!(
             "partial download: received {received} of {} bytes",
             file.size
-        ));
+        )));
     }
     check::matches(&bytes, file).map_err(|actual| {
-        format!(
+        Failure::Other(format!(
             "digest mismatch: SHA-256 is {actual}, the pin says {}",
             file.sha256
-        )
+        ))
     })?;
     Ok(bytes)
 }

@@ -30,7 +30,10 @@ pub fn cache_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        .unwrap_or_else(|| {
+            let interop = Path::new(env!("CARGO_MANIFEST_DIR"));
+            interop.parent().unwrap_or(interop).join("target")
+        });
     target.join("mls-test-vectors")
 }
 
