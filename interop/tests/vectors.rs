@@ -389,3 +389,20 @@ fn the_cli_says_when_the_lifetime_check_is_off() {
     );
     assert!(stdout.contains("recorded-session.json"), "{stdout}");
 }
+
+#[test]
+fn a_backend_that_passes_nothing_is_reported() {
+    let all = backends::all();
+    let mut rows = run_file("welcome.json");
+    assert!(conformance::idle_backends(&rows, &all).is_empty());
+    // As if the last backend had been built without a single suite.
+    let last = all.last().unwrap().name;
+    for r in rows.iter_mut().filter(|r| r.backend == Some(last)) {
+        r.skipped += r.passed;
+        r.passed = 0;
+    }
+    assert_eq!(conformance::idle_backends(&rows, &all), vec![last]);
+    // Rows of files without crypto do not make a backend busy.
+    rows.extend(run_file("tree-math.json"));
+    assert_eq!(conformance::idle_backends(&rows, &all), vec![last]);
+}

@@ -181,6 +181,22 @@ pub fn run(vectors: &VectorDir, backends: &[Backend]) -> Result<Vec<Row>, String
     Ok(rows)
 }
 
+/// The backends that passed no case in `rows`. Every backend offers suites
+/// the official files cover, so after [`run`] such a backend is misbuilt
+/// (a FIPS build whose module offers nothing, say), not merely lacking a
+/// suite; rows of files that use no crypto do not count for any backend.
+pub fn idle_backends(rows: &[Row], backends: &[Backend]) -> Vec<&'static str> {
+    backends
+        .iter()
+        .map(|b| b.name)
+        .filter(|name| {
+            !rows
+                .iter()
+                .any(|r| r.backend == Some(*name) && r.passed > 0)
+        })
+        .collect()
+}
+
 /// Runs one file against every backend.
 pub fn run_file(
     vectors: &VectorDir,
