@@ -143,9 +143,9 @@ pub fn fetch(
             Err(problem) => refused.push(problem),
         }
     }
-    let unexpected = check::unexpected(dir, pin).map_err(|p| FetchError::Refused {
+    let unexpected = check::unexpected(dir, pin).map_err(|p| FetchError::Folder {
         dir: dir.to_path_buf(),
-        problems: vec![p],
+        error: p.to_string(),
     })?;
     for file in unexpected {
         if owned {
