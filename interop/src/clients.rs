@@ -6,7 +6,7 @@ use mls_core::credential::Credential;
 use mls_core::crypto::{generate_signature_key_pair, generate_signer};
 use mls_core::group::Client;
 use mls_core::provider::{
-    CryptoProvider, MlsProvider, Provider, RandProvider, Signer, StorageProvider,
+    CryptoProvider, DynProvider, MlsProvider, Provider, RandProvider, Signer, StorageProvider,
 };
 use mls_core::{CipherSuite, Error};
 use mls_storage_memory::MemoryStorage;
@@ -120,10 +120,10 @@ pub fn seed(n: u64) -> [u8; 32] {
     seed
 }
 
-/// A provider whose storage is picked at run time as well: memory, a
-/// SQLite file, or a wrapper that injects faults.
-pub type StoredProvider =
-    MlsProvider<Box<dyn CryptoProvider>, Box<dyn RandProvider>, Arc<dyn StorageProvider>>;
+/// A provider whose storage is picked at run time as well (memory, a
+/// SQLite file, or a wrapper that injects faults): the library's
+/// [`DynProvider`].
+pub type StoredProvider = DynProvider;
 
 /// A client like [`client`] whose state lives in `storage`. Its signature
 /// key is made on first use and kept in `storage` (under its identity), so

@@ -9,7 +9,7 @@ use mls_core::credential::Credential;
 use mls_core::crypto::generate_signer;
 use mls_core::provider::{CryptoProvider, MlsProvider};
 use mls_core::{
-    CipherSuite, Client, Error, Group, GroupConfig, KeyPackageOptions, ProcessedMessage,
+    CipherSuite, Client, Error, Group, GroupConfig, KeyPackageOptions, MlsMessage, ProcessedMessage,
 };
 use mls_crypto_rustcrypto::{RustCryptoProvider, SystemRand};
 use mls_storage_memory::MemoryStorage;
@@ -47,7 +47,14 @@ fn main() -> Result<(), Error> {
 
     // Alice creates the group and adds Bob and Carol from their KeyPackages.
     let mut a = Group::create(&alice, SUITE, Default::default(), config.clone())?;
-    let bob_kp = bob.generate_key_package(SUITE, &KeyPackageOptions::default())?;
+    // Bob publishes his KeyPackage as an MLSMessage; Alice fetches it.
+    let published = bob
+        .generate_key_package(SUITE, &KeyPackageOptions::default())?
+        .to_message()
+        .to_bytes()?;
+    let bob_kp = MlsMessage::from_bytes(&published)?
+        .into_key_package()
+        .ok_or(Error::Internal("not a KeyPackage"))?;
     let carol_kp = carol.generate_key_package(SUITE, &KeyPackageOptions::default())?;
     let added = a.add_members(&[bob_kp, carol_kp])?;
     a.merge_pending_commit()?; // once the delivery service accepted the commit

@@ -90,4 +90,8 @@ pub use error::{
     Unsupported,
 };
 pub use framing::MlsMessage;
+
+/// This crate's version (`CARGO_PKG_VERSION`), for logs and for telling
+/// peers' bug reports apart.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use group::{Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};

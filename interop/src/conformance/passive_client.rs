@@ -22,7 +22,7 @@ use crate::clients::{BackendProvider, client_with_signer, seed};
 use crate::vectors::Hex;
 use mls_core::codec::decode_exact;
 use mls_core::crypto::{decrypt_with_label, encrypt_with_label};
-use mls_core::framing::{MlsMessage, MlsMessageBody};
+use mls_core::framing::MlsMessage;
 use mls_core::group::{Client, Group, GroupConfig, JoinOptions, ProcessedMessage};
 use mls_core::key_package::KeyPackage;
 use mls_core::provider::{CipherSuiteProvider, CryptoProvider, Signer};
@@ -120,10 +120,9 @@ fn setup(
     c: &Case,
     suite: &dyn CipherSuiteProvider,
 ) -> Result<(KeyPackage, Box<dyn Signer>), String> {
-    let key_package = match decode_message("key_package", &c.key_package)?.body {
-        MlsMessageBody::KeyPackage(kp) => kp,
-        _ => return Err("key_package is not an MLSMessage(KeyPackage)".into()),
-    };
+    let key_package = decode_message("key_package", &c.key_package)?
+        .into_key_package()
+        .ok_or("key_package is not an MLSMessage(KeyPackage)")?;
     if key_package.cipher_suite != suite.cipher_suite() {
         return Err(format!(
             "the key package is for suite {}, the vector for {}",

@@ -47,13 +47,10 @@ fn group_secrets(
     c: &Case,
     suite: &dyn CipherSuiteProvider,
 ) -> Result<(Welcome, GroupSecrets), String> {
-    let key_package = match decode_exact::<MlsMessage>(&c.key_package)
+    let key_package = decode_exact::<MlsMessage>(&c.key_package)
         .map_err(|e| format!("key_package: {e}"))?
-        .body
-    {
-        MlsMessageBody::KeyPackage(kp) => kp,
-        _ => return Err("key_package is not an MLSMessage(KeyPackage)".into()),
-    };
+        .into_key_package()
+        .ok_or("key_package is not an MLSMessage(KeyPackage)")?;
     let welcome = match decode_exact::<MlsMessage>(&c.welcome)
         .map_err(|e| format!("welcome: {e}"))?
         .body

@@ -60,6 +60,16 @@ impl MlsMessage {
         }
     }
 
+    /// The KeyPackage this message publishes, or `None` for any other wire
+    /// format. The package is not validated here: `Group::add_members`
+    /// checks it (§10.1).
+    pub fn into_key_package(self) -> Option<KeyPackage> {
+        match self.body {
+            MlsMessageBody::KeyPackage(key_package) => Some(key_package),
+            _ => None,
+        }
+    }
+
     /// Decodes one whole message; trailing bytes are an error.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
         Ok(crate::codec::decode_exact(bytes)?)
@@ -68,5 +78,21 @@ impl MlsMessage {
     /// Encodes the message.
     pub fn to_bytes(&self) -> Result<Vec<u8>, crate::Error> {
         crate::codec::encode(self)
+    }
+}
+
+impl From<KeyPackage> for MlsMessage {
+    /// The message that publishes a KeyPackage (`mls_key_package`), as a
+    /// client sends it to the delivery service.
+    fn from(key_package: KeyPackage) -> Self {
+        Self::new(MlsMessageBody::KeyPackage(key_package))
+    }
+}
+
+impl KeyPackage {
+    /// The `MLSMessage` that publishes this KeyPackage: what
+    /// `Client::generate_key_package`'s caller sends, in one call.
+    pub fn to_message(&self) -> MlsMessage {
+        MlsMessage::from(self.clone())
     }
 }

@@ -82,3 +82,19 @@ fn reference_hashes_label_and_encoding() {
     let encoded_ref = round_trip(&r);
     truncations_fail::<KeyPackageRef>(&encoded_ref);
 }
+
+#[test]
+fn a_key_package_is_published_as_an_mls_message_and_read_back() {
+    use crate::framing::{MlsMessage, WireFormat};
+    let kp = key_package();
+    let message = kp.to_message();
+    assert_eq!(message.wire_format(), WireFormat::KeyPackage);
+    let bytes = message.to_bytes().unwrap();
+    // MLSMessage: version mls10 (1), wire format mls_key_package (5), then
+    // the package itself.
+    assert_eq!(&bytes[..4], &[0, 1, 0, 5]);
+    assert_eq!(&bytes[4..], &round_trip(&kp)[..]);
+    let read = MlsMessage::from_bytes(&bytes).unwrap();
+    assert_eq!(read.into_key_package(), Some(kp.clone()));
+    assert_eq!(MlsMessage::from(kp).to_bytes().unwrap(), bytes);
+}

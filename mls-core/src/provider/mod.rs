@@ -35,6 +35,28 @@ pub trait Provider {
     fn storage(&self) -> &Self::Storage;
 }
 
+/// A provider whose parts are chosen at run time (from configuration, or
+/// per test): any crypto backend, any randomness, any storage, behind one
+/// concrete type. Storage is an `Arc` so the application can keep a handle
+/// on it (to list or delete groups, to checkpoint a database).
+///
+/// ```
+/// use std::sync::Arc;
+/// use mls_core::provider::{DynProvider, MlsProvider, Provider};
+///
+/// let provider: DynProvider = MlsProvider::new(
+///     Box::new(mls_crypto_rustcrypto::RustCryptoProvider::new()),
+///     Box::new(mls_crypto_rustcrypto::SystemRand),
+///     Arc::new(mls_storage_memory::MemoryStorage::new()),
+/// );
+/// assert!(!provider.crypto().supported_cipher_suites().is_empty());
+/// ```
+pub type DynProvider = MlsProvider<
+    Box<dyn CryptoProvider>,
+    Box<dyn RandProvider>,
+    std::sync::Arc<dyn StorageProvider>,
+>;
+
 /// A provider assembled from independent parts.
 #[derive(Debug, Clone, Default)]
 pub struct MlsProvider<C, R, S> {

@@ -48,6 +48,18 @@ impl RatchetTree {
     pub fn into_nodes(self) -> Vec<Option<Node>> {
         self.0.into_vec()
     }
+
+    /// Decodes one whole `ratchet_tree` (as carried out of band, or in the
+    /// `ratchet_tree` extension's data); trailing bytes are an error. The
+    /// tree's shape and hashes are checked when a group is joined with it.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
+        Ok(crate::codec::decode_exact(bytes)?)
+    }
+
+    /// Encodes the tree.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, crate::Error> {
+        crate::codec::encode(self)
+    }
 }
 
 #[cfg(test)]

@@ -76,3 +76,23 @@ fn ratchet_tree_presence_byte_must_be_0_or_1() {
         [None]
     );
 }
+
+#[test]
+fn a_ratchet_tree_round_trips_through_bytes() {
+    let tree = RatchetTree::new(vec![
+        Some(Node::Leaf(leaf_node(LeafNodeSource::Commit(bytes(
+            0x11, 32,
+        ))))),
+        Some(Node::Parent(parent())),
+        None,
+        None,
+        Some(Node::Leaf(key_package_leaf())),
+    ]);
+    let encoded = tree.to_bytes().unwrap();
+    assert_eq!(encoded, encode(&tree).unwrap());
+    assert_eq!(RatchetTree::from_bytes(&encoded).unwrap(), tree);
+    // One whole tree: a trailing byte is refused, as in MlsMessage.
+    let mut longer = encoded.clone();
+    longer.push(0);
+    assert!(RatchetTree::from_bytes(&longer).is_err());
+}
