@@ -113,33 +113,136 @@ impl DeserializeBytes for Credential {
     }
 }
 
-/// The application's Authentication Service hook (§5.3.1): decides whether
-/// `credential` legitimately binds its presented identity to `signature_key`,
-/// and whether that identity is acceptable in the group.
+/// Why the Authentication Service is asked about a credential: the
+/// occasions §5.3.1 lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialUse {
+    /// The leaf of a KeyPackage: one fetched to be added, one in an Add
+    /// proposal, or the KeyPackage a Welcome was sent to.
+    KeyPackage,
+    /// The new leaf of an Update proposal.
+    Update,
+    /// The new leaf of a commit's UpdatePath, a member's or an external
+    /// joiner's.
+    Commit,
+    /// A leaf of the ratchet tree of a group being joined.
+    Tree,
+    /// An entry of the group's `external_senders` extension (§12.1.8.1), at
+    /// creation, at join and in a GroupContextExtensions proposal.
+    ExternalSender,
+}
+
+/// What the Authentication Service is asked to decide (§5.3.1): whether
+/// `credential` legitimately binds its identity to `signature_key`, for
+/// `usage` in the group `group_id` at `time`.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct CredentialCheck<'a> {
+    /// The credential presented.
+    pub credential: &'a Credential,
+    /// The signature key it is presented with.
+    pub signature_key: &'a [u8],
+    /// Where it is presented.
+    pub usage: CredentialUse,
+    /// The group, if the credential is presented in one (`None` for a
+    /// KeyPackage checked outside a group).
+    pub group_id: Option<&'a [u8]>,
+    /// The time of the check, by the client's clock (seconds since the Unix
+    /// epoch), for validity periods.
+    pub time: u64,
+    /// The credential and signature key the member had before, when a
+    /// member replaces its own leaf (an Update or a commit's path). The
+    /// library calls [`CredentialValidator::validate_successor`] for these.
+    pub predecessor: Option<(&'a Credential, &'a [u8])>,
+}
+
+impl<'a> CredentialCheck<'a> {
+    /// A check of `credential` with `signature_key` for `usage` at `time`,
+    /// outside any group and replacing nothing.
+    pub fn new(
+        credential: &'a Credential,
+        signature_key: &'a [u8],
+        usage: CredentialUse,
+        time: u64,
+    ) -> Self {
+        Self {
+            credential,
+            signature_key,
+            usage,
+            group_id: None,
+            time,
+            predecessor: None,
+        }
+    }
+
+    /// The same check, in the group `group_id`.
+    pub fn in_group(mut self, group_id: &'a [u8]) -> Self {
+        self.group_id = Some(group_id);
+        self
+    }
+
+    /// The same check, for a credential that replaces `credential` with
+    /// `signature_key`.
+    pub fn replacing(mut self, credential: &'a Credential, signature_key: &'a [u8]) -> Self {
+        self.predecessor = Some((credential, signature_key));
+        self
+    }
+}
+
+/// The application's Authentication Service hook (§5.3.1): decides whether a
+/// credential legitimately binds its presented identity to a signature key,
+/// whether that identity is acceptable in the group, and whether a member's
+/// new credential is a valid successor of its old one.
 ///
 /// MLS leaves this decision to the application; the library never decides who
-/// is who. It calls the validator whenever §5.3.1 says a new credential enters
-/// the group (a KeyPackage before an Add, an Add, an Update or a Commit whose
-/// leaf carries a credential, a tree being joined). An `Err(reason)` is
-/// reported as [`ProtocolError::CredentialRejected`] carrying `reason`.
+/// is who. It calls [`validate`](Self::validate) whenever §5.3.1 says a new
+/// credential enters the group (see [`CredentialUse`]), and
+/// [`validate_successor`](Self::validate_successor) as well when a member
+/// replaces its own leaf. An `Err(reason)` is reported as
+/// [`ProtocolError::CredentialRejected`] carrying `reason`.
 ///
 /// [`ProtocolError::CredentialRejected`]: crate::error::ProtocolError::CredentialRejected
 pub trait CredentialValidator: Send + Sync {
-    /// `Ok(())` if `credential` is valid for `signature_key` under the
-    /// application's policy, otherwise the reason it is not.
-    fn validate(&self, credential: &Credential, signature_key: &[u8]) -> Result<(), String>;
+    /// `Ok(())` if `check.credential` is valid for `check.signature_key`
+    /// under the application's policy, otherwise the reason it is not.
+    fn validate(&self, check: &CredentialCheck<'_>) -> Result<(), String>;
+
+    /// `Ok(())` if `check.credential` may replace `check.predecessor` (the
+    /// same member, for example a renewed certificate of the same subject).
+    /// Called after [`validate`](Self::validate) accepted the new
+    /// credential, only when `check.predecessor` is set.
+    ///
+    /// The default accepts a new signature key under the same credential
+    /// and refuses any change of credential: whether two credentials name
+    /// the same member is the application's to say (§5.3.1), so a
+    /// validator that allows renewals overrides this.
+    fn validate_successor(&self, check: &CredentialCheck<'_>) -> Result<(), String> {
+        match check.predecessor {
+            Some((old, _)) if old != check.credential => Err(
+                "the credential changed, and this validator accepts no successor credential"
+                    .to_owned(),
+            ),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A [`CredentialValidator`] that accepts every credential.
 ///
 /// For tests, and for applications that authenticate members out of band
 /// (for example by comparing safety numbers after the fact). It checks
-/// nothing: with it, anyone holding a KeyPackage can claim any identity.
+/// nothing: with it, anyone holding a KeyPackage can claim any identity, and
+/// a member may change its credential to any other.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AcceptAll;
 
 impl CredentialValidator for AcceptAll {
-    fn validate(&self, _: &Credential, _: &[u8]) -> Result<(), String> {
+    fn validate(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn validate_successor(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
         Ok(())
     }
 }
@@ -172,8 +275,12 @@ impl BasicIdentityAllowList {
     }
 }
 
+/// A member may rotate its signature key under the same identity (if the new
+/// pair is allowed), but not change identity: the default successor rule,
+/// since the list cannot tell which identities belong to one person.
 impl CredentialValidator for BasicIdentityAllowList {
-    fn validate(&self, credential: &Credential, signature_key: &[u8]) -> Result<(), String> {
+    fn validate(&self, check: &CredentialCheck<'_>) -> Result<(), String> {
+        let (credential, signature_key) = (check.credential, check.signature_key);
         let Credential::Basic { identity } = credential else {
             return Err(format!(
                 "credential type 0x{:04x} is not accepted; only basic credentials are",

@@ -320,6 +320,16 @@ pub enum ProtocolError {
         /// The validator's reason.
         reason: String,
     },
+    /// A member replaced its credential (in an Update or a commit's path)
+    /// with one the credential validator does not accept as a successor of
+    /// the old one (§5.3.1).
+    #[error(
+        "new credential is not a valid successor of the member's old one (RFC 9420 §5.3.1): {reason}"
+    )]
+    CredentialNotSuccessor {
+        /// The validator's reason.
+        reason: String,
+    },
     /// A LeafNode's credential type is not in its own
     /// `capabilities.credentials` (§7.2).
     #[error(

@@ -82,9 +82,14 @@ impl<P: Provider> Group<P> {
         let rand = &client.provider().rand();
         extensions.check_no_duplicates()?;
         let required = extensions.required_capabilities()?;
-        extensions.external_senders()?;
-        let (enc_priv, enc_pub) = generate_hpke_key_pair(suite, rand)?;
         let now = client.now();
+        super::proposal_list::check_external_senders(
+            client.credential_validator(),
+            &extensions,
+            group_id,
+            now,
+        )?;
+        let (enc_priv, enc_pub) = generate_hpke_key_pair(suite, rand)?;
         let lifetime = Lifetime {
             not_before: now.saturating_sub(3600),
             not_after: now
@@ -452,6 +457,12 @@ pub(crate) fn verify_group_info_and_tree<P: Provider>(
             other => other,
         })?;
     verify_tree_hash(tree, suite, info.group_context.tree_hash.as_slice())?;
+    super::proposal_list::check_external_senders(
+        client.credential_validator(),
+        &info.group_context.extensions,
+        info.group_context.group_id.as_slice(),
+        client.now(),
+    )?;
     verify_parent_hashes(tree, suite)?;
     verify_unmerged_leaves(tree)?;
     verify_unique_encryption_keys(tree)?;

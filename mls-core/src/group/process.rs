@@ -362,7 +362,8 @@ impl<P: Provider> Group<P> {
                         return Err(ProtocolError::UpdateKeepsEncryptionKey.into());
                     }
                 }
-                self.check_path_leaf_and_keys(suite, path, leaf, &applied)?;
+                let replaces = matches!(committer, Committer::Member(_));
+                self.check_path_leaf_and_keys(suite, path, leaf, replaces, &applied)?;
                 merge_update_path(&mut self.tree, suite, leaf, path, &excluded)?;
                 provisional.tree_hash = VarBytes::new(self.tree.tree_hash(suite)?);
                 if removed_us {
@@ -448,6 +449,7 @@ impl<P: Provider> Group<P> {
         suite: &dyn crate::provider::CipherSuiteProvider,
         path: &crate::group::commit::UpdatePath,
         leaf: LeafIndex,
+        replaces: bool,
         applied: &proposal_list::Applied,
     ) -> Result<(), Error> {
         let required = applied.extensions.required_capabilities()?;
@@ -466,6 +468,17 @@ impl<P: Provider> Group<P> {
             group_id: self.context.group_id.as_slice(),
             leaf_index: leaf,
         });
+        // §5.3.1: a member's new leaf must carry a valid successor of its
+        // credential. (An external joiner's leaf replaces nothing; a
+        // resync's must repeat the removed leaf's credential, §12.2.)
+        let current = match replaces {
+            true => self.tree.leaf(leaf),
+            false => None,
+        };
+        let validator = match current {
+            Some(old) => validator.with_predecessor(&old.credential, old.signature_key.as_slice()),
+            None => validator,
+        };
         validator.validate(&path.leaf_node, source, &keys.for_leaf(leaf))?;
         let own_path = {
             let x = leaf.node().ok_or(Error::Internal("leaf node index"))?;

@@ -105,9 +105,37 @@ impl<'a> ListContext<'a> {
             LifetimeCheck::Skip
         };
         LeafNodeValidator::new(self.suite, self.credential_validator, self.now)
+            .with_group_id(self.context.group_id.as_slice())
             .with_members(self.credential_types)
             .with_lifetime_check(lifetime)
     }
+}
+
+/// §5.3.1, §12.1.8.1: every credential of an `external_senders` extension
+/// is validated by the Authentication Service before the group accepts it.
+pub(crate) fn check_external_senders(
+    validator: &dyn crate::credential::CredentialValidator,
+    extensions: &crate::extensions::Extensions,
+    group_id: &[u8],
+    now: u64,
+) -> Result<(), Error> {
+    use crate::credential::{CredentialCheck, CredentialUse};
+    let Some(senders) = extensions.external_senders()? else {
+        return Ok(());
+    };
+    for sender in senders.0.as_slice() {
+        let check = CredentialCheck::new(
+            &sender.credential,
+            sender.signature_key.as_slice(),
+            CredentialUse::ExternalSender,
+            now,
+        )
+        .in_group(group_id);
+        validator
+            .validate(&check)
+            .map_err(|reason| ProtocolError::CredentialRejected { reason })?;
+    }
+    Ok(())
 }
 
 /// §17.4 "External" column: the proposal types an external sender may send.
@@ -181,12 +209,19 @@ pub(crate) fn check_received_proposal(
                 group_id: ctx.context.group_id.as_slice(),
                 leaf_index: leaf,
             });
-            validator.validate(&update.leaf_node, source, &keys.for_leaf(leaf))?;
+            validator
+                .with_predecessor(&current.credential, current.signature_key.as_slice())
+                .validate(&update.leaf_node, source, &keys.for_leaf(leaf))?;
         }
         Proposal::GroupContextExtensions(g) => {
             g.extensions.check_no_duplicates()?;
             let required = g.extensions.required_capabilities()?;
-            g.extensions.external_senders()?;
+            check_external_senders(
+                ctx.credential_validator,
+                &g.extensions,
+                ctx.context.group_id.as_slice(),
+                ctx.now,
+            )?;
             check_members_support(tree, &g.extensions, required.as_ref())?;
         }
         _ => {}
@@ -271,7 +306,12 @@ pub(crate) fn apply(
         extensions.check_no_duplicates()?;
         // Decoding the known ones checks their syntax.
         extensions.required_capabilities()?;
-        extensions.external_senders()?;
+        check_external_senders(
+            ctx.credential_validator,
+            extensions,
+            ctx.context.group_id.as_slice(),
+            ctx.now,
+        )?;
         out.extensions = extensions.clone();
     }
     let required = out.extensions.required_capabilities()?;
@@ -301,7 +341,9 @@ pub(crate) fn apply(
                 group_id,
                 leaf_index: leaf,
             });
-            validator.validate(&update.leaf_node, source, &keys.for_leaf(leaf))?;
+            validator
+                .with_predecessor(&current.credential, current.signature_key.as_slice())
+                .validate(&update.leaf_node, source, &keys.for_leaf(leaf))?;
         }
         tree.update_leaf(leaf, update.leaf_node.clone())?;
         out.updated.push(leaf);

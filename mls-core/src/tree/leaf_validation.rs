@@ -20,7 +20,9 @@
 //! binds the creator of a leaf, rejecting would only break interoperability
 //! with clients that list them, and nothing depends on their absence.
 
-use crate::credential::{CredentialType, CredentialValidator};
+use crate::credential::{
+    Credential, CredentialCheck, CredentialType, CredentialUse, CredentialValidator,
+};
 use crate::error::{Error, ProtocolError};
 use crate::extensions::{ExtensionType, RequiredCapabilities};
 use crate::group::proposal::ProposalType;
@@ -208,6 +210,12 @@ pub struct LeafNodeValidator<'a> {
     required_capabilities: Option<&'a RequiredCapabilities>,
     members: Option<&'a MemberCredentialTypes>,
     lifetime: LifetimeCheck,
+    /// The time the credential validator is given.
+    now: u64,
+    /// The group the leaves are presented in, for the credential validator.
+    group_id: Option<&'a [u8]>,
+    /// The credential and key the validated leaf replaces (§5.3.1).
+    predecessor: Option<(&'a Credential, &'a [u8])>,
     /// Signatures were checked beforehand (in parallel, for a batch of
     /// Adds); only the other rules remain.
     signatures_verified: bool,
@@ -241,8 +249,27 @@ impl<'a> LeafNodeValidator<'a> {
             required_capabilities: None,
             members: None,
             lifetime: LifetimeCheck::At(now),
+            now,
+            group_id: None,
+            predecessor: None,
             signatures_verified: false,
         }
+    }
+
+    /// The group the leaves are presented in; the credential validator is
+    /// told (§5.3.1).
+    pub fn with_group_id(mut self, group_id: &'a [u8]) -> Self {
+        self.group_id = Some(group_id);
+        self
+    }
+
+    /// The leaf being validated replaces a member's leaf with `credential`
+    /// and `signature_key` (an Update or a commit's path): the credential
+    /// validator must also accept the new credential as their successor
+    /// (§5.3.1).
+    pub fn with_predecessor(mut self, credential: &'a Credential, signature_key: &'a [u8]) -> Self {
+        self.predecessor = Some((credential, signature_key));
+        self
     }
 
     /// The group's `required_capabilities` extension (§11.1), if it has one.
@@ -329,10 +356,30 @@ impl<'a> LeafNodeValidator<'a> {
                 })?;
         }
 
-        // §5.3.1, §7.3: the credential is validated with the AS.
+        // §5.3.1, §7.3: the credential is validated with the AS, and a
+        // replaced credential's successor too.
+        let usage = match expected {
+            ExpectedSource::KeyPackage => CredentialUse::KeyPackage,
+            ExpectedSource::Update(_) => CredentialUse::Update,
+            ExpectedSource::Commit(_) => CredentialUse::Commit,
+            ExpectedSource::Any(_) => CredentialUse::Tree,
+        };
+        let check = CredentialCheck {
+            credential: &leaf.credential,
+            signature_key: leaf.signature_key.as_slice(),
+            usage,
+            group_id: self.group_id.or(expected.tbs_context().map(|c| c.group_id)),
+            time: self.now,
+            predecessor: self.predecessor,
+        };
         self.credential_validator
-            .validate(&leaf.credential, leaf.signature_key.as_slice())
+            .validate(&check)
             .map_err(|reason| ProtocolError::CredentialRejected { reason })?;
+        if check.predecessor.is_some() {
+            self.credential_validator
+                .validate_successor(&check)
+                .map_err(|reason| ProtocolError::CredentialNotSuccessor { reason })?;
+        }
 
         let caps = &leaf.capabilities;
         let credential_type = leaf.credential.credential_type();
