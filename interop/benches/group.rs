@@ -97,7 +97,7 @@ fn receiver_config() -> GroupConfig {
 fn resync(f: &mut Fixture) {
     let out = f.committer.self_update().unwrap();
     f.committer.merge_pending_commit().unwrap();
-    expect_commit(f.receiver.process_message(&wire(&out.commit)).unwrap());
+    expect_commit(f.receiver.process_and_merge(&wire(&out.commit)).unwrap());
 }
 
 /// What a peer would receive: the message encoded and decoded again.
@@ -186,10 +186,10 @@ fn setup(backend: &str, n: usize) -> Fixture {
         let bytes = out.commit.to_bytes().unwrap();
         largest_commit = largest_commit.max(bytes.len());
         let commit = MlsMessage::from_bytes(&bytes).unwrap();
-        expect_commit(committer.process_message(&commit).unwrap());
+        expect_commit(committer.process_and_merge(&commit).unwrap());
         for (l, g) in members.iter_mut() {
             if *l != leaf {
-                expect_commit(g.process_message(&commit).unwrap());
+                expect_commit(g.process_and_merge(&commit).unwrap());
             }
         }
     }
@@ -324,7 +324,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
                 .collect();
             let start = Instant::now();
             for commit in &commits {
-                black_box(f.receiver.process_message(commit).unwrap());
+                black_box(f.receiver.process_and_merge(commit).unwrap());
             }
             start.elapsed()
         })
@@ -358,7 +358,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
                 f.committer.merge_pending_commit().unwrap();
                 let commit = wire(&out.commit);
                 let start = Instant::now();
-                black_box(f.receiver.process_message(&commit).unwrap());
+                black_box(f.receiver.process_and_merge(&commit).unwrap());
                 timed += start.elapsed();
                 // Untimed: the removed client comes back to the same leaf.
                 let out = f
@@ -366,7 +366,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
                     .add_members(std::slice::from_ref(&key_package))
                     .unwrap();
                 f.committer.merge_pending_commit().unwrap();
-                expect_commit(f.receiver.process_message(&wire(&out.commit)).unwrap());
+                expect_commit(f.receiver.process_and_merge(&wire(&out.commit)).unwrap());
             }
             timed
         })
@@ -403,7 +403,7 @@ fn bench_application(c: &mut Criterion, backend: &str, slot: &mut Option<Fixture
         let (sender, reader) = (&mut f.receiver, &mut f.committer);
         b.iter_batched(
             || wire(&sender.encrypt_application_message(&data, b"").unwrap()),
-            |m| reader.process_message(&m).unwrap(),
+            |m| reader.process_and_merge(&m).unwrap(),
             BatchSize::SmallInput,
         )
     });

@@ -604,12 +604,12 @@ fn setup(backend: &str, n: usize) -> Fixture {
         let bytes = out.commit.to_bytes().unwrap();
         largest_commit = largest_commit.max(bytes.len());
         let commit = MlsMessage::from_bytes(&bytes).unwrap();
-        expect_commit(committer.process_message(&commit).unwrap());
-        expect_commit(sqlite.group.process_message(&commit).unwrap());
-        expect_commit(memory.group.process_message(&commit).unwrap());
+        expect_commit(committer.process_and_merge(&commit).unwrap());
+        expect_commit(sqlite.group.process_and_merge(&commit).unwrap());
+        expect_commit(memory.group.process_and_merge(&commit).unwrap());
         for (j, (_, g, _)) in others.iter_mut().enumerate() {
             if j != i {
-                expect_commit(g.process_message(&commit).unwrap());
+                expect_commit(g.process_and_merge(&commit).unwrap());
             }
         }
     }
@@ -686,13 +686,13 @@ fn report_writes(f: &mut Fixture) {
         f.committer.group.merge_pending_commit().unwrap();
         merge.add(&f.committer.store.take());
         let commit = wire(&out.commit);
-        expect_commit(f.sqlite.group.process_message(&commit).unwrap());
+        expect_commit(f.sqlite.group.process_and_merge(&commit).unwrap());
         let t = f.sqlite.store.take();
         smallest = smallest.min(t.bytes);
         largest = largest.max(t.bytes);
         processed.add(&t);
         let m = f.memory.as_mut().unwrap();
-        expect_commit(m.group.process_message(&commit).unwrap());
+        expect_commit(m.group.process_and_merge(&commit).unwrap());
         memory_bytes += m.store.take().bytes;
     }
     let sizes_after = db_size(&f.db_path);
@@ -786,11 +786,11 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
             let m = f.memory.as_mut().unwrap();
             let start = Instant::now();
             for commit in &batch {
-                black_box(m.group.process_message(commit).unwrap());
+                black_box(m.group.process_and_merge(commit).unwrap());
             }
             let elapsed = start.elapsed();
             for commit in &batch {
-                expect_commit(f.sqlite.group.process_message(commit).unwrap());
+                expect_commit(f.sqlite.group.process_and_merge(commit).unwrap());
             }
             elapsed
         })
@@ -801,12 +801,12 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
             let batch = commits(f, iters);
             let start = Instant::now();
             for commit in &batch {
-                black_box(f.sqlite.group.process_message(commit).unwrap());
+                black_box(f.sqlite.group.process_and_merge(commit).unwrap());
             }
             let elapsed = start.elapsed();
             let m = f.memory.as_mut().unwrap();
             for commit in &batch {
-                expect_commit(m.group.process_message(commit).unwrap());
+                expect_commit(m.group.process_and_merge(commit).unwrap());
             }
             elapsed
         })
@@ -857,9 +857,9 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
                 f.committer.group.merge_pending_commit().unwrap();
                 timed += start.elapsed();
                 let commit = wire(&out.commit);
-                expect_commit(f.sqlite.group.process_message(&commit).unwrap());
+                expect_commit(f.sqlite.group.process_and_merge(&commit).unwrap());
                 let m = f.memory.as_mut().unwrap();
-                expect_commit(m.group.process_message(&commit).unwrap());
+                expect_commit(m.group.process_and_merge(&commit).unwrap());
             }
             timed
         })
@@ -878,7 +878,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
                 expect_commit(
                     f.committer
                         .group
-                        .process_message(&wire(&out.commit))
+                        .process_and_merge(&wire(&out.commit))
                         .unwrap(),
                 );
             }
@@ -907,7 +907,7 @@ fn report_merge_sqlite(f: &mut Fixture) {
         expect_commit(
             f.committer
                 .group
-                .process_message(&wire(&out.commit))
+                .process_and_merge(&wire(&out.commit))
                 .unwrap(),
         );
     }

@@ -4,7 +4,7 @@
 use crate::SeededRand;
 use mls_core::credential::Credential;
 use mls_core::crypto::{generate_signature_key_pair, generate_signer};
-use mls_core::group::Client;
+use mls_core::group::{Client, ClientBuilder, DefaultRules};
 use mls_core::provider::{
     CryptoProvider, DynProvider, MlsProvider, Provider, RandProvider, Signer, StorageProvider,
 };
@@ -31,28 +31,57 @@ pub const TEST_TIME: u64 = 1_767_225_600;
 /// A client named `identity` (a basic credential) on backend `backend`,
 /// drawing randomness from `seed`, with a fresh signature key for `suite`
 /// and a clock fixed at [`TEST_TIME`]. Its leaves advertise `suite` only.
+///
+/// Its groups have [`DefaultRules::open`]: the lifecycle, differential
+/// and interop tests exercise external joins and proposals from outside
+/// the group, which the library's default rules refuse. Tests of those
+/// defaults start from [`client_builder`].
 pub fn client(
     backend: &str,
     suite: CipherSuite,
     identity: &str,
     seed: [u8; 32],
 ) -> Result<Client<TestProvider>, Error> {
+    Ok(client_builder(backend, suite, identity, seed)?
+        .rules(DefaultRules::open())
+        .build())
+}
+
+/// [`client`] before `build`, with the library's default rules and
+/// credential validator, for tests that set their own.
+pub fn client_builder(
+    backend: &str,
+    suite: CipherSuite,
+    identity: &str,
+    seed: [u8; 32],
+) -> Result<ClientBuilder<TestProvider>, Error> {
     let crypto = crypto(backend).ok_or(Error::Internal("unknown backend"))?;
     let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
     let signer = generate_signer(crypto.cipher_suite(suite)?, &rand)?;
     let provider = MlsProvider::new(crypto, rand, MemoryStorage::new());
-    Ok(test_client(provider, suite, identity, signer))
+    Ok(test_client_builder(provider, suite, identity, signer))
 }
 
 /// A test client: basic credential, clock at [`TEST_TIME`], leaves that
 /// advertise `suite` only (the same leaf bytes on every backend, whatever
-/// else each offers).
+/// else each offers), open rules (see [`client`]).
 fn test_client<P: Provider>(
     provider: P,
     suite: CipherSuite,
     identity: &str,
     signer: Box<dyn Signer>,
 ) -> Client<P> {
+    test_client_builder(provider, suite, identity, signer)
+        .rules(DefaultRules::open())
+        .build()
+}
+
+fn test_client_builder<P: Provider>(
+    provider: P,
+    suite: CipherSuite,
+    identity: &str,
+    signer: Box<dyn Signer>,
+) -> ClientBuilder<P> {
     Client::builder(
         provider,
         Credential::basic(identity.as_bytes().to_vec()),
@@ -60,7 +89,6 @@ fn test_client<P: Provider>(
     )
     .clock(|| TEST_TIME)
     .cipher_suites(&[suite])
-    .build()
 }
 
 /// A provider on a crypto backend borrowed from a [`Backend`], with seeded
@@ -110,7 +138,11 @@ pub fn client_with_signer(
     signer: Box<dyn Signer>,
     seed: [u8; 32],
 ) -> Client<BackendProvider<'_>> {
-    Client::new(BackendProvider::new(crypto, seed), credential, signer)
+    // The official passive-client vectors include joins and proposals
+    // from outside the group: the runner admits what the RFC allows.
+    Client::builder(BackendProvider::new(crypto, seed), credential, signer)
+        .rules(DefaultRules::open())
+        .build()
 }
 
 /// A seed from a small number, for readable tests.

@@ -366,7 +366,8 @@ pub fn process(
     data: Option<&[u8]>,
 ) -> Result<(), CorpusError> {
     match (
-        g.process_message(message).context("processing a message")?,
+        g.process_and_merge(message)
+            .context("processing a message")?,
         data,
     ) {
         (ProcessedMessage::Application(a), Some(data)) if a.data == data => Ok(()),
@@ -457,7 +458,7 @@ fn active(dumps: &mut Vec<Dumped>, stores: &mut Vec<ExpectedStore>) -> Result<()
 
     let proposal = c.propose_update().context("carol proposing an update")?;
     for g in [&mut a, &mut b, &mut x] {
-        g.process_message(&proposal)
+        g.process_and_merge(&proposal)
             .context("receiving carol's proposal")?;
     }
     let out = a.commit().context("alice committing carol's update")?;
@@ -469,7 +470,7 @@ fn active(dumps: &mut Vec<Dumped>, stores: &mut Vec<ExpectedStore>) -> Result<()
     let early = a
         .encrypt_application_message(early_text.as_bytes(), b"")
         .context("alice encrypting")?;
-    x.process_message(&early).context("control reading")?;
+    x.process_and_merge(&early).context("control reading")?;
     say(&mut a, &mut [&mut b, &mut c, &mut x], "alice in epoch 3")?;
     say(&mut c, &mut [&mut a, &mut b, &mut x], "carol in epoch 3")?;
 
@@ -558,7 +559,7 @@ fn pending(dumps: &mut Vec<Dumped>, stores: &mut Vec<ExpectedStore>) -> Result<(
     say(&mut d, &mut [&mut e], "dave in epoch 1")?;
     say(&mut e, &mut [&mut d], "erin in epoch 1")?;
     let proposal = e.propose_update().context("erin proposing an update")?;
-    d.process_message(&proposal)
+    d.process_and_merge(&proposal)
         .context("dave receiving erin's proposal")?;
     let out = d.commit().context("dave committing erin's update")?;
 

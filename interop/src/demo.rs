@@ -237,7 +237,7 @@ fn commit(
         let name = m.name;
         match m
             .group()?
-            .process_message(&output.commit)
+            .process_and_merge(&output.commit)
             .context(format!("{name} processing {committer}'s \"{what}\""))?
         {
             ProcessedMessage::Commit(_) => {}
@@ -301,7 +301,7 @@ fn deliver(
         let name = m.name;
         match m
             .group()?
-            .process_message(message)
+            .process_and_merge(message)
             .context(format!("{name} reading {sender}'s message"))?
         {
             ProcessedMessage::Application(a) if a.data == text => count += 1,
@@ -421,7 +421,7 @@ fn first_part(dir: &Path, out: &mut dyn Write) -> Result<(Vec<u8>, Vec<Before>),
         let name = members[i].name;
         match members[i]
             .group()?
-            .process_message(&proposal)
+            .process_and_merge(&proposal)
             .context(format!("{name} receiving carol's proposal"))?
         {
             ProcessedMessage::Proposal(_) => {}

@@ -98,7 +98,7 @@ impl World {
         self.record(message);
         for (i, g) in self.members.iter_mut().enumerate() {
             if i != from {
-                g.process_message(message)
+                g.process_and_merge(message)
                     .unwrap_or_else(|e| panic!("{}: member {i}: {e}", self.backend));
             }
         }

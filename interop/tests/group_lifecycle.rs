@@ -27,7 +27,7 @@ fn expect_app(result: Result<ProcessedMessage, Error>, data: &[u8], sender: u32)
     match result.unwrap() {
         ProcessedMessage::Application(m) => {
             assert_eq!(m.data, data);
-            assert_eq!(m.sender, sender);
+            assert_eq!(m.sender.leaf_index(), Some(sender));
         }
         other => panic!("expected application data, got {other:?}"),
     }
@@ -60,17 +60,17 @@ fn create_add_message_update_remove_on_every_backend() {
 
         // Messages in both directions.
         let m = a.encrypt_application_message(b"hi all", b"aad").unwrap();
-        expect_app(b.process_message(&m), b"hi all", 0);
-        expect_app(c.process_message(&m), b"hi all", 0);
+        expect_app(b.process_and_merge(&m), b"hi all", 0);
+        expect_app(c.process_and_merge(&m), b"hi all", 0);
         let m = c.encrypt_application_message(b"hi alice", &[]).unwrap();
-        expect_app(a.process_message(&m), b"hi alice", 2);
+        expect_app(a.process_and_merge(&m), b"hi alice", 2);
 
         // Bob updates with a full commit.
         let out = b.self_update().unwrap();
         b.merge_pending_commit().unwrap();
         for g in [&mut a, &mut c] {
             assert!(matches!(
-                g.process_message(&out.commit).unwrap(),
+                g.process_and_merge(&out.commit).unwrap(),
                 ProcessedMessage::Commit(_)
             ));
         }
@@ -78,29 +78,29 @@ fn create_add_message_update_remove_on_every_backend() {
 
         // Carol proposes an update, Alice commits it by reference.
         let p = c.propose_update().unwrap();
-        a.process_message(&p).unwrap();
-        b.process_message(&p).unwrap();
+        a.process_and_merge(&p).unwrap();
+        b.process_and_merge(&p).unwrap();
         let out = a.commit().unwrap();
         a.merge_pending_commit().unwrap();
-        b.process_message(&out.commit).unwrap();
-        c.process_message(&out.commit).unwrap();
+        b.process_and_merge(&out.commit).unwrap();
+        c.process_and_merge(&out.commit).unwrap();
         assert_agree(&[&a, &b, &c]);
 
         // Alice removes Bob.
         let out = a.remove_members(&[1]).unwrap();
         a.merge_pending_commit().unwrap();
-        let ProcessedMessage::Commit(summary) = b.process_message(&out.commit).unwrap() else {
+        let ProcessedMessage::Commit(summary) = b.process_and_merge(&out.commit).unwrap() else {
             panic!("expected a commit");
         };
         assert!(summary.removed_us);
         assert!(!b.is_active());
-        c.process_message(&out.commit).unwrap();
+        c.process_and_merge(&out.commit).unwrap();
         assert_agree(&[&a, &c]);
         assert_eq!(a.members().len(), 2);
         let m = a.encrypt_application_message(b"bye bob", &[]).unwrap();
-        expect_app(c.process_message(&m), b"bye bob", 0);
+        expect_app(c.process_and_merge(&m), b"bye bob", 0);
         assert!(
-            b.process_message(&m).is_err(),
+            b.process_and_merge(&m).is_err(),
             "{backend}: a removed member cannot read"
         );
     }
@@ -148,16 +148,20 @@ fn external_proposals_are_committed_by_reference() {
         let proposal = dave.new_member_proposal(&info, kp_d).unwrap();
         for g in [&mut a, &mut b] {
             assert!(matches!(
-                g.process_message(&proposal).unwrap(),
+                g.process_and_merge(&proposal).unwrap(),
                 ProcessedMessage::Proposal(_)
             ));
         }
         let out = b.commit().unwrap();
         b.merge_pending_commit().unwrap();
-        let ProcessedMessage::Commit(summary) = a.process_message(&out.commit).unwrap() else {
+        let ProcessedMessage::Commit(summary) = a.process_and_merge(&out.commit).unwrap() else {
             panic!("expected a commit");
         };
-        assert_eq!(summary.added, vec![2], "{backend}");
+        assert_eq!(
+            summary.added.iter().map(|m| m.index).collect::<Vec<_>>(),
+            vec![2],
+            "{backend}"
+        );
         let mut d = Group::join(&dave, &out.welcome.unwrap(), config.clone()).unwrap();
         assert_agree(&[&a, &b, &d]);
 
@@ -171,12 +175,12 @@ fn external_proposals_are_committed_by_reference() {
         )
         .unwrap();
         for g in [&mut a, &mut b, &mut d] {
-            g.process_message(&remove).unwrap();
+            g.process_and_merge(&remove).unwrap();
         }
         let out = d.commit().unwrap();
         d.merge_pending_commit().unwrap();
-        a.process_message(&out.commit).unwrap();
-        b.process_message(&out.commit).unwrap();
+        a.process_and_merge(&out.commit).unwrap();
+        b.process_and_merge(&out.commit).unwrap();
         assert!(!b.is_active(), "{backend}: bob was removed");
         assert_agree(&[&a, &d]);
 
@@ -190,7 +194,7 @@ fn external_proposals_are_committed_by_reference() {
         )
         .unwrap();
         assert!(matches!(
-            a.process_message(&forged),
+            a.process_and_merge(&forged),
             Err(Error::Protocol(
                 mls_core::ProtocolError::ExternalSenderOutOfRange(1)
             ))

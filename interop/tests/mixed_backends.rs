@@ -59,7 +59,7 @@ fn deliver(members: &mut [Member], from: usize, message: &MlsMessage) {
             continue;
         }
         if let Some(g) = m.group.as_mut() {
-            g.process_message(message)
+            g.process_and_merge(message)
                 .unwrap_or_else(|e| panic!("member {i} rejected a message: {e}"));
         }
     }
@@ -89,10 +89,10 @@ fn chat(members: &mut [Member], from: usize, text: &str) {
             continue;
         }
         if let Some(g) = m.group.as_mut() {
-            match g.process_message(&msg).unwrap() {
+            match g.process_and_merge(&msg).unwrap() {
                 ProcessedMessage::Application(a) => {
                     assert_eq!(a.data, text.as_bytes());
-                    assert_eq!(a.sender, sender);
+                    assert_eq!(a.sender.leaf_index(), Some(sender));
                 }
                 other => panic!("expected application data, got {other:?}"),
             }

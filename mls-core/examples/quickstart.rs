@@ -1,6 +1,10 @@
 //! Quickstart: create a group, add two members, exchange messages, update,
 //! remove. Run with `cargo run -p mls-core --example quickstart`.
 //!
+//! Another member's commit arrives staged: the application sees who
+//! committed and what changes (members added and removed with their
+//! credentials) before it merges, and can discard it instead.
+//!
 //! Every member here uses the RustCrypto backend and in-memory storage;
 //! any crypto backend and storage work the same way, and members of one
 //! group may use different ones.
@@ -29,11 +33,40 @@ fn new_client(name: &str) -> Result<Client<Provider>, Error> {
     ))
 }
 
-/// Decrypts an application message and returns its text.
-fn read(group: &mut Group<Provider>, message: &mls_core::MlsMessage) -> Result<String, Error> {
+/// Decrypts an application message and returns its sender and text.
+fn read(group: &mut Group<Provider>, message: &MlsMessage) -> Result<String, Error> {
     match group.process_message(message)? {
-        ProcessedMessage::Application(m) => Ok(String::from_utf8_lossy(&m.data).into_owned()),
+        ProcessedMessage::Application(m) => Ok(format!(
+            "{} from {}",
+            String::from_utf8_lossy(&m.data),
+            name(&m.sender.credential)
+        )),
         _ => Err(Error::Internal("expected an application message")),
+    }
+}
+
+/// Receives another member's commit: inspect the staged commit, then merge.
+fn receive_commit(group: &mut Group<Provider>, commit: &MlsMessage) -> Result<(), Error> {
+    let ProcessedMessage::StagedCommit(staged) = group.process_message(commit)? else {
+        return Err(Error::Internal("expected a commit"));
+    };
+    let who = name(&staged.sender.credential);
+    for m in &staged.removed {
+        println!("  {who} removes {}", name(&m.credential));
+    }
+    if let Some(update) = &staged.committer_update {
+        println!("  {who} renews its keys (leaf {})", update.after.index);
+    }
+    // The application decides here; `discard_staged_commit` refuses it.
+    group.merge_staged_commit(staged)?;
+    Ok(())
+}
+
+/// The identity of a basic credential, for printing.
+fn name(credential: &Credential) -> String {
+    match credential {
+        Credential::Basic { identity } => String::from_utf8_lossy(identity.as_slice()).into_owned(),
+        other => format!("{other:?}"),
     }
 }
 
@@ -73,8 +106,8 @@ fn main() -> Result<(), Error> {
     // Bob updates his keys; the others process his commit.
     let update = b.self_update()?;
     b.merge_pending_commit()?;
-    a.process_message(&update.commit)?;
-    c.process_message(&update.commit)?;
+    receive_commit(&mut a, &update.commit)?;
+    receive_commit(&mut c, &update.commit)?;
     assert_eq!(a.epoch_authenticator(), c.epoch_authenticator());
     println!("epoch {}: bob updated", a.epoch());
 
@@ -89,8 +122,8 @@ fn main() -> Result<(), Error> {
     // Alice removes Carol.
     let removal = a.remove_members(&[c.own_leaf_index()])?;
     a.merge_pending_commit()?;
-    b.process_message(&removal.commit)?;
-    c.process_message(&removal.commit)?;
+    receive_commit(&mut b, &removal.commit)?;
+    receive_commit(&mut c, &removal.commit)?;
     println!(
         "epoch {}: carol removed ({} members, carol active: {})",
         a.epoch(),

@@ -228,21 +228,18 @@ pub trait CredentialValidator: Send + Sync {
     }
 }
 
-/// A [`CredentialValidator`] that accepts every credential.
+/// A [`CredentialValidator`] that accepts every credential presented.
 ///
 /// For tests, and for applications that authenticate members out of band
-/// (for example by comparing safety numbers after the fact). It checks
-/// nothing: with it, anyone holding a KeyPackage can claim any identity, and
-/// a member may change its credential to any other.
+/// (for example by comparing safety numbers after the fact): with it, anyone
+/// holding a KeyPackage can claim any identity. A member that is in the
+/// group still cannot change its credential: the successor rule is the
+/// default one, which allows a new signature key only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AcceptAll;
 
 impl CredentialValidator for AcceptAll {
     fn validate(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
-        Ok(())
-    }
-
-    fn validate_successor(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
         Ok(())
     }
 }

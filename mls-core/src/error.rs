@@ -500,9 +500,13 @@ pub enum ProtocolError {
     /// §12.4.3.1).
     #[error("a pre-shared key named by the message is not available (RFC 9420 §12.4.2)")]
     PskNotFound,
-    /// A proposal the application's policy refused.
-    #[error("the application's proposal policy rejected a proposal: {0}")]
-    ProposalRejectedByPolicy(String),
+    /// A proposal the group's rules refused (§12.1.8 for proposals from
+    /// outside the group).
+    #[error("the group's rules refused a proposal: {0}")]
+    ProposalRejectedByRules(String),
+    /// A commit the group's rules refused.
+    #[error("the group's rules refused a commit: {0}")]
+    CommitRejectedByRules(String),
     /// A KeyPackage's lifetime is longer than the maximum the group
     /// accepts (§7.2: applications MUST bound it).
     #[error(
@@ -677,6 +681,10 @@ pub enum Misuse {
     /// No commit of ours is pending.
     #[error("there is no pending commit to merge")]
     NoPendingCommit,
+    /// A staged commit no longer fits the group: another commit was merged
+    /// since it was staged, or it was staged by another member's group.
+    #[error("this staged commit was made for another state of the group; process the commit again")]
+    StaleStagedCommit,
     /// A commit we sent came back: merge the pending commit instead.
     #[error("this is our own commit: call merge_pending_commit instead of processing it")]
     OwnCommit,

@@ -94,4 +94,7 @@ pub use framing::MlsMessage;
 /// This crate's version (`CARGO_PKG_VERSION`), for logs and for telling
 /// peers' bug reports apart.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub use group::{Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};
+pub use group::{
+    Client, CommitOutput, CommitSummary, DefaultRules, Group, GroupConfig, GroupRules,
+    KeyPackageOptions, MessageSender, ProcessedMessage, StagedCommit,
+};

@@ -230,7 +230,7 @@ fn follow(epoch: &Epoch, group: &mut Group<BackendProvider<'_>>) -> Result<(), S
     let at = format!("from group epoch {}", group.epoch());
     for (i, bytes) in epoch.proposals.iter().enumerate() {
         let message = decode_message(&format!("{at} proposal {i}"), bytes)?;
-        match group.process_message(&message) {
+        match group.process_and_merge(&message) {
             Ok(ProcessedMessage::Proposal(_)) => {}
             Ok(other) => {
                 return Err(format!(
@@ -241,7 +241,7 @@ fn follow(epoch: &Epoch, group: &mut Group<BackendProvider<'_>>) -> Result<(), S
         }
     }
     let message = decode_message(&format!("{at} commit"), &epoch.commit)?;
-    match group.process_message(&message) {
+    match group.process_and_merge(&message) {
         Ok(ProcessedMessage::Commit(_)) => {}
         Ok(other) => {
             return Err(format!(

@@ -319,7 +319,7 @@ fn external_sender_index_out_of_range() {
     let msg = send(&w, 0);
     for g in w.members.iter_mut().filter_map(|m| m.group.as_mut()) {
         assert!(matches!(
-            g.process_message(&msg).unwrap(),
+            g.process_and_merge(&msg).unwrap(),
             ProcessedMessage::Proposal(_)
         ));
     }

@@ -571,7 +571,7 @@ fn receive_hostile_proposal(
     for (i, m) in w.members.iter_mut().enumerate() {
         let Some(g) = m.group.as_mut() else { continue };
         let epoch = g.epoch();
-        match g.process_message(msg) {
+        match g.process_and_merge(msg) {
             Ok(mls_core::ProcessedMessage::Proposal(c)) => cached = Some(c),
             Ok(other) => panic!("{what}: member {i}: unexpected {other:?}"),
             Err(e) => {
@@ -750,7 +750,7 @@ fn list_rule_exceptions_are_accepted() {
     );
     for i in [0, 3] {
         w.g(i)
-            .process_message(&forged.message)
+            .process_and_merge(&forged.message)
             .unwrap_or_else(|e| panic!("member {i} rejected a re-add of a removed client: {e:?}"));
         assert_eq!(
             w.gr(i).epoch_authenticator(),
@@ -787,9 +787,11 @@ fn list_rule_exceptions_are_accepted() {
         |_, _| {},
     );
     for i in [0, 2] {
-        w.g(i).process_message(&forged.message).unwrap_or_else(|e| {
-            panic!("member {i} rejected a custom proposal only the removed member lacks: {e:?}")
-        });
+        w.g(i)
+            .process_and_merge(&forged.message)
+            .unwrap_or_else(|e| {
+                panic!("member {i} rejected a custom proposal only the removed member lacks: {e:?}")
+            });
         assert_eq!(
             w.gr(i).epoch_authenticator(),
             forged.next.secrets.epoch_authenticator.as_bytes()

@@ -31,7 +31,7 @@ use mls_core::group::group_info::GroupInfo;
 use mls_core::group::proposal::{Proposal, ProposalOrRef, ProposalRef, ProposalType};
 use mls_core::group::welcome::{EncryptedGroupSecrets, GroupSecrets, Welcome};
 use mls_core::group::{
-    CachedProposal, Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage,
+    Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, ProcessedMessage, ReceivedProposal,
 };
 use mls_core::key_package::KeyPackage;
 use mls_core::key_schedule::transcript::{
@@ -107,6 +107,10 @@ pub(crate) fn make_client(
     )
     .proposal_types(&caps.proposals)
     .extension_types(&caps.extensions)
+    // The hostile tests send what the RFC allows from outside the group
+    // and check the RFC's own rules; the default rules are tested in
+    // group_rules.rs.
+    .rules(mls_core::group::DefaultRules::open())
     .build()
 }
 
@@ -369,7 +373,7 @@ pub(crate) struct World {
     pub(crate) members: Vec<Member>,
     pub(crate) spy: Spy,
     /// Proposals of the current epoch, as the members cached them.
-    pub(crate) cache: Vec<CachedProposal>,
+    pub(crate) cache: Vec<ReceivedProposal>,
     seeds: Cell<u64>,
 }
 
@@ -535,12 +539,13 @@ impl World {
             }
             let Some(g) = m.group.as_mut() else { continue };
             match g
-                .process_message(msg)
+                .process_and_merge(msg)
                 .unwrap_or_else(|e| panic!("member {i} rejected a valid message: {e:?}"))
             {
                 ProcessedMessage::Proposal(c) => cached = Some(c),
                 ProcessedMessage::Commit(_) => commit = true,
                 ProcessedMessage::Application(_) => {}
+                other => panic!("member {i}: unexpected {other:?}"),
             }
             if !g.is_active() {
                 m.group = None;
@@ -673,7 +678,7 @@ impl World {
                     .cache
                     .iter()
                     .find(|c| &c.reference == r)
-                    .map(|c| (c.sender, c.proposal.clone())),
+                    .map(|c| (c.sender.sender, c.proposal.clone())),
             })
             .collect();
         if let Some(ext) = resolved.iter().find_map(|(_, p)| match p {
@@ -895,7 +900,7 @@ impl World {
             }
             let Some(g) = m.group.as_mut() else { continue };
             let before = snapshot(g);
-            match g.process_message(msg) {
+            match g.process_and_merge(msg) {
                 Ok(r) => panic!("{what}: member {i} accepted the hostile message: {r:?}"),
                 Err(e) => assert!(
                     expected(&e),

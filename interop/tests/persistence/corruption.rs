@@ -36,9 +36,9 @@ fn every_damaged_value_of_a_group_is_a_typed_error() {
         // commit, a past epoch.
         t.update(1);
         let m = t.groups[1].encrypt_application_message(b"x", b"").unwrap();
-        t.groups[0].process_message(&m).unwrap();
+        t.groups[0].process_and_merge(&m).unwrap();
         let p = t.groups[2].propose_update().unwrap();
-        t.groups[0].process_message(&p).unwrap();
+        t.groups[0].process_and_merge(&p).unwrap();
         t.groups[0].commit().unwrap();
 
         let alice = t.clients[0].clone();

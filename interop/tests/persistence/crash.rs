@@ -110,7 +110,7 @@ fn transition(
         }
         Scenario::Process => {
             let mut g = Group::load(client, &group_id).unwrap();
-            g.process_message(&read_message(dir, "commit")).unwrap();
+            g.process_and_merge(&read_message(dir, "commit")).unwrap();
             g
         }
         Scenario::Join => {
@@ -220,13 +220,13 @@ fn build(scenario: Scenario, base: &Path) -> Vec<u8> {
             let mut b = Group::join(&control, &out.welcome.unwrap(), config).unwrap();
             // Some secret-tree state on both sides.
             let m = a.encrypt_application_message(b"hi", b"").unwrap();
-            expect_app(b.process_message(&m), b"hi");
+            expect_app(b.process_and_merge(&m), b"hi");
             let m = b.encrypt_application_message(b"hello", b"").unwrap();
-            expect_app(a.process_message(&m), b"hello");
+            expect_app(a.process_and_merge(&m), b"hello");
             std::fs::write(base.join("group_id"), a.group_id()).unwrap();
             if scenario == Scenario::Merge {
                 let out = a.self_update().unwrap();
-                b.process_message(&out.commit).unwrap();
+                b.process_and_merge(&out.commit).unwrap();
             } else {
                 let out = b.self_update().unwrap();
                 b.merge_pending_commit().unwrap();
@@ -278,7 +278,7 @@ fn recover_and_continue(
         let group_id = std::fs::read(dir.join("group_id")).unwrap();
         Group::load(&client, &group_id).unwrap()
     };
-    group.process_message(&read_message(dir, "next")).unwrap();
+    group.process_and_merge(&read_message(dir, "next")).unwrap();
     assert_eq!(
         group.epoch_authenticator(),
         control,

@@ -78,7 +78,7 @@ fn a_failed_write_changes_nothing_and_a_retry_succeeds() {
         // Processing another member's commit.
         let out = b.self_update().unwrap();
         b.merge_pending_commit().unwrap();
-        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_message(&out.commit));
+        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_and_merge(&out.commit));
         counts.push(("process commit", n));
         assert_agree(&[&a, &b]);
 
@@ -87,18 +87,18 @@ fn a_failed_write_changes_nothing_and_a_retry_succeeds() {
         counts.push(("create commit", n));
         let (_, n) = inject(&store, &alice, &mut a, |g| g.merge_pending_commit());
         counts.push(("merge own commit", n));
-        b.process_message(&out.commit).unwrap();
+        b.process_and_merge(&out.commit).unwrap();
         assert_agree(&[&a, &b]);
 
         // Receiving a proposal, and a message.
         let proposal = b.propose_update().unwrap();
-        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_message(&proposal));
+        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_and_merge(&proposal));
         counts.push(("receive proposal", n));
         let out = b.commit().unwrap();
         b.merge_pending_commit().unwrap();
-        a.process_message(&out.commit).unwrap();
+        a.process_and_merge(&out.commit).unwrap();
         let message = b.encrypt_application_message(b"hello", b"").unwrap();
-        let (received, n) = inject(&store, &alice, &mut a, |g| g.process_message(&message));
+        let (received, n) = inject(&store, &alice, &mut a, |g| g.process_and_merge(&message));
         expect_app(Ok(received), b"hello");
         counts.push(("decrypt", n));
 
@@ -107,13 +107,13 @@ fn a_failed_write_changes_nothing_and_a_retry_succeeds() {
             g.encrypt_application_message(b"back", b"")
         });
         counts.push(("encrypt", n));
-        expect_app(b.process_message(&sent), b"back");
+        expect_app(b.process_and_merge(&sent), b"back");
         assert_agree(&[&a, &b]);
 
         // Being removed: the group turns inactive only once stored.
         let out = b.remove_members(&[a.own_leaf_index()]).unwrap();
         b.merge_pending_commit().unwrap();
-        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_message(&out.commit));
+        let (_, n) = inject(&store, &alice, &mut a, |g| g.process_and_merge(&out.commit));
         counts.push(("removed", n));
         assert!(!a.is_active());
         assert!(!Group::load(&alice, a.group_id()).unwrap().is_active());

@@ -87,7 +87,7 @@ fn used_keys_and_past_epochs_leave_the_database_files() {
     // one's key is kept as a skipped key until it arrives.
     let m1 = b.encrypt_application_message(b"first", b"").unwrap();
     let m2 = b.encrypt_application_message(b"second", b"").unwrap();
-    expect_app(a.process_message(&m2), b"second");
+    expect_app(a.process_and_merge(&m2), b"second");
     sqlite.checkpoint().unwrap();
     let ratchets = sqlite
         .scan(Namespace::EpochSecrets, &[])
@@ -114,7 +114,7 @@ fn used_keys_and_past_epochs_leave_the_database_files() {
     }
 
     // m1 arrives: its key is deleted before the plaintext is returned.
-    expect_app(a.process_message(&m1), b"first");
+    expect_app(a.process_and_merge(&m1), b"first");
     sqlite.checkpoint().unwrap();
     assert!(
         !contains(&files(&path), &m1_key),
@@ -124,7 +124,7 @@ fn used_keys_and_past_epochs_leave_the_database_files() {
     // The next epoch: the old epoch's secrets and message keys go.
     let commit = b.self_update().unwrap();
     b.merge_pending_commit().unwrap();
-    a.process_message(&commit.commit).unwrap();
+    a.process_and_merge(&commit.commit).unwrap();
     sqlite.checkpoint().unwrap();
     let bytes = files(&path);
     for (what, secret) in [
@@ -188,7 +188,7 @@ fn no_secret_of_a_dropped_epoch_stays_in_storage() {
             check(&t);
         }
         let m = t.groups[0].encrypt_application_message(b"m", b"").unwrap();
-        t.groups[1].process_message(&m).unwrap();
+        t.groups[1].process_and_merge(&m).unwrap();
         t.update(2);
         check(&t);
     }

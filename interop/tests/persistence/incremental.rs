@@ -38,7 +38,7 @@ fn per_commit(n: usize) -> (f64, f64) {
     for _ in 0..commits {
         let out = g.self_update().unwrap();
         g.merge_pending_commit().unwrap();
-        r.process_message(&out.commit).unwrap();
+        r.process_and_merge(&out.commit).unwrap();
     }
     assert_eq!(r.epoch_authenticator(), g.epoch_authenticator());
     (

@@ -30,17 +30,17 @@ fn reloaded_members_continue_on_both_backends() {
         let m2 = t.groups[1]
             .encrypt_application_message(b"two", b"")
             .unwrap();
-        expect_app(t.groups[0].process_message(&m1), b"one");
+        expect_app(t.groups[0].process_and_merge(&m1), b"one");
         restart_all(&mut t);
-        expect_app(t.groups[0].process_message(&m2), b"two");
-        expect_app(t.groups[2].process_message(&m2), b"two");
-        expect_app(t.groups[2].process_message(&m1), b"one");
+        expect_app(t.groups[0].process_and_merge(&m2), b"two");
+        expect_app(t.groups[2].process_and_merge(&m2), b"two");
+        expect_app(t.groups[2].process_and_merge(&m1), b"one");
         restart_all(&mut t);
         // The keys were deleted from storage, not just from memory.
         for (i, m) in [(0, &m1), (2, &m2)] {
             assert!(
                 matches!(
-                    t.groups[i].process_message(m),
+                    t.groups[i].process_and_merge(m),
                     Err(Error::Protocol(ProtocolError::GenerationReplayed { .. }))
                 ),
                 "{backend:?}: a message read before the restart is a replay after it"
@@ -65,13 +65,13 @@ fn reloaded_members_continue_on_both_backends() {
         }
         for i in [0, 2] {
             assert!(matches!(
-                t.groups[i].process_message(&proposal).unwrap(),
+                t.groups[i].process_and_merge(&proposal).unwrap(),
                 ProcessedMessage::Proposal(_)
             ));
         }
         for m in &others {
-            t.groups[0].process_message(m).unwrap();
-            t.groups[1].process_message(m).unwrap();
+            t.groups[0].process_and_merge(m).unwrap();
+            t.groups[1].process_and_merge(m).unwrap();
         }
         restart_all(&mut t);
         assert_eq!(t.groups[0].pending_proposals().count(), 5);
@@ -81,8 +81,8 @@ fn reloaded_members_continue_on_both_backends() {
         t.groups[0].merge_pending_commit().unwrap();
         // Bob's Update key was stored with the proposal: he can process a
         // commit that applies it only if it survived his restart.
-        t.groups[1].process_message(&out.commit).unwrap();
-        t.groups[2].process_message(&out.commit).unwrap();
+        t.groups[1].process_and_merge(&out.commit).unwrap();
+        t.groups[2].process_and_merge(&out.commit).unwrap();
         assert_agree(&[&t.groups[0], &t.groups[1], &t.groups[2]]);
         restart_all(&mut t);
 
@@ -96,15 +96,15 @@ fn reloaded_members_continue_on_both_backends() {
         // Remove carol; her stored group is inactive after a restart.
         let out = t.groups[0].remove_members(&[2]).unwrap();
         t.groups[0].merge_pending_commit().unwrap();
-        t.groups[1].process_message(&out.commit).unwrap();
-        t.groups[2].process_message(&out.commit).unwrap();
+        t.groups[1].process_and_merge(&out.commit).unwrap();
+        t.groups[2].process_and_merge(&out.commit).unwrap();
         restart_all(&mut t);
         assert!(!t.groups[2].is_active());
         assert!(t.groups[0].is_active());
         let m = t.groups[0]
             .encrypt_application_message(b"after", b"")
             .unwrap();
-        expect_app(t.groups[1].process_message(&m), b"after");
+        expect_app(t.groups[1].process_and_merge(&m), b"after");
         assert_agree(&[&t.groups[0], &t.groups[1]]);
     }
 }

@@ -244,7 +244,7 @@ impl Trio {
         self.groups[i].merge_pending_commit().unwrap();
         for j in 0..self.groups.len() {
             if j != i {
-                self.groups[j].process_message(&out.commit).unwrap();
+                self.groups[j].process_and_merge(&out.commit).unwrap();
             }
         }
         out.commit

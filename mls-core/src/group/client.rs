@@ -1,7 +1,7 @@
 //! The client: one identity (a credential and its signer) bound to a
 //! provider. It makes KeyPackages, creates and joins groups.
 
-use super::config::{AcceptAllProposals, ProposalPolicy};
+use super::rules::{DefaultRules, GroupRules};
 use super::stored_key_package::StoredKeyPackage;
 use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
@@ -65,12 +65,15 @@ impl<P: Provider> Clone for Client<P> {
     }
 }
 
+/// Gives each group its rules, by group id.
+type RulesFactory = Box<dyn Fn(&[u8]) -> Arc<dyn GroupRules> + Send + Sync>;
+
 struct Inner<P: Provider> {
     provider: P,
     credential: Credential,
     signer: Box<dyn Signer>,
     credential_validator: Box<dyn CredentialValidator>,
-    proposal_policy: Box<dyn ProposalPolicy>,
+    group_rules: RulesFactory,
     extensions: Vec<ExtensionType>,
     proposals: Vec<ProposalType>,
     clock: Box<dyn Fn() -> u64 + Send + Sync>,
@@ -102,10 +105,23 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// The application's proposal policy. Default: accept every proposal
-    /// the RFC allows.
-    pub fn proposal_policy(mut self, policy: impl ProposalPolicy + 'static) -> Self {
-        self.inner.proposal_policy = Box::new(policy);
+    /// The same rules for every group of this client (they see the group
+    /// id, so one value can still treat groups differently). Default:
+    /// [`DefaultRules`], which refuses proposals and joins from outside
+    /// the group.
+    pub fn rules(mut self, rules: impl GroupRules + 'static) -> Self {
+        let rules: Arc<dyn GroupRules> = Arc::new(rules);
+        self.inner.group_rules = Box::new(move |_| Arc::clone(&rules));
+        self
+    }
+
+    /// The rules of each group, by group id: called when a group is
+    /// created, joined or loaded, so a stored group gets its rules back.
+    pub fn group_rules(
+        mut self,
+        rules_for: impl Fn(&[u8]) -> Arc<dyn GroupRules> + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.group_rules = Box::new(rules_for);
         self
     }
 
@@ -165,7 +181,7 @@ impl<P: Provider> Client<P> {
                 credential,
                 signer: Box::new(signer),
                 credential_validator: Box::new(AcceptAll),
-                proposal_policy: Box::new(AcceptAllProposals),
+                group_rules: Box::new(|_| Arc::new(DefaultRules::default())),
                 extensions: Vec::new(),
                 proposals: Vec::new(),
                 clock: Box::new(now_seconds),
@@ -198,8 +214,9 @@ impl<P: Provider> Client<P> {
         self.inner.credential_validator.as_ref()
     }
 
-    pub(crate) fn proposal_policy(&self) -> &dyn ProposalPolicy {
-        self.inner.proposal_policy.as_ref()
+    /// The rules of the group `group_id`.
+    pub(crate) fn rules_for(&self, group_id: &[u8]) -> Arc<dyn GroupRules> {
+        (self.inner.group_rules)(group_id)
     }
 
     /// The suite object for `suite`, checking that the signer fits it.

@@ -1,8 +1,6 @@
-//! Per-group settings and the application's hooks (credential validation,
-//! proposal policy).
+//! Per-group settings.
 
-use crate::framing::{PaddingPolicy, Sender, WireFormat};
-use crate::group::proposal::Proposal;
+use crate::framing::{PaddingPolicy, WireFormat};
 use crate::secret_tree::OutOfOrderPolicy;
 
 /// How a group sends and accepts messages. Every field has a safe default
@@ -61,34 +59,5 @@ impl Default for GroupConfig {
             resumption_psk_epochs: 4,
             max_leaves: 1 << 20,
         }
-    }
-}
-
-/// Where a proposal came from, as the proposal policy sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProposalSource {
-    /// Received in a message (by reference later) from this sender.
-    Received(Sender),
-    /// Inline in a commit from this sender.
-    InCommit(Sender),
-}
-
-/// The application's say over proposals: which received proposals are
-/// accepted (and so may be committed), and which commits are acceptable.
-/// The RFC's own rules (§12.2) are always enforced first; a policy can only
-/// refuse more, for example Adds from members without permission.
-pub trait ProposalPolicy: Send + Sync {
-    /// Accepts or refuses `proposal` from `source`. An `Err` gives the
-    /// reason, reported as `ProtocolError::ProposalRejectedByPolicy`.
-    fn check(&self, proposal: &Proposal, source: ProposalSource) -> Result<(), String>;
-}
-
-/// The default policy: every proposal that passes the RFC's rules.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AcceptAllProposals;
-
-impl ProposalPolicy for AcceptAllProposals {
-    fn check(&self, _proposal: &Proposal, _source: ProposalSource) -> Result<(), String> {
-        Ok(())
     }
 }

@@ -5,6 +5,8 @@ use super::derived_rand::DerivedRand;
 use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::pending::{CachedProposal, PendingCommit};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
+use super::rules::MessageSender;
+use super::staged::CommittedProposal;
 use super::state::{Group, Inactive, NewEpoch};
 use crate::codec::{VarBytes, VarVec, encode};
 use crate::crypto::{encrypt_with_label, generate_hpke_key_pair};
@@ -40,6 +42,11 @@ pub struct CommitOutput {
     pub welcome: Option<MlsMessage>,
     /// The GroupInfo of the new epoch (for external joins, §12.4.3.2).
     pub group_info: MlsMessage,
+    /// Exactly the proposals the commit carries, in its order: received
+    /// ones (by reference) that the group's rules let in, then ours.
+    pub proposals: Vec<CommittedProposal>,
+    /// Whether the commit carries an UpdatePath (§12.4).
+    pub has_path: bool,
 }
 
 /// Builds a commit: proposals by value on top of those received in the
@@ -51,7 +58,14 @@ pub struct CommitBuilder<'g, P: Provider> {
     include_received: bool,
     force_path: bool,
     authenticated_data: Vec<u8>,
-    leaf_extensions: Option<Extensions>,
+    leaf: LeafChanges,
+}
+
+/// What our commit changes in our own leaf besides its keys.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LeafChanges {
+    pub(crate) extensions: Option<Extensions>,
+    pub(crate) credential: Option<crate::credential::Credential>,
 }
 
 impl<P: Provider> CommitBuilder<'_, P> {
@@ -136,7 +150,17 @@ impl<P: Provider> CommitBuilder<'_, P> {
 
     /// Extensions of our new leaf, if the commit has a path.
     pub fn leaf_extensions(mut self, extensions: Extensions) -> Self {
-        self.leaf_extensions = Some(extensions);
+        self.leaf.extensions = Some(extensions);
+        self
+    }
+
+    /// Replaces our credential (same signature key) in the commit's new
+    /// leaf, for example a renewed certificate; the commit then has a
+    /// path. Every member's credential validator must accept it as a
+    /// successor of the old one (§5.3.1).
+    pub fn credential(mut self, credential: crate::credential::Credential) -> Self {
+        self.leaf.credential = Some(credential);
+        self.force_path = true;
         self
     }
 
@@ -150,14 +174,14 @@ impl<P: Provider> CommitBuilder<'_, P> {
             include_received,
             force_path,
             authenticated_data,
-            leaf_extensions,
+            leaf,
         } = self;
         group.create_commit(
             proposals,
             include_received,
             force_path,
             &authenticated_data,
-            leaf_extensions,
+            leaf,
             None,
         )
     }
@@ -172,7 +196,7 @@ impl<P: Provider> Group<P> {
             include_received: true,
             force_path: false,
             authenticated_data: Vec::new(),
-            leaf_extensions: None,
+            leaf: LeafChanges::default(),
         }
     }
 
@@ -368,19 +392,34 @@ impl<P: Provider> Group<P> {
     // ----- commits -----
 
     /// The list a commit of ours covers: received proposals by reference
-    /// (skipping what §12.2 forbids us to commit), then ours by value.
+    /// (skipping what §12.2 forbids us to commit and what the group's
+    /// rules leave out), then ours by value.
     fn commit_list(
         &self,
         by_value: Vec<Proposal>,
         include_received: bool,
-    ) -> (Vec<ListItem>, Vec<ProposalOrRef>) {
+    ) -> Result<(Vec<ListItem>, Vec<ProposalOrRef>, Vec<CommittedProposal>), Error> {
         let me = Sender::Member(self.own_leaf.0);
+        let own = MessageSender {
+            sender: me,
+            credential: self.own_leaf_node()?.credential.clone(),
+            signature_key: self.own_leaf_node()?.signature_key.as_slice().to_vec(),
+        };
         let mut items = Vec::new();
         let mut wire = Vec::new();
+        let mut listed = Vec::new();
         if include_received {
+            let ctx = self.rules_context();
             let keep = self.received_to_commit(&by_value);
             for (cached, keep) in self.proposals.iter().zip(keep) {
                 if !keep {
+                    continue;
+                }
+                let sender = self.current_sender(cached.sender, &cached.proposal)?;
+                if !self
+                    .rules
+                    .include_in_commit(&ctx, &cached.proposal, &sender)
+                {
                     continue;
                 }
                 items.push(ListItem {
@@ -389,6 +428,11 @@ impl<P: Provider> Group<P> {
                     by_reference: true,
                 });
                 wire.push(ProposalOrRef::Reference(cached.reference.clone()));
+                listed.push(CommittedProposal {
+                    proposal: cached.proposal.clone(),
+                    sender,
+                    reference: Some(cached.reference.clone()),
+                });
             }
         }
         for proposal in by_value {
@@ -397,9 +441,14 @@ impl<P: Provider> Group<P> {
                 sender: me,
                 by_reference: false,
             });
+            listed.push(CommittedProposal {
+                proposal: proposal.clone(),
+                sender: own.clone(),
+                reference: None,
+            });
             wire.push(ProposalOrRef::Proposal(proposal));
         }
-        (items, wire)
+        Ok((items, wire, listed))
     }
 
     /// Which received proposals our commit includes (§12.2, §12.4): all
@@ -501,27 +550,28 @@ impl<P: Provider> Group<P> {
         include_received: bool,
         force_path: bool,
         authenticated_data: &[u8],
-        leaf_extensions: Option<Extensions>,
+        leaf_changes: LeafChanges,
         resumption: Option<(PreSharedKeyId, Secret)>,
     ) -> Result<CommitOutput, Error> {
         self.check_active()?;
         if self.pending_commit.is_some() {
             return Err(Misuse::CommitPending.into());
         }
-        let (items, wire) = self.commit_list(by_value, include_received);
+        let (items, wire, listed) = self.commit_list(by_value, include_received)?;
         self.tree.begin_changes();
         let result = self.build_commit(
             &items,
             wire,
             force_path,
             authenticated_data,
-            leaf_extensions,
+            leaf_changes,
             resumption,
         );
         // The tree goes back to this epoch either way; a successful commit
         // keeps its changes for the merge.
         let changes = self.tree.rollback_changes()?;
-        let (output, next) = result?;
+        let (mut output, next) = result?;
+        output.proposals = listed;
         self.persist_pending_commit(PendingCommit {
             tree_changes: changes,
             next,
@@ -537,7 +587,7 @@ impl<P: Provider> Group<P> {
         wire: Vec<ProposalOrRef>,
         force_path: bool,
         authenticated_data: &[u8],
-        leaf_extensions: Option<Extensions>,
+        leaf_changes: LeafChanges,
         resumption: Option<(PreSharedKeyId, Secret)>,
     ) -> Result<(CommitOutput, NewEpoch), Error> {
         let client = self.client.clone();
@@ -563,11 +613,15 @@ impl<P: Provider> Group<P> {
 
         let mut keys = self.keys.clone();
         let mut path_secrets = Vec::new();
-        let (path, commit_secret) = if applied.path_required || force_path {
+        let has_path = applied.path_required || force_path;
+        let (path, commit_secret) = if has_path {
             let mut leaf = self.own_leaf_node()?.clone();
             leaf.capabilities = self.client.capabilities();
-            if let Some(ext) = leaf_extensions {
+            if let Some(ext) = leaf_changes.extensions {
                 leaf.extensions = ext;
+            }
+            if let Some(credential) = leaf_changes.credential {
+                leaf.credential = credential;
             }
             let created = create_update_path(
                 &mut self.tree,
@@ -657,6 +711,8 @@ impl<P: Provider> Group<P> {
             commit: commit_message,
             welcome,
             group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
+            proposals: Vec::new(),
+            has_path,
         };
         Ok((output, next))
     }

@@ -165,6 +165,7 @@ impl<P: Provider> Group<P> {
         // The secret tree holds it now; it is not kept twice (nor stored).
         secrets.encryption_secret = Secret::new(Vec::new());
         Self {
+            rules: client.rules_for(context.group_id.as_slice()),
             key_index: KeyIndex::build(&tree),
             credential_types: credential_counts.types(),
             credential_counts,

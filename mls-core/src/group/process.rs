@@ -5,12 +5,14 @@ use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
 use super::key_index::ProvisionalKeys;
 use super::pending::CachedProposal;
 use super::proposal_list::{self, Committer, ListContext, ListItem};
-use super::state::{Group, GroupSenderKeys, Inactive, NewEpoch};
+use super::rules::{MessageSender, ProposalSource};
+use super::staged::{CommitSummary, CommittedProposal, MemberUpdate, StagedCommit};
+use super::state::{Group, GroupSenderKeys, Inactive, Member, NewEpoch};
 use crate::codec::{VarBytes, encode};
 use crate::error::{Error, Misuse, ProtocolError};
 use crate::framing::{AuthenticatedContent, Content, MlsMessage, Sender};
 use crate::group::commit::Commit;
-use crate::group::proposal::{Proposal, ProposalOrRef, ProposalRef, ReInit};
+use crate::group::proposal::{Proposal, ProposalOrRef, ProposalRef};
 use crate::key_schedule::external_init_secret_from;
 use crate::key_schedule::transcript::verify_confirmation_tag;
 use crate::provider::Provider;
@@ -23,8 +25,8 @@ use crate::tree_math::LeafIndex;
 /// Application data received from a member.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApplicationMessage {
-    /// The sender's leaf index.
-    pub sender: u32,
+    /// The sender, as it was in the epoch the message was sent in.
+    pub sender: MessageSender,
     /// The epoch it was sent in.
     pub epoch: u64,
     /// The data.
@@ -33,60 +35,131 @@ pub struct ApplicationMessage {
     pub authenticated_data: Vec<u8>,
 }
 
-/// What a processed commit changed.
+/// A proposal received alone, accepted by the group's rules and cached for
+/// a commit to reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommitSummary {
-    /// Who committed.
-    pub sender: Sender,
-    /// The epoch the group is now in.
-    pub epoch: u64,
-    /// Leaves of the members added.
-    pub added: Vec<u32>,
-    /// Leaves of the members removed.
-    pub removed: Vec<u32>,
-    /// Leaves of the members whose Update was applied.
-    pub updated: Vec<u32>,
-    /// Whether the commit removed us: the group can no longer be used.
-    pub removed_us: bool,
-    /// The ReInit the commit carried, if any (§11.2): the group is closed
-    /// and its successor is joined by Welcome.
-    pub reinit: Option<ReInit>,
+pub struct ReceivedProposal {
+    /// `ProposalRef` of the AuthenticatedContent that carried it (§5.2).
+    pub reference: ProposalRef,
+    /// The proposal.
+    pub proposal: Proposal,
+    /// Who sent it.
+    pub sender: MessageSender,
 }
 
 /// What [`Group::process_message`] received.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // returned once per message
 pub enum ProcessedMessage {
     /// Application data.
     Application(ApplicationMessage),
     /// A proposal, now cached for a commit to reference.
-    Proposal(CachedProposal),
-    /// A commit, now merged: the group is in the new epoch.
+    Proposal(ReceivedProposal),
+    /// A commit, checked and accepted by the group's rules but not
+    /// applied: merge it with [`Group::merge_staged_commit`] or drop it
+    /// with [`Group::discard_staged_commit`]. Only from
+    /// [`Group::process_message`].
+    StagedCommit(StagedCommit),
+    /// A commit, merged: the group is in the new epoch. Only from
+    /// [`Group::process_and_merge`].
     Commit(CommitSummary),
 }
 
+/// A commit that passed §12.4.2, before the rules see it.
+struct CheckedCommit {
+    /// The epoch it leads to.
+    epoch: u64,
+    applied: proposal_list::Applied,
+    /// The committer's leaf and its new LeafNode, if the commit has a path.
+    path_leaf: Option<(LeafIndex, crate::tree::leaf_node::LeafNode)>,
+    removed_us: bool,
+    /// `None` if the commit removes us.
+    next: Option<NewEpoch>,
+}
+
+/// The sender of a verified message, as it was in the message's epoch
+/// (§6.1): never looked up by leaf index in a later tree.
+fn message_sender(
+    keys: &GroupSenderKeys<'_>,
+    content: &AuthenticatedContent,
+) -> Result<MessageSender, Error> {
+    let sender = content.content.sender;
+    let (credential, signature_key) = match (sender, &content.content.content) {
+        (Sender::Member(leaf), _) => {
+            let (key, credential) = keys.member_in_epoch(leaf, content.content.epoch)?;
+            let credential = credential.ok_or_else(|| {
+                crate::error::StorageError::new(
+                    crate::error::StorageErrorKind::UnsupportedVersion,
+                    format!(
+                        "the credential leaf {leaf} had in epoch {} was not kept by the \
+                         release that stored this group; its message cannot be attributed",
+                        content.content.epoch
+                    ),
+                )
+            })?;
+            (credential, key)
+        }
+        (Sender::External(index), _) => {
+            let s = keys.external_sender(index)?;
+            (s.credential.clone(), s.signature_key.as_slice().to_vec())
+        }
+        (Sender::NewMemberProposal, Content::Proposal(Proposal::Add(add))) => (
+            add.key_package.leaf_node.credential.clone(),
+            add.key_package.leaf_node.signature_key.as_slice().to_vec(),
+        ),
+        (
+            Sender::NewMemberCommit,
+            Content::Commit(Commit {
+                path: Some(path), ..
+            }),
+        ) => (
+            path.leaf_node.credential.clone(),
+            path.leaf_node.signature_key.as_slice().to_vec(),
+        ),
+        // Verification refused these already.
+        _ => {
+            return Err(Error::Internal(
+                "a verified message with an impossible sender",
+            ));
+        }
+    };
+    Ok(MessageSender {
+        sender,
+        credential,
+        signature_key,
+    })
+}
+
 impl<P: Provider> Group<P> {
-    /// Processes a PublicMessage or PrivateMessage of this group. A commit
-    /// is validated in full before the group moves; any error leaves the
-    /// group as it was (a PrivateMessage's key is spent once its
+    /// Processes a PublicMessage or PrivateMessage of this group. Any error
+    /// leaves the group as it was (a PrivateMessage's key is spent once its
     /// signature verifies, so a replay of it is refused).
     ///
-    /// The outcome is stored before it is returned, in one transaction: a
-    /// decrypted message's key is deleted from storage before the
-    /// plaintext is handed over, a proposal is cached, a commit's new
-    /// epoch replaces the old one. If storage fails, the group is as it
-    /// was and the message can be processed again.
+    /// A commit is checked in full (§12.4.2) and by the group's rules, then
+    /// returned staged: nothing changes until
+    /// [`merge_staged_commit`](Group::merge_staged_commit). A proposal the
+    /// rules accept is cached; application data is returned. Either is
+    /// stored before it is returned, in one transaction: a decrypted
+    /// message's key is deleted from storage before the plaintext is handed
+    /// over. If storage fails, the group is as it was and the message can
+    /// be processed again.
     pub fn process_message(&mut self, message: &MlsMessage) -> Result<ProcessedMessage, Error> {
         match self.process_message_unstored(message) {
-            // A commit stored its epoch (with the key it used) itself.
-            Ok(ProcessedMessage::Commit(summary)) => Ok(ProcessedMessage::Commit(summary)),
-            Ok(ProcessedMessage::Proposal(cached)) => {
-                self.persist_proposal(cached.clone(), None)?;
-                Ok(ProcessedMessage::Proposal(cached))
+            // Staging writes nothing: the merge stores the new epoch with
+            // the key the commit used.
+            Ok(staged @ ProcessedMessage::StagedCommit(_)) => Ok(staged),
+            Ok(ProcessedMessage::Proposal(received)) => {
+                let cached = CachedProposal {
+                    reference: received.reference.clone(),
+                    proposal: received.proposal.clone(),
+                    sender: received.sender.sender,
+                };
+                self.persist_proposal(cached, None)?;
+                Ok(ProcessedMessage::Proposal(received))
             }
-            Ok(application) => {
+            Ok(other) => {
                 self.persist_small(WriteBatch::new())?;
-                Ok(application)
+                Ok(other)
             }
             Err(err) => {
                 // A PrivateMessage whose signature verified spent its key
@@ -97,6 +170,19 @@ impl<P: Provider> Group<P> {
                 let _ = self.persist_small(WriteBatch::new());
                 Err(err)
             }
+        }
+    }
+
+    /// [`process_message`](Group::process_message), merging a commit at
+    /// once: for applications whose rules (see
+    /// [`GroupRules`](super::GroupRules)) say everything they need to
+    /// decide. A commit comes back as [`ProcessedMessage::Commit`].
+    pub fn process_and_merge(&mut self, message: &MlsMessage) -> Result<ProcessedMessage, Error> {
+        match self.process_message(message)? {
+            ProcessedMessage::StagedCommit(staged) => {
+                Ok(ProcessedMessage::Commit(self.merge_staged_commit(staged)?))
+            }
+            other => Ok(other),
         }
     }
 
@@ -115,12 +201,14 @@ impl<P: Provider> Group<P> {
         );
         let verified = self.protection.unprotect(suite, message, &keys)?;
         let content = verified.into_authenticated_content();
+        // §6.1: who sent it, as they were in the message's epoch.
+        let sender = message_sender(&keys, &content)?;
         let epoch = content.content.epoch;
         match &content.content.content {
             Content::Application(data) => {
-                let Sender::Member(sender) = content.content.sender else {
+                if !sender.is_member() {
                     return Err(Error::Internal("application data from a non-member"));
-                };
+                }
                 Ok(ProcessedMessage::Application(ApplicationMessage {
                     sender,
                     epoch,
@@ -131,23 +219,32 @@ impl<P: Provider> Group<P> {
             Content::Proposal(proposal) => {
                 // §12.1: only proposals of the current epoch can be committed.
                 self.check_current_epoch(epoch)?;
-                let sender = content.content.sender;
-                let ctx = self.list_context(suite, false);
+                let ctx = self.list_context(suite);
                 proposal_list::check_received_proposal(
                     &ctx,
                     &self.tree,
                     &self.key_index,
                     proposal,
-                    sender,
+                    sender.sender,
                 )?;
-
+                // §12.1.8: a proposal from outside the group needs the
+                // application's authorization; so does any other its
+                // rules refuse.
+                self.rules
+                    .accept_proposal(
+                        &self.rules_context(),
+                        proposal,
+                        &sender,
+                        ProposalSource::ByReference,
+                    )
+                    .map_err(ProtocolError::ProposalRejectedByRules)?;
+                self.proposals.check_room()?;
                 let reference = ProposalRef::from_authenticated_content(suite, &encode(&content)?)?;
-                let cached = CachedProposal {
+                Ok(ProcessedMessage::Proposal(ReceivedProposal {
                     reference,
                     proposal: proposal.clone(),
                     sender,
-                };
-                Ok(ProcessedMessage::Proposal(cached))
+                }))
             }
             Content::Commit(commit) => {
                 self.check_current_epoch(epoch)?;
@@ -158,8 +255,8 @@ impl<P: Provider> Group<P> {
                     return Err(Misuse::OwnCommit.into());
                 }
                 let commit = commit.clone();
-                self.process_commit(&content, &commit)
-                    .map(ProcessedMessage::Commit)
+                self.stage_commit(&content, &commit, sender)
+                    .map(ProcessedMessage::StagedCommit)
             }
         }
     }
@@ -178,82 +275,223 @@ impl<P: Provider> Group<P> {
     pub(crate) fn list_context<'a>(
         &'a self,
         suite: &'a dyn crate::provider::CipherSuiteProvider,
-        in_commit: bool,
     ) -> ListContext<'a> {
-        let mut ctx = ListContext::new(
+        ListContext::new(
             &self.client,
             suite,
             &self.context,
             &self.config,
             &self.credential_types,
-        );
-        ctx.in_commit = in_commit;
-        ctx
+        )
     }
 
     /// The proposals of `commit`, references resolved from this epoch's
-    /// cache (§12.4).
-    fn resolve_list(&self, commit: &Commit, committer: Sender) -> Result<Vec<ListItem>, Error> {
+    /// cache (§12.4), each with its reference if it had one.
+    fn resolve_list(
+        &self,
+        commit: &Commit,
+        committer: Sender,
+    ) -> Result<Vec<(ListItem, Option<ProposalRef>)>, Error> {
         commit
             .proposals
             .as_slice()
             .iter()
             .map(|p| match p {
-                ProposalOrRef::Proposal(proposal) => Ok(ListItem {
-                    proposal: proposal.clone(),
-                    sender: committer,
-                    by_reference: false,
-                }),
+                ProposalOrRef::Proposal(proposal) => Ok((
+                    ListItem {
+                        proposal: proposal.clone(),
+                        sender: committer,
+                        by_reference: false,
+                    },
+                    None,
+                )),
                 ProposalOrRef::Reference(reference) => {
                     let cached = self
                         .proposals
                         .get(reference)
                         .ok_or(ProtocolError::UnknownProposalRef)?;
-                    Ok(ListItem {
-                        proposal: cached.proposal.clone(),
-                        sender: cached.sender,
-                        by_reference: true,
-                    })
+                    Ok((
+                        ListItem {
+                            proposal: cached.proposal.clone(),
+                            sender: cached.sender,
+                            by_reference: true,
+                        },
+                        Some(reference.clone()),
+                    ))
                 }
             })
             .collect()
     }
 
-    /// §12.4.2 for another member's (or a joiner's) commit.
-    fn process_commit(
+    /// §12.4.2 for another member's (or a joiner's) commit, then the
+    /// group's rules; the result is staged, the group unchanged.
+    fn stage_commit(
         &mut self,
         content: &AuthenticatedContent,
         commit: &Commit,
-    ) -> Result<CommitSummary, Error> {
-        let sender = content.content.sender;
-        let committer = match sender {
+        sender: MessageSender,
+    ) -> Result<StagedCommit, Error> {
+        let committer = match sender.sender {
             Sender::Member(l) => Committer::Member(LeafIndex(l)),
             Sender::NewMemberCommit => Committer::External,
-            _ => {
+            other => {
                 return Err(ProtocolError::SenderContentMismatch {
-                    sender: sender.name(),
+                    sender: other.name(),
                     content: "commit",
                 }
                 .into());
             }
         };
-        let items = self.resolve_list(commit, sender)?;
+        let resolved = self.resolve_list(commit, sender.sender)?;
+        let items: Vec<ListItem> = resolved.iter().map(|(i, _)| i.clone()).collect();
         self.tree.begin_changes();
-        match self.check_commit(content, commit, &items, committer) {
-            Ok((summary, next)) => {
-                // Both keep the tree's changes once stored, or undo them.
-                match next {
-                    Some(next) => self.persist_epoch(next, WriteBatch::new())?,
-                    // We were removed: the tree moves on, our keys do not.
-                    None => self.persist_removed()?,
+        let checked = self.check_commit(content, commit, &items, committer);
+        // Back to this epoch either way; the merge replays the changes.
+        let changes = self.tree.rollback_changes()?;
+        let checked = checked?;
+        let summary = self.summarize(sender, &resolved, &checked)?;
+        let ctx = self.rules_context();
+        for p in &summary.proposals {
+            let source = match p.reference {
+                Some(_) => ProposalSource::ByReference,
+                None => ProposalSource::ByValue,
+            };
+            self.rules
+                .accept_proposal(&ctx, &p.proposal, &p.sender, source)
+                .map_err(ProtocolError::ProposalRejectedByRules)?;
+        }
+        self.rules
+            .accept_commit(&ctx, &summary)
+            .map_err(ProtocolError::CommitRejectedByRules)?;
+        Ok(self.stage(summary, changes, checked.next))
+    }
+
+    /// What a checked commit changes, in members and credentials, read
+    /// from the tree of the current epoch (before the commit).
+    fn summarize(
+        &self,
+        sender: MessageSender,
+        resolved: &[(ListItem, Option<ProposalRef>)],
+        checked: &CheckedCommit,
+    ) -> Result<CommitSummary, Error> {
+        let member = |leaf: LeafIndex| {
+            self.tree
+                .leaf(leaf)
+                .map(|l| Member::of_leaf(leaf.0, l))
+                .ok_or(ProtocolError::SenderLeafBlank(leaf.0))
+        };
+        let mut proposals = Vec::with_capacity(resolved.len());
+        for (item, reference) in resolved {
+            let proposer = match reference {
+                None => sender.clone(),
+                Some(_) => self.current_sender(item.sender, &item.proposal)?,
+            };
+            proposals.push(CommittedProposal {
+                proposal: item.proposal.clone(),
+                sender: proposer,
+                reference: reference.clone(),
+            });
+        }
+        let mut added: Vec<Member> = checked
+            .applied
+            .added
+            .iter()
+            .map(|(l, kp)| Member::of_leaf(l.0, &kp.leaf_node))
+            .collect();
+        let mut committer_update = None;
+        if let Some((leaf, new_leaf)) = &checked.path_leaf {
+            let after = Member::of_leaf(leaf.0, new_leaf);
+            match sender.sender {
+                Sender::Member(_) => {
+                    committer_update = Some(MemberUpdate {
+                        before: member(*leaf)?,
+                        after,
+                    });
                 }
-                Ok(summary)
-            }
-            Err(err) => {
-                self.tree.rollback_changes()?;
-                Err(err)
+                _ => added.push(after),
             }
         }
+        let removed = checked
+            .applied
+            .removed
+            .iter()
+            .map(|l| member(*l))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut updated = Vec::with_capacity(checked.applied.updated.len());
+        for leaf in &checked.applied.updated {
+            let after = resolved
+                .iter()
+                .rev()
+                .find_map(|(item, _)| match &item.proposal {
+                    Proposal::Update(u) if item.sender == Sender::Member(leaf.0) => {
+                        Some(Member::of_leaf(leaf.0, &u.leaf_node))
+                    }
+                    _ => None,
+                });
+            let after = after.ok_or(Error::Internal("an applied Update without its proposal"))?;
+            updated.push(MemberUpdate {
+                before: member(*leaf)?,
+                after,
+            });
+        }
+        let replaced_extensions = resolved
+            .iter()
+            .any(|(i, _)| matches!(i.proposal, Proposal::GroupContextExtensions(_)));
+        Ok(CommitSummary {
+            sender,
+            epoch: checked.epoch,
+            proposals,
+            added,
+            removed,
+            updated,
+            committer_update,
+            extensions: replaced_extensions.then(|| checked.applied.extensions.clone()),
+            has_path: checked.path_leaf.is_some(),
+            removed_us: checked.removed_us,
+            reinit: checked.applied.reinit.clone(),
+        })
+    }
+
+    /// The sender of a proposal of the current epoch, as it is now.
+    pub(crate) fn current_sender(
+        &self,
+        sender: Sender,
+        proposal: &Proposal,
+    ) -> Result<MessageSender, Error> {
+        let (credential, signature_key) = match sender {
+            Sender::Member(leaf) => {
+                let l = self
+                    .tree
+                    .leaf(LeafIndex(leaf))
+                    .ok_or(ProtocolError::SenderLeafBlank(leaf))?;
+                (l.credential.clone(), l.signature_key.as_slice().to_vec())
+            }
+            Sender::External(index) => {
+                let senders = self.external_senders()?;
+                let s = senders
+                    .as_ref()
+                    .and_then(|s| s.get(index))
+                    .ok_or(ProtocolError::ExternalSenderOutOfRange(index))?;
+                (s.credential.clone(), s.signature_key.as_slice().to_vec())
+            }
+            Sender::NewMemberProposal => match proposal {
+                Proposal::Add(add) => (
+                    add.key_package.leaf_node.credential.clone(),
+                    add.key_package.leaf_node.signature_key.as_slice().to_vec(),
+                ),
+                _ => return Err(Error::Internal("a new member's proposal other than Add")),
+            },
+            Sender::NewMemberCommit => {
+                return Err(Error::Internal(
+                    "a cached proposal from a new member's commit",
+                ));
+            }
+        };
+        Ok(MessageSender {
+            sender,
+            credential,
+            signature_key,
+        })
     }
 
     /// Every check of §12.4.2, building the new epoch; the tree records
@@ -264,7 +502,7 @@ impl<P: Provider> Group<P> {
         commit: &Commit,
         items: &[ListItem],
         committer: Committer,
-    ) -> Result<(CommitSummary, Option<NewEpoch>), Error> {
+    ) -> Result<CheckedCommit, Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
         let tag = content
@@ -383,17 +621,18 @@ impl<P: Provider> Group<P> {
                 }
             }
         };
-        let summary = CommitSummary {
-            sender: content.content.sender,
-            epoch: provisional.epoch,
-            added: applied.added.iter().map(|(l, _)| l.0).collect(),
-            removed: applied.removed.iter().map(|l| l.0).collect(),
-            updated: applied.updated.iter().map(|l| l.0).collect(),
-            removed_us,
-            reinit: applied.reinit.clone(),
+        let path_leaf = match (&commit.path, sender_leaf) {
+            (Some(path), Some(leaf)) => Some((leaf, path.leaf_node.clone())),
+            _ => None,
         };
         if removed_us {
-            return Ok((summary, None));
+            return Ok(CheckedCommit {
+                epoch: provisional.epoch,
+                applied,
+                path_leaf,
+                removed_us,
+                next: None,
+            });
         }
 
         let init_secret = match &applied.external_init {
@@ -425,7 +664,6 @@ impl<P: Provider> Group<P> {
         if let Some(own) = self.own_leaf.node() {
             keys.prune(&self.tree, own);
         }
-        let _ = sender_leaf;
         let next = NewEpoch {
             context: step.context,
             secrets: step.secrets,
@@ -433,9 +671,15 @@ impl<P: Provider> Group<P> {
             own_leaf: self.own_leaf,
             interim_transcript_hash: step.interim_transcript_hash,
             confirmation_tag: tag.as_slice().to_vec(),
-            inactive: applied.reinit.map(Inactive::ReInit),
+            inactive: applied.reinit.clone().map(Inactive::ReInit),
         };
-        Ok((summary, Some(next)))
+        Ok(CheckedCommit {
+            epoch: next.context.epoch,
+            applied,
+            path_leaf,
+            removed_us,
+            next: Some(next),
+        })
     }
 
     fn own_leaf_node_in_tree(&self) -> Result<&crate::tree::leaf_node::LeafNode, Error> {
@@ -453,7 +697,7 @@ impl<P: Provider> Group<P> {
         applied: &proposal_list::Applied,
     ) -> Result<(), Error> {
         let required = applied.extensions.required_capabilities()?;
-        let ctx = self.list_context(suite, true);
+        let ctx = self.list_context(suite);
         let validator = ctx
             .validator()
             .with_required_capabilities(required.as_ref());

@@ -1,7 +1,7 @@
 //! Proposal-list validation (RFC 9420 §12.2) and application (§12.3),
 //! shared by the member creating a commit and those processing it.
 
-use super::config::{GroupConfig, ProposalPolicy, ProposalSource};
+use super::config::GroupConfig;
 use super::key_index::ProvisionalKeys;
 use crate::credential::CredentialValidator;
 use crate::error::{Error, ProtocolError};
@@ -65,11 +65,8 @@ pub(crate) struct ListContext<'a> {
     pub(crate) context: &'a GroupContext,
     pub(crate) config: &'a GroupConfig,
     pub(crate) credential_validator: &'a dyn CredentialValidator,
-    pub(crate) policy: &'a dyn ProposalPolicy,
     pub(crate) credential_types: &'a MemberCredentialTypes,
     pub(crate) now: u64,
-    /// Whether the commit is being received (policy source `InCommit`).
-    pub(crate) in_commit: bool,
     /// The first commit of a re-initialized or branched group (§11.2,
     /// §11.3), where a resumption PSK with usage reinit or branch belongs.
     pub(crate) resumption_commit: bool,
@@ -90,10 +87,8 @@ impl<'a> ListContext<'a> {
             context,
             config,
             credential_validator: client.credential_validator(),
-            policy: client.proposal_policy(),
             credential_types,
             now: client.now(),
-            in_commit: true,
             resumption_commit: false,
         }
     }
@@ -235,9 +230,7 @@ pub(crate) fn check_received_proposal(
         }];
         check_proposal_types_supported(tree, &items)?;
     }
-    ctx.policy
-        .check(proposal, ProposalSource::Received(sender))
-        .map_err(|reason| ProtocolError::ProposalRejectedByPolicy(reason).into())
+    Ok(())
 }
 
 /// §12.1.4: the nonce length, and no reinit or branch usage outside those
@@ -277,14 +270,6 @@ pub(crate) fn apply(
         ..Applied::default()
     };
     for item in items {
-        let source = if ctx.in_commit {
-            ProposalSource::InCommit(item.sender)
-        } else {
-            ProposalSource::Received(item.sender)
-        };
-        ctx.policy
-            .check(&item.proposal, source)
-            .map_err(ProtocolError::ProposalRejectedByPolicy)?;
         out.path_required |= matches!(
             item.proposal,
             Proposal::Update(_)

@@ -86,6 +86,13 @@ impl<P: Provider> Group<P> {
         proposals.push(Proposal::PreSharedKey(PreSharedKey {
             psk: psk_id.clone(),
         }));
-        successor.create_commit(proposals, false, false, &[], None, Some((psk_id, value)))
+        successor.create_commit(
+            proposals,
+            false,
+            false,
+            &[],
+            Default::default(),
+            Some((psk_id, value)),
+        )
     }
 }

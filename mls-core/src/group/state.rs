@@ -21,9 +21,19 @@ use crate::tree::treekem::TreePrivateKeys;
 use crate::tree_math::{LeafIndex, NodeIndex};
 use std::collections::{BTreeMap, VecDeque};
 
-/// Per retained past epoch (newest first): the signature key each leaf
-/// that changed at the end of that epoch had during it (`None`: blank).
-pub(crate) type PastSignatureKeys = VecDeque<(u64, BTreeMap<u32, Option<Vec<u8>>>)>;
+/// Per retained past epoch (newest first): what each leaf that changed at
+/// the end of that epoch held during it (`None`: blank).
+pub(crate) type PastSignatureKeys = VecDeque<(u64, BTreeMap<u32, Option<PastLeaf>>)>;
+
+/// A leaf as it was in a past epoch: the key its messages verify with and
+/// the credential they are attributed to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PastLeaf {
+    pub(crate) signature_key: Vec<u8>,
+    /// `None` only in a state stored before credentials were kept (format
+    /// 1 without the trailing list); such a sender cannot be named.
+    pub(crate) credential: Option<Credential>,
+}
 
 /// One member of a group, as [`Group::members`] lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +44,16 @@ pub struct Member {
     pub credential: Credential,
     /// The member's signature public key.
     pub signature_key: Vec<u8>,
+}
+
+impl Member {
+    pub(crate) fn of_leaf(index: u32, leaf: &LeafNode) -> Self {
+        Self {
+            index,
+            credential: leaf.credential.clone(),
+            signature_key: leaf.signature_key.as_slice().to_vec(),
+        }
+    }
 }
 
 /// Why a group can no longer send.
@@ -73,6 +93,8 @@ pub struct Group<P: Provider> {
     /// Private keys of Update proposals we sent this epoch, by public key.
     pub(crate) pending_update_keys: Vec<(Vec<u8>, crate::secret::HpkePrivateKey)>,
     pub(crate) inactive: Option<Inactive>,
+    /// The application's rules for this group.
+    pub(crate) rules: std::sync::Arc<dyn super::rules::GroupRules>,
 }
 
 impl<P: Provider> std::fmt::Debug for Group<P> {
@@ -152,7 +174,10 @@ impl<P: Provider> Group<P> {
             changed_keys.insert(
                 leaf.0,
                 match old {
-                    Some(Node::Leaf(l)) => Some(l.signature_key.as_slice().to_vec()),
+                    Some(Node::Leaf(l)) => Some(PastLeaf {
+                        signature_key: l.signature_key.as_slice().to_vec(),
+                        credential: Some(l.credential.clone()),
+                    }),
                     _ => None,
                 },
             );
@@ -278,6 +303,23 @@ impl<P: Provider> Group<P> {
         Ok(self.context.extensions.external_senders()?)
     }
 
+    /// Replaces this group's rules until it is dropped (a loaded group gets
+    /// its rules from the client, see
+    /// [`ClientBuilder::group_rules`](super::ClientBuilder::group_rules)).
+    pub fn set_rules(&mut self, rules: std::sync::Arc<dyn super::rules::GroupRules>) {
+        self.rules = rules;
+    }
+
+    /// The context the group's rules see: this epoch and its members.
+    pub(crate) fn rules_context(&self) -> super::rules::RulesContext<'_> {
+        super::rules::RulesContext {
+            group_id: self.context.group_id.as_slice(),
+            epoch: self.context.epoch,
+            roster: super::rules::Roster::new(&self.tree),
+            own_leaf: self.own_leaf.0,
+        }
+    }
+
     /// Whether the group can still be used (not removed, not re-initialized).
     pub fn is_active(&self) -> bool {
         self.inactive.is_none()
@@ -335,30 +377,58 @@ impl<'a> GroupSenderKeys<'a> {
     }
 }
 
+impl GroupSenderKeys<'_> {
+    /// The member at `leaf` as it was in `epoch` (§6.1: the sender of a
+    /// message of a retained past epoch is who held the leaf then, not who
+    /// holds it now): its signature key and, if known, its credential.
+    pub(crate) fn member_in_epoch(
+        &self,
+        leaf: u32,
+        epoch: u64,
+    ) -> Result<(Vec<u8>, Option<Credential>), Error> {
+        if epoch < self.current_epoch {
+            // The oldest change after that epoch holds what the leaf was
+            // in it; `past` is newest first.
+            let historic = self
+                .past
+                .iter()
+                .rev()
+                .filter(|(e, _)| *e >= epoch)
+                .find_map(|(_, leaves)| leaves.get(&leaf));
+            if let Some(past) = historic {
+                return past
+                    .as_ref()
+                    .map(|p| (p.signature_key.clone(), p.credential.clone()))
+                    .ok_or_else(|| ProtocolError::SenderLeafBlank(leaf).into());
+            }
+        }
+        self.tree
+            .leaf(LeafIndex(leaf))
+            .map(|l| {
+                (
+                    l.signature_key.as_slice().to_vec(),
+                    Some(l.credential.clone()),
+                )
+            })
+            .ok_or_else(|| ProtocolError::SenderLeafBlank(leaf).into())
+    }
+
+    /// The external sender at `index` of the current GroupContext.
+    pub(crate) fn external_sender(
+        &self,
+        index: u32,
+    ) -> Result<&crate::extensions::ExternalSender, Error> {
+        self.external_senders
+            .as_ref()
+            .and_then(|s| s.get(index))
+            .ok_or_else(|| ProtocolError::ExternalSenderOutOfRange(index).into())
+    }
+}
+
 impl SenderKeys for GroupSenderKeys<'_> {
     fn signature_key(&self, content: &FramedContent) -> Result<Vec<u8>, Error> {
         match content.sender {
-            Sender::Member(leaf) => {
-                if content.epoch < self.current_epoch {
-                    // The oldest change after that epoch holds the key the
-                    // sender had in it; `past` is newest first.
-                    let historic = self
-                        .past
-                        .iter()
-                        .rev()
-                        .filter(|(e, _)| *e >= content.epoch)
-                        .find_map(|(_, keys)| keys.get(&leaf));
-                    if let Some(key) = historic {
-                        return key
-                            .clone()
-                            .ok_or_else(|| ProtocolError::SenderLeafBlank(leaf).into());
-                    }
-                }
-                self.tree
-                    .leaf(LeafIndex(leaf))
-                    .map(|l| l.signature_key.as_slice().to_vec())
-                    .ok_or_else(|| ProtocolError::SenderLeafBlank(leaf).into())
-            }
+            Sender::Member(leaf) => Ok(self.member_in_epoch(leaf, content.epoch)?.0),
             Sender::External(index) => self
                 .external_senders
                 .as_ref()

@@ -201,6 +201,12 @@ impl<'a> Dec<'a> {
         std::mem::take(&mut self.input)
     }
 
+    /// Whether every byte was read: a record may end before a field that
+    /// later writers append.
+    pub(crate) fn is_at_end(&self) -> bool {
+        self.input.is_empty()
+    }
+
     /// Fails if bytes are left over.
     pub(crate) fn finish(self) -> Result<(), Error> {
         if self.input.is_empty() {

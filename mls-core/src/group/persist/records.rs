@@ -4,7 +4,8 @@
 
 use super::super::config::GroupConfig;
 use super::super::pending::{CachedProposal, PendingCommit};
-use super::super::state::{Inactive, NewEpoch, PastSignatureKeys};
+use super::super::state::{Inactive, NewEpoch, PastLeaf, PastSignatureKeys};
+use crate::credential::Credential;
 use crate::error::{DecodeError, Error};
 use crate::framing::{PaddingPolicy, Sender, WireFormat};
 use crate::group::proposal::{Proposal, ProposalRef, ReInit};
@@ -127,7 +128,15 @@ pub(crate) struct GroupRecord {
 ///     uint8 inactive; select (inactive) { case 2: ReInit reinit; };
 ///     PastKeys past_signature_keys<V>;  // uint64 epoch, (uint32 leaf, optional<opaque key<V>>)<V>
 ///     uint64 retained_epochs<V>;
+///     PastCredentials past_credentials<V>;  // uint64 epoch, (uint32 leaf, Credential)<V>
 /// } GroupRecord;
+/// ```
+///
+/// `past_credentials` came after the first release of format 1: a record
+/// that ends before it loads with those credentials unknown (a late
+/// message from such a sender is then refused, not misattributed).
+///
+/// ```text
 /// ```
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_group(
@@ -151,14 +160,26 @@ pub(crate) fn write_group(
     write_inactive(enc, inactive)?;
     enc.list(past_signature_keys, |enc, (epoch, keys)| {
         enc.u64(*epoch);
-        enc.list(keys, |enc, (leaf, key)| {
-            enc.u32(*leaf).opt_bytes(key.as_deref())?;
+        enc.list(keys, |enc, (leaf, past)| {
+            enc.u32(*leaf)
+                .opt_bytes(past.as_ref().map(|p| p.signature_key.as_slice()))?;
             Ok(())
         })?;
         Ok(())
     })?;
     enc.list(retained_epochs, |enc, e| {
         enc.u64(e);
+        Ok(())
+    })?;
+    enc.list(past_signature_keys, |enc, (epoch, keys)| {
+        enc.u64(*epoch);
+        let known = keys
+            .iter()
+            .filter_map(|(leaf, p)| Some((leaf, p.as_ref()?.credential.as_ref()?)));
+        enc.list(known, |enc, (leaf, credential)| {
+            enc.u32(*leaf).value(credential)?;
+            Ok(())
+        })?;
         Ok(())
     })?;
     Ok(())
@@ -172,17 +193,42 @@ pub(crate) fn read_group(dec: &mut Dec<'_>) -> Result<GroupRecord, Error> {
     let interim_transcript_hash = dec.bytes()?.to_vec();
     let confirmation_tag = dec.bytes()?.to_vec();
     let inactive = read_inactive(dec)?;
-    let past_signature_keys: VecDeque<_> = dec
+    let mut past_signature_keys: VecDeque<_> = dec
         .list(|dec| {
             let epoch = dec.u64()?;
-            let keys: BTreeMap<u32, Option<Vec<u8>>> = dec
-                .list(|dec| Ok((dec.u32()?, dec.opt_bytes()?.map(<[u8]>::to_vec))))?
+            let keys: BTreeMap<u32, Option<PastLeaf>> = dec
+                .list(|dec| {
+                    let leaf = dec.u32()?;
+                    let key = dec.opt_bytes()?.map(|k| PastLeaf {
+                        signature_key: k.to_vec(),
+                        credential: None,
+                    });
+                    Ok((leaf, key))
+                })?
                 .into_iter()
                 .collect();
             Ok((epoch, keys))
         })?
         .into();
     let retained_epochs = dec.list(|dec| dec.u64())?;
+    if !dec.is_at_end() {
+        let credentials = dec.list(|dec| {
+            let epoch = dec.u64()?;
+            let leaves = dec.list(|dec| Ok((dec.u32()?, dec.value::<Credential>()?)))?;
+            Ok((epoch, leaves))
+        })?;
+        for (epoch, leaves) in credentials {
+            let Some((_, keys)) = past_signature_keys.iter_mut().find(|(e, _)| *e == epoch) else {
+                return Err(DecodeError::UnknownValue(epoch).into());
+            };
+            for (leaf, credential) in leaves {
+                match keys.get_mut(&leaf) {
+                    Some(Some(past)) => past.credential = Some(credential),
+                    _ => return Err(DecodeError::UnknownValue(leaf.into()).into()),
+                }
+            }
+        }
+    }
     Ok(GroupRecord {
         config,
         context,

@@ -1,0 +1,74 @@
+//! Clients and groups for the rules tests.
+
+use interop::clients::{TestProvider, client_builder, seed};
+use mls_core::CipherSuite;
+use mls_core::group::{Client, ClientBuilder, Group, GroupConfig, KeyPackageOptions};
+
+pub(crate) const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+pub(crate) const BACKEND: &str = "rustcrypto";
+
+/// A client with the library's default rules and validator.
+pub(crate) fn member(name: &str, n: u64) -> Client<TestProvider> {
+    builder(name, n).build()
+}
+
+pub(crate) fn builder(name: &str, n: u64) -> ClientBuilder<TestProvider> {
+    client_builder(BACKEND, SUITE, name, seed(n)).unwrap()
+}
+
+/// `creator`'s new group with `others` added in one commit (merged by all).
+pub(crate) fn group_of(
+    creator: &Client<TestProvider>,
+    others: &[&Client<TestProvider>],
+    extensions: mls_core::extensions::Extensions,
+) -> Vec<Group<TestProvider>> {
+    let config = GroupConfig::default();
+    let mut a = Group::create(creator, SUITE, extensions, config.clone()).unwrap();
+    if others.is_empty() {
+        return vec![a];
+    }
+    let kps: Vec<_> = others
+        .iter()
+        .map(|c| {
+            c.generate_key_package(SUITE, &KeyPackageOptions::default())
+                .unwrap()
+        })
+        .collect();
+    let out = a.add_members(&kps).unwrap();
+    a.merge_pending_commit().unwrap();
+    let welcome = out.welcome.unwrap();
+    let mut groups = vec![a];
+    for c in others {
+        groups.push(Group::join(c, &welcome, config.clone()).unwrap());
+    }
+    groups
+}
+
+/// What must not change when a message is refused: the epoch, its
+/// authenticator and the cached proposals, in memory and in storage.
+pub(crate) fn snapshot(g: &Group<TestProvider>) -> (u64, Vec<u8>, usize) {
+    (
+        g.epoch(),
+        g.epoch_authenticator().to_vec(),
+        g.pending_proposals().count(),
+    )
+}
+
+/// Asserts `g` and its stored copy are both at `before`.
+pub(crate) fn assert_unchanged(
+    g: &Group<TestProvider>,
+    client: &Client<TestProvider>,
+    before: &(u64, Vec<u8>, usize),
+) {
+    assert_eq!(&snapshot(g), before, "in memory");
+    let stored = Group::load(client, g.group_id()).unwrap();
+    assert_eq!(&snapshot(&stored), before, "in storage");
+}
+
+/// The identity of a basic credential.
+pub(crate) fn name(credential: &mls_core::credential::Credential) -> &[u8] {
+    match credential {
+        mls_core::credential::Credential::Basic { identity } => identity.as_slice(),
+        _ => b"",
+    }
+}
