@@ -46,16 +46,23 @@ fn read(group: &mut Group<Provider>, message: &MlsMessage) -> Result<String, Err
 }
 
 /// Receives another member's commit: inspect the staged commit, then merge.
-fn receive_commit(group: &mut Group<Provider>, commit: &MlsMessage) -> Result<(), Error> {
+fn receive_commit(
+    reader: &str,
+    group: &mut Group<Provider>,
+    commit: &MlsMessage,
+) -> Result<(), Error> {
     let ProcessedMessage::StagedCommit(staged) = group.process_message(commit)? else {
         return Err(Error::Internal("expected a commit"));
     };
     let who = name(&staged.sender.credential);
     for m in &staged.removed {
-        println!("  {who} removes {}", name(&m.credential));
+        println!("  {reader} sees: {who} removes {}", name(&m.credential));
     }
     if let Some(update) = &staged.committer_update {
-        println!("  {who} renews its keys (leaf {})", update.after.index);
+        println!(
+            "  {reader} sees: {who} renews its keys (leaf {})",
+            update.after.index
+        );
     }
     // The application decides here; `discard_staged_commit` refuses it.
     group.merge_staged_commit(staged)?;
@@ -106,8 +113,8 @@ fn main() -> Result<(), Error> {
     // Bob updates his keys; the others process his commit.
     let update = b.self_update()?;
     b.merge_pending_commit()?;
-    receive_commit(&mut a, &update.commit)?;
-    receive_commit(&mut c, &update.commit)?;
+    receive_commit("alice", &mut a, &update.commit)?;
+    receive_commit("carol", &mut c, &update.commit)?;
     assert_eq!(a.epoch_authenticator(), c.epoch_authenticator());
     println!("epoch {}: bob updated", a.epoch());
 
@@ -122,8 +129,8 @@ fn main() -> Result<(), Error> {
     // Alice removes Carol.
     let removal = a.remove_members(&[c.own_leaf_index()])?;
     a.merge_pending_commit()?;
-    receive_commit(&mut b, &removal.commit)?;
-    receive_commit(&mut c, &removal.commit)?;
+    receive_commit("bob", &mut b, &removal.commit)?;
+    receive_commit("carol", &mut c, &removal.commit)?;
     println!(
         "epoch {}: carol removed ({} members, carol active: {})",
         a.epoch(),

@@ -10,11 +10,14 @@ use mls_core::extensions::{ExtensionBody, Extensions, ExternalSender, ExternalSe
 use mls_core::{Error, ProtocolError};
 use std::sync::{Arc, Mutex};
 
+/// One question to the validator: usage, group id, time, predecessor.
+type Seen = (CredentialUse, Option<Vec<u8>>, u64, Option<Credential>);
+
 /// Accepts every credential except external senders named "rogue", and
 /// records what it was asked.
 #[derive(Clone, Default)]
 struct Recording {
-    seen: Arc<Mutex<Vec<(CredentialUse, Option<Vec<u8>>, u64, Option<Credential>)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl CredentialValidator for Recording {

@@ -61,6 +61,10 @@ pub struct CommitBuilder<'g, P: Provider> {
     leaf: LeafChanges,
 }
 
+/// A commit's proposals three ways: for validation, on the wire, and as
+/// `CommitOutput::proposals` reports them.
+type CommitList = (Vec<ListItem>, Vec<ProposalOrRef>, Vec<CommittedProposal>);
+
 /// What our commit changes in our own leaf besides its keys.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LeafChanges {
@@ -398,7 +402,7 @@ impl<P: Provider> Group<P> {
         &self,
         by_value: Vec<Proposal>,
         include_received: bool,
-    ) -> Result<(Vec<ListItem>, Vec<ProposalOrRef>, Vec<CommittedProposal>), Error> {
+    ) -> Result<CommitList, Error> {
         let me = Sender::Member(self.own_leaf.0);
         let own = MessageSender {
             sender: me,

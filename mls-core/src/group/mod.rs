@@ -8,8 +8,12 @@
 //!   others send, application messages, exporter and epoch authenticator.
 //!
 //! A commit we create stays pending until [`Group::merge_pending_commit`];
-//! another member's commit is checked in full (§12.4.2) before the group
-//! moves, and a rejected one leaves the group as it was.
+//! another member's commit is checked in full (§12.4.2) and by the group's
+//! [`GroupRules`], then returned as a [`StagedCommit`] for the application
+//! to inspect and [`Group::merge_staged_commit`] or
+//! [`Group::discard_staged_commit`]; a rejected one leaves the group as it
+//! was. Senders are named by [`MessageSender`]: the credential they had in
+//! the epoch of their message.
 //!
 //! The wire structures: proposals (§12.1), commits and update paths
 //! (§12.4), GroupInfo (§12.4.3) and Welcome (§12.4.3.1).
