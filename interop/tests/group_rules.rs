@@ -15,5 +15,7 @@ mod attribution;
 mod credentials;
 #[path = "group_rules/defaults.rs"]
 mod defaults;
+#[path = "group_rules/identities.rs"]
+mod identities;
 #[path = "group_rules/staged.rs"]
 mod staged;

@@ -715,7 +715,10 @@ pub enum Misuse {
     /// The stored group's own leaf has another signature key than the
     /// client loading it: it belongs to another client (a storage shared
     /// by mistake, or the wrong signer after a restart).
-    #[error("the stored group belongs to a client with another signature key")]
+    #[error(
+        "the stored group signs with a key none of this client's identities holds \
+         (add the group's identity with Client::add_identity before loading it)"
+    )]
     GroupOfAnotherClient,
 }
 

@@ -43,6 +43,11 @@ fn new_member_proposal_is_refused_by_default() {
     assert!(reason.contains("new_member_proposal"), "{reason}");
     assert_unchanged(&groups[0], &alice, &before);
 
+    // The rules come back with a group loaded from storage.
+    let mut reloaded = mls_core::Group::load(&alice, groups[0].group_id()).unwrap();
+    rejected_by_rules(reloaded.process_message(&proposal));
+    drop(reloaded);
+
     let out = groups[0].commit().unwrap();
     assert!(out.proposals.is_empty(), "{:?}", out.proposals);
     assert!(out.has_path);

@@ -25,7 +25,7 @@ impl<P: Provider> Group<P> {
         let suite = client.suite(self.context.cipher_suite)?;
         let message = self.protection.protect_application(
             suite,
-            self.client.signer(),
+            self.signer.as_ref(),
             self.own_leaf.0,
             authenticated_data,
             data,

@@ -1,11 +1,13 @@
 //! The client: one identity (a credential and its signer) bound to a
 //! provider. It makes KeyPackages, creates and joins groups.
 
+use super::identity::SigningIdentity;
 use super::rules::{DefaultRules, GroupRules};
 use super::stored_key_package::StoredKeyPackage;
 use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, VarVec, encode};
+use crate::credential::CredentialType;
 use crate::credential::{AcceptAll, Credential, CredentialValidator};
 use crate::crypto::generate_hpke_key_pair;
 use crate::error::{Error, Misuse};
@@ -18,7 +20,7 @@ use crate::provider::{
 use crate::secret::Secret;
 use crate::storage::{self, RecordKind};
 use crate::tree::leaf_node::{Capabilities, LeafNode, LeafNodeSource, Lifetime};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// The `last_resort` KeyPackage extension (draft-ietf-mls-extensions): a
 /// package that may be used by more than one Welcome, for when a client's
@@ -70,8 +72,13 @@ type RulesFactory = Box<dyn Fn(&[u8]) -> Arc<dyn GroupRules> + Send + Sync>;
 
 struct Inner<P: Provider> {
     provider: P,
-    credential: Credential,
-    signer: Box<dyn Signer>,
+    /// The identity groups use unless told otherwise.
+    default: SigningIdentity,
+    /// Every identity groups may sign with, the default first; a group
+    /// finds its own by the signature key in its leaf.
+    identities: RwLock<Vec<SigningIdentity>>,
+    /// Credential types listed in our capabilities beyond our identities'.
+    credential_types: Vec<CredentialType>,
     credential_validator: Box<dyn CredentialValidator>,
     group_rules: RulesFactory,
     extensions: Vec<ExtensionType>,
@@ -83,10 +90,10 @@ struct Inner<P: Provider> {
 impl<P: Provider> std::fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("credential", &self.inner.credential)
+            .field("credential", &self.inner.default.credential)
             .field(
                 "signature_key",
-                &VarBytes::from(self.inner.signer.public_key()),
+                &VarBytes::from(self.inner.default.signature_key()),
             )
             .finish_non_exhaustive()
     }
@@ -102,6 +109,22 @@ impl<P: Provider> ClientBuilder<P> {
     /// all, which is only right when identities are checked elsewhere.
     pub fn credential_validator(mut self, validator: impl CredentialValidator + 'static) -> Self {
         self.inner.credential_validator = Box::new(validator);
+        self
+    }
+
+    /// Another identity this client's groups may use (see
+    /// [`Client::add_identity`]).
+    pub fn identity(self, identity: SigningIdentity) -> Self {
+        self.inner.add_identity(identity);
+        self
+    }
+
+    /// Credential types our leaves list as supported (§7.2) besides those
+    /// of our identities: a member must support every credential type in
+    /// use in its group, so a client that will meet X.509 members lists
+    /// it here even while its own credential is basic.
+    pub fn credential_types(mut self, types: &[CredentialType]) -> Self {
+        self.inner.credential_types = types.to_vec();
         self
     }
 
@@ -175,11 +198,13 @@ impl<P: Provider> Client<P> {
         credential: Credential,
         signer: impl Signer + 'static,
     ) -> ClientBuilder<P> {
+        let default = SigningIdentity::new(credential, signer);
         ClientBuilder {
             inner: Inner {
                 provider,
-                credential,
-                signer: Box::new(signer),
+                identities: RwLock::new(vec![default.clone()]),
+                default,
+                credential_types: Vec::new(),
                 credential_validator: Box::new(AcceptAll),
                 group_rules: Box::new(|_| Arc::new(DefaultRules::default())),
                 extensions: Vec::new(),
@@ -195,14 +220,39 @@ impl<P: Provider> Client<P> {
         &self.inner.provider
     }
 
-    /// The client's credential.
+    /// The client's default credential.
     pub fn credential(&self) -> &Credential {
-        &self.inner.credential
+        &self.inner.default.credential
     }
 
-    /// The signer of the client's signature key.
+    /// The signer of the client's default signature key.
     pub fn signer(&self) -> &dyn Signer {
-        self.inner.signer.as_ref()
+        self.inner.default.signer.as_ref()
+    }
+
+    /// The client's default identity: its credential and signer.
+    pub fn default_identity(&self) -> &SigningIdentity {
+        &self.inner.default
+    }
+
+    /// Makes `identity` available to this client's groups: a group created,
+    /// joined or loaded with its signature key in our leaf signs with it.
+    /// Identities are held in memory only; after a restart, add them again
+    /// before [`Group::load`](super::Group::load).
+    pub fn add_identity(&self, identity: SigningIdentity) {
+        self.inner.add_identity(identity);
+    }
+
+    /// The identity whose signature key is `signature_key`, if this client
+    /// holds it.
+    pub fn identity_for_key(&self, signature_key: &[u8]) -> Option<SigningIdentity> {
+        self.inner
+            .identities
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|i| i.signature_key() == signature_key)
+            .cloned()
     }
 
     /// The current time by the client's clock (seconds since the Unix epoch).
@@ -223,8 +273,15 @@ impl<P: Provider> Client<P> {
     pub(crate) fn suite(&self, suite: CipherSuite) -> Result<&dyn CipherSuiteProvider, Error> {
         let provider = self.inner.provider.crypto().cipher_suite(suite)?;
         let needed = suite.signature_scheme();
-        let have = self.inner.signer.scheme();
-        if needed != have {
+        let have = self.inner.default.signer.scheme();
+        let any = self
+            .inner
+            .identities
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .any(|i| i.signer.scheme() == needed);
+        if !any {
             return Err(Misuse::SignatureSchemeMismatch {
                 signer: have,
                 suite: needed,
@@ -235,8 +292,9 @@ impl<P: Provider> Client<P> {
     }
 
     /// The capabilities our leaves advertise (§7.2): MLS 1.0, every suite
-    /// the crypto provider offers, our credential type, and the extra
-    /// extension and proposal types configured.
+    /// the crypto provider offers, the credential types of our identities
+    /// and those configured, and the extra extension and proposal types
+    /// configured.
     pub fn capabilities(&self) -> Capabilities {
         let mut extensions = self.inner.extensions.clone();
         if !extensions.contains(&LAST_RESORT) {
@@ -255,17 +313,38 @@ impl<P: Provider> Client<P> {
             ),
             extensions: VarVec::new(extensions),
             proposals: VarVec::new(self.inner.proposals.clone()),
-            credentials: VarVec::new(vec![self.inner.credential.credential_type()]),
+            credentials: VarVec::new(self.credential_types()),
         }
     }
 
-    /// A leaf for us with the given source and extensions, not yet keyed
-    /// or signed.
-    pub(crate) fn leaf_template(&self, source: LeafNodeSource, extensions: Extensions) -> LeafNode {
+    fn credential_types(&self) -> Vec<CredentialType> {
+        let mut types = Vec::new();
+        let identities = self
+            .inner
+            .identities
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ours = identities.iter().map(|i| i.credential.credential_type());
+        for t in ours.chain(self.inner.credential_types.iter().copied()) {
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+        types
+    }
+
+    /// A leaf for `identity` with the given source and extensions, not yet
+    /// keyed or signed.
+    pub(crate) fn leaf_template_for(
+        &self,
+        identity: &SigningIdentity,
+        source: LeafNodeSource,
+        extensions: Extensions,
+    ) -> LeafNode {
         LeafNode {
             encryption_key: VarBytes::default(),
-            signature_key: VarBytes::from(self.inner.signer.public_key()),
-            credential: self.inner.credential.clone(),
+            signature_key: VarBytes::from(identity.signature_key()),
+            credential: identity.credential.clone(),
             capabilities: self.capabilities(),
             leaf_node_source: source,
             extensions,
@@ -282,7 +361,21 @@ impl<P: Provider> Client<P> {
         suite: CipherSuite,
         options: &KeyPackageOptions,
     ) -> Result<KeyPackage, Error> {
+        self.generate_key_package_as(&self.inner.default.clone(), suite, options)
+    }
+
+    /// [`generate_key_package`](Self::generate_key_package) for `identity`,
+    /// which is added to the client's identities: the group joined with
+    /// this package signs with it.
+    pub fn generate_key_package_as(
+        &self,
+        identity: &SigningIdentity,
+        suite: CipherSuite,
+        options: &KeyPackageOptions,
+    ) -> Result<KeyPackage, Error> {
         let cs = self.suite(suite)?;
+        check_scheme(identity, suite)?;
+        self.add_identity(identity.clone());
         let rand = &self.inner.provider.rand();
         let (init_priv, init_pub) = generate_hpke_key_pair(cs, rand)?;
         let (enc_priv, enc_pub) = generate_hpke_key_pair(cs, rand)?;
@@ -291,12 +384,13 @@ impl<P: Provider> Client<P> {
             not_before: now.saturating_sub(3600),
             not_after: now.saturating_add(options.lifetime),
         };
-        let mut leaf = self.leaf_template(
+        let mut leaf = self.leaf_template_for(
+            identity,
             LeafNodeSource::KeyPackage(lifetime),
             Extensions::from_vec(options.leaf_extensions.clone()),
         );
         leaf.encryption_key = VarBytes::new(enc_pub);
-        leaf.sign(self.signer(), cs, None)?;
+        leaf.sign(identity.signer.as_ref(), cs, None)?;
         let mut extensions = options.extensions.clone();
         if options.last_resort {
             extensions.push(Extension {
@@ -312,7 +406,7 @@ impl<P: Provider> Client<P> {
             extensions: Extensions::from_vec(extensions),
             signature: VarBytes::default(),
         };
-        key_package.sign(self.signer(), cs)?;
+        key_package.sign(identity.signer.as_ref(), cs)?;
         let reference = key_package.reference(cs)?;
         self.store_key_package(
             &reference,
@@ -330,7 +424,7 @@ impl<P: Provider> Client<P> {
     /// `init_key` and leaf `encryption_key` private keys), so a Welcome to
     /// it can be joined. For restoring packages and for replaying recorded
     /// sessions such as the passive-client test vectors. The package must
-    /// be signed by this client's signature key.
+    /// be signed by the key of one of this client's identities.
     pub fn import_key_package(
         &self,
         key_package: &KeyPackage,
@@ -338,7 +432,10 @@ impl<P: Provider> Client<P> {
         encryption_private: &[u8],
     ) -> Result<KeyPackageRef, Error> {
         let cs = self.suite(key_package.cipher_suite)?;
-        if key_package.leaf_node.signature_key.as_slice() != self.inner.signer.public_key() {
+        if self
+            .identity_for_key(key_package.leaf_node.signature_key.as_slice())
+            .is_none()
+        {
             return Err(
                 Misuse::UnexpectedMessage("a KeyPackage signed by this client's key").into(),
             );
@@ -446,6 +543,37 @@ impl<P: Provider> Client<P> {
 /// Storage key of an external PSK: its encoded id, so ids cannot collide.
 fn external_psk_key(psk_id: &[u8]) -> Result<Vec<u8>, Error> {
     encode(&VarBytes::from(psk_id))
+}
+
+impl<P: Provider> Inner<P> {
+    fn add_identity(&self, identity: SigningIdentity) {
+        let mut identities = self
+            .identities
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(known) = identities
+            .iter_mut()
+            .find(|i| i.signature_key() == identity.signature_key())
+        {
+            *known = identity;
+        } else {
+            identities.push(identity);
+        }
+    }
+}
+
+/// Fails unless `identity` signs with the scheme of `suite`.
+pub(crate) fn check_scheme(identity: &SigningIdentity, suite: CipherSuite) -> Result<(), Error> {
+    let needed = suite.signature_scheme();
+    let have = identity.signer.scheme();
+    if needed != have {
+        return Err(Misuse::SignatureSchemeMismatch {
+            signer: have,
+            suite: needed,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Seconds since the Unix epoch; 0 if the clock is before it.

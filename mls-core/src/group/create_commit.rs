@@ -3,6 +3,7 @@
 
 use super::derived_rand::DerivedRand;
 use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
+use super::identity::SigningIdentity;
 use super::pending::{CachedProposal, PendingCommit};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
 use super::rules::MessageSender;
@@ -70,6 +71,9 @@ type CommitList = (Vec<ListItem>, Vec<ProposalOrRef>, Vec<CommittedProposal>);
 pub(crate) struct LeafChanges {
     pub(crate) extensions: Option<Extensions>,
     pub(crate) credential: Option<crate::credential::Credential>,
+    /// A new credential and signature key (§7.3: the new leaf is signed
+    /// by the new key; the commit itself by the old one).
+    pub(crate) identity: Option<SigningIdentity>,
 }
 
 impl<P: Provider> CommitBuilder<'_, P> {
@@ -164,6 +168,19 @@ impl<P: Provider> CommitBuilder<'_, P> {
     /// successor of the old one (§5.3.1).
     pub fn credential(mut self, credential: crate::credential::Credential) -> Self {
         self.leaf.credential = Some(credential);
+        self.force_path = true;
+        self
+    }
+
+    /// Replaces our credential and signature key with `identity`'s in the
+    /// commit's new leaf (a new key, a renewed certificate with a new
+    /// key): the leaf is signed by the new key, the commit by the old one,
+    /// and after the merge the group signs with `identity`, which is added
+    /// to the client's identities. The commit then has a path. Every
+    /// member's credential validator must accept the credential as a
+    /// successor of the old one (§5.3.1).
+    pub fn identity(mut self, identity: SigningIdentity) -> Self {
+        self.leaf.identity = Some(identity);
         self.force_path = true;
         self
     }
@@ -297,6 +314,25 @@ impl<P: Provider> Group<P> {
     /// Proposes replacing our leaf with fresh keys (§12.1.2). The new
     /// encryption key is kept, and used if a commit includes the proposal.
     pub fn propose_update(&mut self) -> Result<MlsMessage, Error> {
+        self.propose_update_leaf(None)
+    }
+
+    /// Proposes replacing our leaf with one for `identity` (a new
+    /// credential and signature key, §12.1.2): the new leaf is signed by
+    /// the new key, the proposal by the current one. Once a commit applies
+    /// it, the group signs with `identity` (added to the client's
+    /// identities now).
+    pub fn propose_update_with_identity(
+        &mut self,
+        identity: SigningIdentity,
+    ) -> Result<MlsMessage, Error> {
+        self.propose_update_leaf(Some(identity))
+    }
+
+    fn propose_update_leaf(
+        &mut self,
+        identity: Option<SigningIdentity>,
+    ) -> Result<MlsMessage, Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
         let (private, public) = generate_hpke_key_pair(suite, &self.client.provider().rand())?;
@@ -304,8 +340,18 @@ impl<P: Provider> Group<P> {
         leaf.encryption_key = VarBytes::new(public);
         leaf.leaf_node_source = LeafNodeSource::Update;
         leaf.capabilities = self.client.capabilities();
+        let leaf_signer = match &identity {
+            Some(identity) => {
+                super::client::check_scheme(identity, self.context.cipher_suite)?;
+                self.client.add_identity(identity.clone());
+                leaf.credential = identity.credential.clone();
+                leaf.signature_key = VarBytes::from(identity.signature_key());
+                std::sync::Arc::clone(&identity.signer)
+            }
+            None => std::sync::Arc::clone(&self.signer),
+        };
         leaf.sign(
-            self.client.signer(),
+            leaf_signer.as_ref(),
             suite,
             Some(LeafNodeTbsContext {
                 group_id: self.context.group_id.as_slice(),
@@ -372,7 +418,7 @@ impl<P: Provider> Group<P> {
         let suite = client.suite(self.context.cipher_suite)?;
         let content = self.protection.sign(
             suite,
-            self.client.signer(),
+            self.signer(),
             self.config.handshake_wire_format,
             Sender::Member(self.own_leaf.0),
             &[],
@@ -627,11 +673,21 @@ impl<P: Provider> Group<P> {
             if let Some(credential) = leaf_changes.credential {
                 leaf.credential = credential;
             }
+            let path_signer = match &leaf_changes.identity {
+                Some(identity) => {
+                    super::client::check_scheme(identity, self.context.cipher_suite)?;
+                    self.client.add_identity(identity.clone());
+                    leaf.credential = identity.credential.clone();
+                    leaf.signature_key = VarBytes::from(identity.signature_key());
+                    std::sync::Arc::clone(&identity.signer)
+                }
+                None => std::sync::Arc::clone(&self.signer),
+            };
             let created = create_update_path(
                 &mut self.tree,
                 suite,
                 rand,
-                self.client.signer(),
+                path_signer.as_ref(),
                 self.own_leaf,
                 leaf,
                 &excluded,
@@ -655,7 +711,7 @@ impl<P: Provider> Group<P> {
         };
         let mut content = self.protection.sign(
             suite,
-            self.client.signer(),
+            self.signer.as_ref(),
             self.config.handshake_wire_format,
             Sender::Member(self.own_leaf.0),
             authenticated_data,

@@ -130,7 +130,22 @@ impl<P: Provider> Group<P> {
             signer: self.own_leaf.0,
             signature: VarBytes::default(),
         };
-        info.sign(self.client.signer(), suite)?;
+        // Signed by our leaf's key in `tree`: a commit of ours that changes
+        // our identity signs its GroupInfo with the new one.
+        let key = tree
+            .leaf(self.own_leaf)
+            .ok_or(Error::Internal("our own leaf is blank"))?
+            .signature_key
+            .as_slice();
+        if key == self.signer.public_key() {
+            info.sign(self.signer.as_ref(), suite)?;
+        } else {
+            let identity = self
+                .client
+                .identity_for_key(key)
+                .ok_or(Error::Internal("no identity for our new leaf's key"))?;
+            info.sign(identity.signer.as_ref(), suite)?;
+        }
         Ok(info)
     }
 

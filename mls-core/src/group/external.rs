@@ -5,6 +5,7 @@
 use super::client::Client;
 use super::config::GroupConfig;
 use super::epoch_step::{key_schedule_step, provisional_context};
+use super::identity::SigningIdentity;
 use super::join::{check_extensions_supported, tree_from, verify_group_info_and_tree};
 use super::key_index::{KeyIndex, member_credential_types};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
@@ -41,6 +42,9 @@ pub struct ExternalJoinOptions {
     pub external_psks: Vec<Vec<u8>>,
     /// Data authenticated with the commit.
     pub authenticated_data: Vec<u8>,
+    /// Who we are in the group, if not the client's default identity
+    /// (added to the client's identities).
+    pub identity: Option<SigningIdentity>,
 }
 
 impl<P: Provider> Group<P> {
@@ -70,6 +74,14 @@ fn external_join<P: Provider>(
     let resync = options.remove_prior_leaf.is_some();
     let old = &info.group_context;
     let suite = client.suite(old.cipher_suite)?;
+    let identity = match &options.identity {
+        Some(identity) => {
+            super::client::check_scheme(identity, old.cipher_suite)?;
+            client.add_identity(identity.clone());
+            identity.clone()
+        }
+        None => client.default_identity().clone(),
+    };
     let rand = &client.provider().rand();
     let mut tree = tree_from(info, options.ratchet_tree.clone())?;
     verify_group_info_and_tree(client, suite, info, &mut tree, &config)?;
@@ -114,7 +126,7 @@ fn external_join<P: Provider>(
     let applied = proposal_list::apply(&ctx, &mut tree, &index, &items, Committer::External)?;
 
     // §12.4.3.2: we take the leftmost blank leaf, then send a full path.
-    let template = client.leaf_template(LeafNodeSource::Update, Extensions::new());
+    let template = client.leaf_template_for(&identity, LeafNodeSource::Update, Extensions::new());
     let own_leaf = tree.add_leaf(template.clone())?;
     if own_leaf.0 >= config.max_leaves {
         return Err(ProtocolError::TooManyMembers(config.max_leaves).into());
@@ -124,7 +136,7 @@ fn external_join<P: Provider>(
         &mut tree,
         suite,
         rand,
-        client.signer(),
+        identity.signer.as_ref(),
         own_leaf,
         template,
         &[],
@@ -143,7 +155,7 @@ fn external_join<P: Provider>(
     };
     let mut content = AuthenticatedContent::sign(
         suite,
-        client.signer(),
+        identity.signer.as_ref(),
         WireFormat::PublicMessage,
         framed,
         Some(old),

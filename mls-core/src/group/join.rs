@@ -3,6 +3,7 @@
 
 use super::client::Client;
 use super::config::GroupConfig;
+use super::identity::SigningIdentity;
 use super::key_index::{KeyIndex, member_credential_types};
 use super::pending::ProposalCache;
 use super::state::Group;
@@ -70,6 +71,29 @@ impl<P: Provider> Group<P> {
         Self::create_with_id(client, cipher_suite, &group_id, extensions, config)
     }
 
+    /// Creates a one-member group (§11) in which we are `identity` (a
+    /// credential and signer other than the client's default, for example
+    /// one per group so that groups cannot be linked by our key). The
+    /// identity is added to the client's identities.
+    pub fn create_with_identity(
+        client: &Client<P>,
+        identity: &SigningIdentity,
+        cipher_suite: CipherSuite,
+        extensions: Extensions,
+        config: GroupConfig,
+    ) -> Result<Self, Error> {
+        let suite = client.suite(cipher_suite)?;
+        let group_id = random_bytes(&client.provider().rand(), suite.hash_len())?;
+        create(
+            client,
+            identity,
+            cipher_suite,
+            &group_id,
+            extensions,
+            config,
+        )
+    }
+
     /// Creates a one-member group (§11) with the given group id.
     pub fn create_with_id(
         client: &Client<P>,
@@ -78,70 +102,95 @@ impl<P: Provider> Group<P> {
         extensions: Extensions,
         config: GroupConfig,
     ) -> Result<Self, Error> {
-        let suite = client.suite(cipher_suite)?;
-        let rand = &client.provider().rand();
-        extensions.check_no_duplicates()?;
-        let required = extensions.required_capabilities()?;
-        let now = client.now();
-        super::proposal_list::check_external_senders(
-            client.credential_validator(),
-            &extensions,
-            group_id,
-            now,
-        )?;
-        let (enc_priv, enc_pub) = generate_hpke_key_pair(suite, rand)?;
-        let lifetime = Lifetime {
-            not_before: now.saturating_sub(3600),
-            not_after: now
-                .saturating_add(config.max_key_package_lifetime.unwrap_or(90 * 24 * 3600)),
-        };
-        let mut leaf =
-            client.leaf_template(LeafNodeSource::KeyPackage(lifetime), Extensions::new());
-        leaf.encryption_key = VarBytes::new(enc_pub);
-        leaf.sign(client.signer(), suite, None)?;
-        // Our own leaf must satisfy the group's requirements too.
-        LeafNodeValidator::new(suite, &crate::credential::AcceptAll, now)
-            .with_required_capabilities(required.as_ref())
-            .validate(
-                &leaf,
-                crate::tree::leaf_validation::ExpectedSource::KeyPackage,
-                &crate::tree::leaf_validation::NoOtherLeaves,
-            )?;
-        check_extensions_supported(client, &extensions)?;
-        let mut tree = PublicTree::new(leaf);
-        let context = GroupContext {
-            version: ProtocolVersion,
+        let identity = client.default_identity().clone();
+        create(
+            client,
+            &identity,
             cipher_suite,
-            group_id: VarBytes::from(group_id),
-            epoch: 0,
-            tree_hash: VarBytes::new(tree.tree_hash(suite)?),
-            confirmed_transcript_hash: VarBytes::default(),
+            group_id,
             extensions,
-        };
-        // §11: a fresh random epoch secret. We draw the joiner secret at
-        // random instead and derive from it with no PSK: the epoch secret
-        // is then as random, and the one derivation path is reused.
-        let joiner = Secret::new(random_bytes(rand, suite.hash_len())?);
-        let zero = Secret::new(vec![0u8; suite.hash_len()]);
-        let secrets = EpochSecrets::derive(suite, &joiner, &zero, &context.to_bytes()?)?;
-        let tag = confirmation_tag(suite, &secrets.confirmation_key, &[])?;
-        let interim = interim_transcript_hash(suite, &[], &tag)?;
-        let keys = TreePrivateKeys::for_leaf(LeafIndex(0), enc_priv)?;
-        let mut group = Self::from_parts(
-            client.clone(),
             config,
-            context,
-            tree,
-            keys,
-            LeafIndex(0),
-            secrets,
-            interim,
-            tag,
-        );
-        group.persist_new(false, WriteBatch::new())?;
-        Ok(group)
+        )
     }
+}
 
+fn create<P: Provider>(
+    client: &Client<P>,
+    identity: &SigningIdentity,
+    cipher_suite: CipherSuite,
+    group_id: &[u8],
+    extensions: Extensions,
+    config: GroupConfig,
+) -> Result<Group<P>, Error> {
+    super::client::check_scheme(identity, cipher_suite)?;
+    client.add_identity(identity.clone());
+    let suite = client.suite(cipher_suite)?;
+    let rand = &client.provider().rand();
+    extensions.check_no_duplicates()?;
+    let required = extensions.required_capabilities()?;
+    let now = client.now();
+    super::proposal_list::check_external_senders(
+        client.credential_validator(),
+        &extensions,
+        group_id,
+        now,
+    )?;
+    let (enc_priv, enc_pub) = generate_hpke_key_pair(suite, rand)?;
+    let lifetime = Lifetime {
+        not_before: now.saturating_sub(3600),
+        not_after: now.saturating_add(config.max_key_package_lifetime.unwrap_or(90 * 24 * 3600)),
+    };
+    let mut leaf = client.leaf_template_for(
+        identity,
+        LeafNodeSource::KeyPackage(lifetime),
+        Extensions::new(),
+    );
+    leaf.encryption_key = VarBytes::new(enc_pub);
+    leaf.sign(identity.signer.as_ref(), suite, None)?;
+    // Our own leaf must satisfy the group's requirements too.
+    LeafNodeValidator::new(suite, &crate::credential::AcceptAll, now)
+        .with_required_capabilities(required.as_ref())
+        .validate(
+            &leaf,
+            crate::tree::leaf_validation::ExpectedSource::KeyPackage,
+            &crate::tree::leaf_validation::NoOtherLeaves,
+        )?;
+    check_extensions_supported(client, &extensions)?;
+    let mut tree = PublicTree::new(leaf);
+    let context = GroupContext {
+        version: ProtocolVersion,
+        cipher_suite,
+        group_id: VarBytes::from(group_id),
+        epoch: 0,
+        tree_hash: VarBytes::new(tree.tree_hash(suite)?),
+        confirmed_transcript_hash: VarBytes::default(),
+        extensions,
+    };
+    // §11: a fresh random epoch secret. We draw the joiner secret at
+    // random instead and derive from it with no PSK: the epoch secret
+    // is then as random, and the one derivation path is reused.
+    let joiner = Secret::new(random_bytes(rand, suite.hash_len())?);
+    let zero = Secret::new(vec![0u8; suite.hash_len()]);
+    let secrets = EpochSecrets::derive(suite, &joiner, &zero, &context.to_bytes()?)?;
+    let tag = confirmation_tag(suite, &secrets.confirmation_key, &[])?;
+    let interim = interim_transcript_hash(suite, &[], &tag)?;
+    let keys = TreePrivateKeys::for_leaf(LeafIndex(0), enc_priv)?;
+    let mut group = Group::from_parts(
+        client.clone(),
+        config,
+        context,
+        tree,
+        keys,
+        LeafIndex(0),
+        secrets,
+        interim,
+        tag,
+    );
+    group.persist_new(false, WriteBatch::new())?;
+    Ok(group)
+}
+
+impl<P: Provider> Group<P> {
     /// Assembles a group state that was fully checked.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
@@ -164,8 +213,9 @@ impl<P: Provider> Group<P> {
         let mut secrets = secrets;
         // The secret tree holds it now; it is not kept twice (nor stored).
         secrets.encryption_secret = Secret::new(Vec::new());
-        Self {
+        let mut group = Self {
             rules: client.rules_for(context.group_id.as_slice()),
+            signer: std::sync::Arc::clone(&client.default_identity().signer),
             key_index: KeyIndex::build(&tree),
             credential_types: credential_counts.types(),
             credential_counts,
@@ -185,7 +235,9 @@ impl<P: Provider> Group<P> {
             pending_commit: None,
             pending_update_keys: Vec::new(),
             inactive: None,
-        }
+        };
+        group.refresh_signer();
+        group
     }
 
     /// Joins a group from a Welcome (§12.4.3.1), with the tree from its
@@ -343,6 +395,10 @@ fn join_welcome<P: Provider>(
         interim,
         info.confirmation_tag.as_slice().to_vec(),
     );
+    // We sign with the identity of the KeyPackage the Welcome was for.
+    if group.signer.public_key() != stored.key_package.leaf_node.signature_key.as_slice() {
+        return Err(Misuse::GroupOfAnotherClient.into());
+    }
     // The KeyPackage is consumed (unless last_resort), in the same
     // transaction that stores the group: a crash cannot leave the group
     // joined with its KeyPackage still usable, nor the KeyPackage gone

@@ -95,6 +95,8 @@ pub struct Group<P: Provider> {
     pub(crate) inactive: Option<Inactive>,
     /// The application's rules for this group.
     pub(crate) rules: std::sync::Arc<dyn super::rules::GroupRules>,
+    /// The signer of the signature key in our leaf.
+    pub(crate) signer: std::sync::Arc<dyn crate::provider::Signer>,
 }
 
 impl<P: Provider> std::fmt::Debug for Group<P> {
@@ -220,6 +222,7 @@ impl<P: Provider> Group<P> {
         if next.inactive.is_some() {
             self.inactive = next.inactive;
         }
+        self.refresh_signer();
         dropped
     }
 
@@ -301,6 +304,25 @@ impl<P: Provider> Group<P> {
     /// The `external_senders` extension of the GroupContext, if any.
     pub(crate) fn external_senders(&self) -> Result<Option<ExternalSenders>, Error> {
         Ok(self.context.extensions.external_senders()?)
+    }
+
+    /// The signer of our leaf's signature key.
+    pub(crate) fn signer(&self) -> &dyn crate::provider::Signer {
+        self.signer.as_ref()
+    }
+
+    /// After our leaf changed (our commit or Update with a new identity),
+    /// sign with the identity whose key the leaf now carries. The client
+    /// holds it: it was added when the commit or proposal was made.
+    pub(crate) fn refresh_signer(&mut self) {
+        let Some(leaf) = self.tree.leaf(self.own_leaf) else {
+            return;
+        };
+        if leaf.signature_key.as_slice() != self.signer.public_key()
+            && let Some(identity) = self.client.identity_for_key(leaf.signature_key.as_slice())
+        {
+            self.signer = identity.signer;
+        }
     }
 
     /// Replaces this group's rules until it is dropped (a loaded group gets

@@ -62,6 +62,7 @@ struct EpochUndo {
     pending_update_keys: Vec<(Vec<u8>, HpkePrivateKey)>,
     inactive: Option<Inactive>,
     credential_types: MemberCredentialTypes,
+    signer: std::sync::Arc<dyn crate::provider::Signer>,
 }
 
 /// The secret-tree journals of each epoch held, by epoch.
@@ -434,6 +435,7 @@ impl<P: Provider> Group<P> {
             pending_update_keys: std::mem::take(&mut self.pending_update_keys),
             inactive: self.inactive.clone(),
             credential_types: self.credential_types.clone(),
+            signer: std::sync::Arc::clone(&self.signer),
         };
         let old_epoch = self.context.epoch;
         let dropped = self.enter_epoch(next, &changed);
@@ -530,6 +532,7 @@ impl<P: Provider> Group<P> {
         self.pending_update_keys = undo.pending_update_keys;
         self.inactive = undo.inactive;
         self.credential_types = undo.credential_types;
+        self.signer = undo.signer;
     }
 
     /// A commit removed us: the tree moves on (kept for inspection), our
@@ -747,15 +750,18 @@ fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Er
         ));
     }
 
-    // The group must be this client's: signing with another key would make
-    // every message we send invalid.
+    // The group must be this client's: it signs with the identity whose
+    // key is in our leaf, and signing with another key would make every
+    // message we send invalid.
+    let mut signer = std::sync::Arc::clone(&client.default_identity().signer);
     if record.inactive.is_none() {
         let own = tree
             .leaf(record.own_leaf)
             .ok_or_else(|| corrupt("the stored tree has no leaf at our own index"))?;
-        if own.signature_key.as_slice() != client.signer().public_key() {
-            return Err(Misuse::GroupOfAnotherClient.into());
-        }
+        signer = client
+            .identity_for_key(own.signature_key.as_slice())
+            .ok_or(Misuse::GroupOfAnotherClient)?
+            .signer;
     }
 
     let (own_keys, pending_update_keys) = storage::get_record(
@@ -833,6 +839,7 @@ fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Er
     group.pending_commit = pending_commit;
     group.pending_update_keys = pending_update_keys;
     group.inactive = record.inactive;
+    group.signer = signer;
     Ok(group)
 }
 
