@@ -17,5 +17,7 @@ mod credentials;
 mod defaults;
 #[path = "group_rules/identities.rs"]
 mod identities;
+#[path = "group_rules/malformed_key.rs"]
+mod malformed_key;
 #[path = "group_rules/staged.rs"]
 mod staged;

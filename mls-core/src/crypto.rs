@@ -117,8 +117,41 @@ pub fn verify_with_label(
     content: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
+    check_signature_key(suite.cipher_suite().signature_scheme(), public_key)?;
     let sign_content = labeled(mls_label(label), content)?;
     Ok(suite.verify(public_key, &sign_content, signature)?)
+}
+
+/// §5.1.1: a `SignaturePublicKey` is the raw key for EdDSA and the
+/// uncompressed SEC1 point (`0x04 || X || Y`) for ECDSA. Checked here, before
+/// any backend sees the key, so a compressed, hybrid, DER-wrapped or
+/// truncated key is the same named error on every backend (ring cannot
+/// tell a malformed key from a bad signature, aws-lc-rs would accept a
+/// compressed point). A point of the right shape but off the curve is
+/// still refused by the backend, as a signature that does not verify.
+pub fn check_signature_key(
+    scheme: crate::cipher_suite::SignatureScheme,
+    public_key: &[u8],
+) -> Result<(), Error> {
+    use crate::cipher_suite::SignatureScheme as S;
+    let (len, uncompressed_point) = match scheme {
+        S::Ed25519 => (32, false),
+        S::Ed448 => (57, false),
+        S::EcdsaSecp256r1Sha256 => (65, true),
+        S::EcdsaSecp384r1Sha384 => (97, true),
+        S::EcdsaSecp521r1Sha512 => (133, true),
+    };
+    let well_formed =
+        public_key.len() == len && (!uncompressed_point || public_key.first() == Some(&0x04));
+    if well_formed {
+        return Ok(());
+    }
+    Err(crate::error::ProtocolError::MalformedSignatureKey {
+        scheme,
+        len: public_key.len(),
+        first_byte: public_key.first().copied(),
+    }
+    .into())
 }
 
 /// `EncryptWithLabel(pk, label, context, plaintext)` (§5.1.3).

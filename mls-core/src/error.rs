@@ -320,6 +320,21 @@ pub enum ProtocolError {
         /// The validator's reason.
         reason: String,
     },
+    /// A signature public key is not in the encoding §5.1.1 fixes for its
+    /// scheme: the raw key for EdDSA, the uncompressed point `0x04||X||Y`
+    /// for ECDSA (a compressed point, for example).
+    #[error(
+        "malformed {scheme:?} signature public key (RFC 9420 §5.1.1: raw EdDSA key or \
+         uncompressed ECDSA point 0x04||X||Y): {len} bytes, first byte {first_byte:02x?}"
+    )]
+    MalformedSignatureKey {
+        /// The scheme the key is for.
+        scheme: crate::cipher_suite::SignatureScheme,
+        /// The key's length.
+        len: usize,
+        /// Its first byte (0x02/0x03 for a compressed point), if any.
+        first_byte: Option<u8>,
+    },
     /// A member replaced its credential (in an Update or a commit's path)
     /// with one the credential validator does not accept as a successor of
     /// the old one (§5.3.1).

@@ -75,7 +75,17 @@ fn a_failed_write_changes_nothing_and_a_retry_succeeds() {
         counts.push(("join", k - 1));
         assert_agree(&[&a, &b]);
 
-        // Processing another member's commit.
+        // Processing another member's commit: staged and discarded (what
+        // receiving it spent is stored), then staged and merged.
+        let refused = b.self_update().unwrap();
+        let (_, n) = inject(&store, &alice, &mut a, |g| {
+            match g.process_message(&refused.commit)? {
+                mls_core::ProcessedMessage::StagedCommit(s) => g.discard_staged_commit(s),
+                other => panic!("expected a staged commit, got {other:?}"),
+            }
+        });
+        counts.push(("discard staged commit", n));
+        b.clear_pending_commit().unwrap();
         let out = b.self_update().unwrap();
         b.merge_pending_commit().unwrap();
         let (_, n) = inject(&store, &alice, &mut a, |g| g.process_and_merge(&out.commit));

@@ -156,7 +156,11 @@ impl AuthenticatedContent {
             &tbs,
             self.auth.signature.as_slice(),
         )
-        .map_err(|_| ProtocolError::ContentSignatureInvalid.into())
+        .map_err(|err| match err {
+            // A malformed key keeps its own name (§5.1.1).
+            err @ Error::Protocol(ProtocolError::MalformedSignatureKey { .. }) => err,
+            _ => ProtocolError::ContentSignatureInvalid.into(),
+        })
     }
 
     /// The encoded `ConfirmedTranscriptHashInput` (§8.2): wire format,
