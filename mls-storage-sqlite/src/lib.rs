@@ -230,9 +230,24 @@ impl SqliteStorage {
         // First, so that everything below waits for a busy database too.
         conn.busy_timeout(options.busy_timeout)
             .map_err(ctx.err("cannot set the busy timeout"))?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(ctx.err("cannot switch to WAL journaling"))?;
+        // While another connection switches the same new file to WAL,
+        // SQLite may answer SQLITE_BUSY at once instead of calling the busy
+        // handler (it avoids a deadlock rather than waiting), so the switch
+        // is retried until the busy timeout has passed.
+        let deadline = std::time::Instant::now() + options.busy_timeout;
+        let mode: String = loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+                Err(err)
+                    if matches!(
+                        err.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                other => break other.map_err(ctx.err("cannot switch to WAL journaling"))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StorageError::backend(format!(
                 "SQLite database {}: WAL journaling was requested but SQLite kept \

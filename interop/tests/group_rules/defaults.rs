@@ -211,3 +211,33 @@ fn rules_see_the_group_and_the_sender() {
         ProcessedMessage::Proposal(_)
     ));
 }
+
+/// Rules chosen per group id: the group `open` admits new members, the
+/// client's other groups keep the defaults, also after a reload.
+#[test]
+fn rules_are_chosen_per_group() {
+    let alice = builder("alice", 1)
+        .group_rules(|group_id| -> std::sync::Arc<dyn GroupRules> {
+            if group_id == b"open" {
+                std::sync::Arc::new(DefaultRules::open())
+            } else {
+                std::sync::Arc::new(DefaultRules::default())
+            }
+        })
+        .build();
+    let eve = member("eve", 3);
+    let config = mls_core::GroupConfig::default();
+    for (id, admitted) in [(&b"open"[..], true), (&b"closed"[..], false)] {
+        let g =
+            mls_core::Group::create_with_id(&alice, SUITE, id, Extensions::new(), config.clone())
+                .unwrap();
+        drop(g);
+        let mut g = mls_core::Group::load(&alice, id).unwrap();
+        let info = g.group_info(false).unwrap();
+        let kp = eve
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .unwrap();
+        let proposal = eve.new_member_proposal(&info, kp).unwrap();
+        assert_eq!(g.process_message(&proposal).is_ok(), admitted, "{id:?}");
+    }
+}

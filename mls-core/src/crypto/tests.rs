@@ -125,9 +125,17 @@ fn derive_tree_secret_encodes_generation_as_u32() {
 fn sign_and_verify_with_label_use_sign_content() {
     let sig = sign_with_label(&EchoSigner, &Echo, "LeafNodeTBS", b"x").unwrap();
     assert_eq!(sig, b"\x13MLS 1.0 LeafNodeTBS\x01x");
-    verify_with_label(&Echo, &[], "LeafNodeTBS", b"x", &sig).unwrap();
-    let err = verify_with_label(&Echo, &[], "LeafNodeTBS", b"y", &sig).unwrap_err();
+    // Suite 1 signs with Ed25519: a 32-byte key is well formed (§5.1.1).
+    let key = [0u8; 32];
+    verify_with_label(&Echo, &key, "LeafNodeTBS", b"x", &sig).unwrap();
+    let err = verify_with_label(&Echo, &key, "LeafNodeTBS", b"y", &sig).unwrap_err();
     assert_eq!(err, Error::Crypto(CryptoError::InvalidSignature));
+    // Any other length is named before the backend sees it.
+    let err = verify_with_label(&Echo, &[], "LeafNodeTBS", b"x", &sig).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Protocol(crate::error::ProtocolError::MalformedSignatureKey { len: 0, .. })
+    ));
 }
 
 #[test]
