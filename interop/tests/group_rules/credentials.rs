@@ -139,24 +139,8 @@ fn a_credential_change_that_is_not_a_successor_is_refused() {
 }
 
 /// A validator whose successor rule allows a basic identity to gain a
-/// suffix (a stand-in for a renewed certificate) lets the change through,
-/// and every member then names the committer by its new credential.
-struct Renewals;
-
-impl CredentialValidator for Renewals {
-    fn validate(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
-        Ok(())
-    }
-    fn validate_successor(&self, check: &CredentialCheck<'_>) -> Result<(), String> {
-        let (old, _) = check.predecessor.ok_or("no predecessor")?;
-        if name(check.credential).starts_with(name(old)) {
-            Ok(())
-        } else {
-            Err("a renewal keeps the identity".to_owned())
-        }
-    }
-}
-
+/// suffix ([`Renewals`]) lets the change through, and every member then
+/// names the committer by its new credential.
 #[test]
 fn a_valid_successor_is_accepted() {
     let alice = builder("alice", 1).credential_validator(Renewals).build();

@@ -5,7 +5,7 @@
 use super::support::*;
 use interop::SeededRand;
 use interop::clients::{client_on_storage, seed};
-use mls_core::credential::{Credential, CredentialCheck, CredentialValidator};
+use mls_core::credential::Credential;
 use mls_core::crypto::generate_signer;
 use mls_core::extensions::Extensions;
 use mls_core::group::{Group, GroupConfig, ProcessedMessage, SigningIdentity};
@@ -21,23 +21,6 @@ fn identity(name: &str, n: u64) -> SigningIdentity {
     )
     .unwrap();
     SigningIdentity::new(Credential::basic(name.as_bytes().to_vec()), signer)
-}
-
-/// Successors keep the identity's prefix ("bob" may become "bob#2").
-struct Renewals;
-
-impl CredentialValidator for Renewals {
-    fn validate(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
-        Ok(())
-    }
-    fn validate_successor(&self, check: &CredentialCheck<'_>) -> Result<(), String> {
-        let (old, _) = check.predecessor.ok_or("no predecessor")?;
-        if name(check.credential).starts_with(name(old)) {
-            Ok(())
-        } else {
-            Err("a renewal keeps the identity".to_owned())
-        }
-    }
 }
 
 fn expect_from(g: &mut Group<interop::clients::TestProvider>, m: &mls_core::MlsMessage) -> Vec<u8> {

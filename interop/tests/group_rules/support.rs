@@ -72,3 +72,25 @@ pub(crate) fn name(credential: &mls_core::credential::Credential) -> &[u8] {
         _ => b"",
     }
 }
+
+/// Accepts every credential, and as a successor one whose identity keeps
+/// the old one as a prefix ("bob" may become "bob#2"): a stand-in for a
+/// renewed certificate.
+pub(crate) struct Renewals;
+
+impl mls_core::credential::CredentialValidator for Renewals {
+    fn validate(&self, _: &mls_core::credential::CredentialCheck<'_>) -> Result<(), String> {
+        Ok(())
+    }
+    fn validate_successor(
+        &self,
+        check: &mls_core::credential::CredentialCheck<'_>,
+    ) -> Result<(), String> {
+        let (old, _) = check.predecessor.ok_or("no predecessor")?;
+        if name(check.credential).starts_with(name(old)) {
+            Ok(())
+        } else {
+            Err("a renewal keeps the identity".to_owned())
+        }
+    }
+}

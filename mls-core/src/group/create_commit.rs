@@ -340,16 +340,7 @@ impl<P: Provider> Group<P> {
         leaf.encryption_key = VarBytes::new(public);
         leaf.leaf_node_source = LeafNodeSource::Update;
         leaf.capabilities = self.client.capabilities();
-        let leaf_signer = match &identity {
-            Some(identity) => {
-                super::client::check_scheme(identity, self.context.cipher_suite)?;
-                self.client.add_identity(identity.clone());
-                leaf.credential = identity.credential.clone();
-                leaf.signature_key = VarBytes::from(identity.signature_key());
-                std::sync::Arc::clone(&identity.signer)
-            }
-            None => std::sync::Arc::clone(&self.signer),
-        };
+        let leaf_signer = self.take_identity(&mut leaf, identity.as_ref())?;
         leaf.sign(
             leaf_signer.as_ref(),
             suite,
@@ -363,6 +354,24 @@ impl<P: Provider> Group<P> {
             Proposal::Update(Update { leaf_node: leaf }),
             Some((key, private)),
         )
+    }
+
+    /// Puts `identity` (if any) into our new `leaf` and returns the signer
+    /// that signs the leaf: the new identity's (added to the client's
+    /// identities, so the group finds it once the leaf is ours), or ours.
+    fn take_identity(
+        &self,
+        leaf: &mut crate::tree::leaf_node::LeafNode,
+        identity: Option<&SigningIdentity>,
+    ) -> Result<std::sync::Arc<dyn crate::provider::Signer>, Error> {
+        let Some(identity) = identity else {
+            return Ok(std::sync::Arc::clone(&self.signer));
+        };
+        super::client::check_scheme(identity, self.context.cipher_suite)?;
+        self.client.add_identity(identity.clone());
+        leaf.credential = identity.credential.clone();
+        leaf.signature_key = VarBytes::from(identity.signature_key());
+        Ok(std::sync::Arc::clone(&identity.signer))
     }
 
     /// Proposes injecting a PSK (§12.1.4).
@@ -673,16 +682,7 @@ impl<P: Provider> Group<P> {
             if let Some(credential) = leaf_changes.credential {
                 leaf.credential = credential;
             }
-            let path_signer = match &leaf_changes.identity {
-                Some(identity) => {
-                    super::client::check_scheme(identity, self.context.cipher_suite)?;
-                    self.client.add_identity(identity.clone());
-                    leaf.credential = identity.credential.clone();
-                    leaf.signature_key = VarBytes::from(identity.signature_key());
-                    std::sync::Arc::clone(&identity.signer)
-                }
-                None => std::sync::Arc::clone(&self.signer),
-            };
+            let path_signer = self.take_identity(&mut leaf, leaf_changes.identity.as_ref())?;
             let created = create_update_path(
                 &mut self.tree,
                 suite,
