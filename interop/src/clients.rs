@@ -2,7 +2,7 @@
 //! tests and the benchmarks.
 
 use crate::SeededRand;
-use mls_core::credential::Credential;
+use mls_core::credential::{AcceptAll, Credential};
 use mls_core::crypto::{generate_signature_key_pair, generate_signer};
 use mls_core::group::{Client, ClientBuilder, DefaultRules};
 use mls_core::provider::{
@@ -47,8 +47,9 @@ pub fn client(
         .build())
 }
 
-/// [`client`] before `build`, with the library's default rules and
-/// credential validator, for tests that set their own.
+/// [`client`] before `build`, with the library's default rules (and
+/// [`AcceptAll`] as its credential validator), for tests that set their
+/// own.
 pub fn client_builder(
     backend: &str,
     suite: CipherSuite,
@@ -82,11 +83,13 @@ fn test_client_builder<P: Provider>(
     identity: &str,
     signer: Box<dyn Signer>,
 ) -> ClientBuilder<P> {
+    // Test members authenticate each other by construction.
     Client::builder(
         provider,
         Credential::basic(identity.as_bytes().to_vec()),
         signer,
     )
+    .credential_validator(AcceptAll)
     .clock(|| TEST_TIME)
     .cipher_suites(&[suite])
 }
@@ -140,8 +143,11 @@ pub fn client_with_signer(
 ) -> Client<BackendProvider<'_>> {
     // The official passive-client vectors include joins and proposals
     // from outside the group: the runner admits what the RFC allows.
+    // and it has no Authentication Service to consult: the vectors'
+    // credentials are accepted as they are.
     Client::builder(BackendProvider::new(crypto, seed), credential, signer)
         .rules(DefaultRules::open())
+        .credential_validator(AcceptAll)
         .build()
 }
 

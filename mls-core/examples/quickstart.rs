@@ -9,7 +9,7 @@
 //! any crypto backend and storage work the same way, and members of one
 //! group may use different ones.
 
-use mls_core::credential::Credential;
+use mls_core::credential::{AcceptAll, Credential};
 use mls_core::crypto::generate_signer;
 use mls_core::provider::{CryptoProvider, MlsProvider};
 use mls_core::{
@@ -23,14 +23,22 @@ type Provider = MlsProvider<RustCryptoProvider, SystemRand, MemoryStorage>;
 const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
 /// A client with a basic credential and a fresh signature key.
+///
+/// A client accepts no credential until it has a validator (its
+/// Authentication Service, §5.3.1). The three members here run in one
+/// process and take each other's credentials as they are; an application
+/// checks them: `BasicIdentityAllowList`, `mls-credential-x509`, or its own
+/// `CredentialValidator`.
 fn new_client(name: &str) -> Result<Client<Provider>, Error> {
     let provider = MlsProvider::new(RustCryptoProvider::new(), SystemRand, MemoryStorage::new());
     let signer = generate_signer(provider.crypto.cipher_suite(SUITE)?, &SystemRand)?;
-    Ok(Client::new(
+    Ok(Client::builder(
         provider,
         Credential::basic(name.as_bytes().to_vec()),
         signer,
-    ))
+    )
+    .credential_validator(AcceptAll)
+    .build())
 }
 
 /// Decrypts an application message and returns its sender and text.

@@ -228,6 +228,23 @@ pub trait CredentialValidator: Send + Sync {
     }
 }
 
+/// The validator a client has until the application sets one: it refuses
+/// every credential, saying so. Who is who is the application's decision
+/// (§5.3.1), so a client adds nobody and joins no group before it has an
+/// Authentication Service ([`ClientBuilder::credential_validator`]).
+///
+/// [`ClientBuilder::credential_validator`]: crate::group::ClientBuilder::credential_validator
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoValidator;
+
+impl CredentialValidator for NoValidator {
+    fn validate(&self, _: &CredentialCheck<'_>) -> Result<(), String> {
+        Err("this client has no credential validator: set one with \
+             ClientBuilder::credential_validator (RFC 9420 §5.3.1)"
+            .to_owned())
+    }
+}
+
 /// A [`CredentialValidator`] that accepts every credential presented.
 ///
 /// For tests, and for applications that authenticate members out of band

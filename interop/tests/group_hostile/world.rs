@@ -111,6 +111,7 @@ pub(crate) fn make_client(
     // and check the RFC's own rules; the default rules are tested in
     // group_rules.rs.
     .rules(mls_core::group::DefaultRules::open())
+    .credential_validator(mls_core::credential::AcceptAll)
     .build()
 }
 

@@ -165,3 +165,83 @@ fn a_valid_successor_is_accepted() {
         groups[1].epoch_authenticator()
     );
 }
+
+/// The `external_senders` of a group are validated when it is created and
+/// when it is joined, not only when a proposal changes them.
+#[test]
+fn external_senders_are_validated_at_create_and_join() {
+    let strict = builder("alice", 1)
+        .credential_validator(Recording::default())
+        .build();
+    match mls_core::Group::create(
+        &strict,
+        SUITE,
+        senders(b"rogue"),
+        mls_core::GroupConfig::default(),
+    ) {
+        Err(Error::Protocol(ProtocolError::CredentialRejected { reason })) => {
+            assert!(reason.contains("rogue"), "{reason}")
+        }
+        other => panic!("expected CredentialRejected, got {other:?}"),
+    }
+    assert!(strict.group_ids().unwrap().is_empty());
+
+    // Alice's validator accepts the rogue server; Bob's does not.
+    let alice = member("alice", 1);
+    let bob = builder("bob", 2)
+        .credential_validator(Recording::default())
+        .build();
+    let mut a = mls_core::Group::create(
+        &alice,
+        SUITE,
+        senders(b"rogue"),
+        mls_core::GroupConfig::default(),
+    )
+    .unwrap();
+    let kp = bob
+        .generate_key_package(SUITE, &mls_core::KeyPackageOptions::default())
+        .unwrap();
+    let out = a.add_members(&[kp]).unwrap();
+    match mls_core::Group::join(
+        &bob,
+        &out.welcome.unwrap(),
+        mls_core::GroupConfig::default(),
+    ) {
+        Err(Error::Protocol(ProtocolError::CredentialRejected { reason })) => {
+            assert!(reason.contains("rogue"), "{reason}")
+        }
+        other => panic!("expected CredentialRejected, got {other:?}"),
+    }
+    assert!(bob.group_ids().unwrap().is_empty());
+    assert_eq!(bob.key_packages().unwrap().len(), 1, "the KeyPackage stays");
+}
+
+/// A client whose application set no validator accepts no credential: it
+/// creates its group, and adds nobody, saying why.
+#[test]
+fn a_client_without_a_validator_accepts_no_credential() {
+    use mls_core::provider::{CryptoProvider, MlsProvider, RandProvider};
+    let crypto = interop::clients::crypto(BACKEND).unwrap();
+    let rand: Box<dyn RandProvider> = Box::new(interop::SeededRand::new(interop::clients::seed(1)));
+    let signer =
+        mls_core::crypto::generate_signer(crypto.cipher_suite(SUITE).unwrap(), &rand).unwrap();
+    let provider = MlsProvider::new(crypto, rand, mls_storage_memory::MemoryStorage::new());
+    let alice = mls_core::Client::new(provider, Credential::basic(b"alice".to_vec()), signer);
+    let mut a = mls_core::Group::create(
+        &alice,
+        SUITE,
+        Extensions::new(),
+        mls_core::GroupConfig::default(),
+    )
+    .unwrap();
+    let kp = member("bob", 2)
+        .generate_key_package(SUITE, &mls_core::KeyPackageOptions::default())
+        .unwrap();
+    match a.add_members(&[kp]) {
+        Err(Error::Protocol(ProtocolError::CredentialRejected { reason })) => {
+            assert!(reason.contains("no credential validator"), "{reason}")
+        }
+        other => panic!("expected CredentialRejected, got {other:?}"),
+    }
+    assert!(!a.has_pending_commit());
+}

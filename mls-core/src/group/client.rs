@@ -8,7 +8,7 @@ use crate::ProtocolVersion;
 use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, VarVec, encode};
 use crate::credential::CredentialType;
-use crate::credential::{AcceptAll, Credential, CredentialValidator};
+use crate::credential::{Credential, CredentialValidator};
 use crate::crypto::generate_hpke_key_pair;
 use crate::error::{Error, Misuse};
 use crate::extensions::{Extension, ExtensionType, Extensions};
@@ -105,8 +105,11 @@ pub struct ClientBuilder<P: Provider> {
 }
 
 impl<P: Provider> ClientBuilder<P> {
-    /// The application's credential validator (§5.3.1). Default: accept
-    /// all, which is only right when identities are checked elsewhere.
+    /// The application's credential validator (§5.3.1). Default:
+    /// [`NoValidator`](crate::credential::NoValidator), which refuses every
+    /// credential: a client adds and joins no one until the application
+    /// says who is who. [`AcceptAll`](crate::credential::AcceptAll) is for tests and for applications
+    /// that authenticate members out of band.
     pub fn credential_validator(mut self, validator: impl CredentialValidator + 'static) -> Self {
         self.inner.credential_validator = Box::new(validator);
         self
@@ -205,7 +208,7 @@ impl<P: Provider> Client<P> {
                 identities: RwLock::new(vec![default.clone()]),
                 default,
                 credential_types: Vec::new(),
-                credential_validator: Box::new(AcceptAll),
+                credential_validator: Box::new(crate::credential::NoValidator),
                 group_rules: Box::new(|_| Arc::new(DefaultRules::default())),
                 extensions: Vec::new(),
                 proposals: Vec::new(),
