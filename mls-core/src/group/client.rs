@@ -277,13 +277,16 @@ impl<P: Provider> Client<P> {
         let provider = self.inner.provider.crypto().cipher_suite(suite)?;
         let needed = suite.signature_scheme();
         let have = self.inner.default.signer.scheme();
-        let any = self
-            .inner
-            .identities
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .iter()
-            .any(|i| i.signer.scheme() == needed);
+        // Called for every message: the default identity answers without
+        // the lock in the common case.
+        let any = have == needed
+            || self
+                .inner
+                .identities
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .iter()
+                .any(|i| i.signer.scheme() == needed);
         if !any {
             return Err(Misuse::SignatureSchemeMismatch {
                 signer: have,

@@ -459,22 +459,25 @@ impl<P: Provider> Group<P> {
         include_received: bool,
     ) -> Result<CommitList, Error> {
         let me = Sender::Member(self.own_leaf.0);
+        let own_leaf = self.own_leaf_node()?;
         let own = MessageSender {
             sender: me,
-            credential: self.own_leaf_node()?.credential.clone(),
-            signature_key: self.own_leaf_node()?.signature_key.as_slice().to_vec(),
+            credential: own_leaf.credential.clone(),
+            signature_key: own_leaf.signature_key.as_slice().to_vec(),
         };
         let mut items = Vec::new();
         let mut wire = Vec::new();
         let mut listed = Vec::new();
         if include_received {
             let ctx = self.rules_context();
+            let external = self.external_senders()?;
             let keep = self.received_to_commit(&by_value);
             for (cached, keep) in self.proposals.iter().zip(keep) {
                 if !keep {
                     continue;
                 }
-                let sender = self.current_sender(cached.sender, &cached.proposal)?;
+                let sender =
+                    self.current_sender(cached.sender, &cached.proposal, external.as_ref())?;
                 if !self
                     .rules
                     .include_in_commit(&ctx, &cached.proposal, &sender)

@@ -66,9 +66,8 @@ impl<P: Provider> Group<P> {
         extensions: Extensions,
         config: GroupConfig,
     ) -> Result<Self, Error> {
-        let suite = client.suite(cipher_suite)?;
-        let group_id = random_bytes(&client.provider().rand(), suite.hash_len())?;
-        Self::create_with_id(client, cipher_suite, &group_id, extensions, config)
+        let identity = client.default_identity().clone();
+        Self::create_with_identity(client, &identity, cipher_suite, extensions, config)
     }
 
     /// Creates a one-member group (§11) in which we are `identity` (a

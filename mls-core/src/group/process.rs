@@ -380,11 +380,18 @@ impl<P: Provider> Group<P> {
                 .map(|l| Member::of_leaf(leaf.0, l))
                 .ok_or(ProtocolError::SenderLeafBlank(leaf.0))
         };
+        let external = self.external_senders()?;
         let mut proposals = Vec::with_capacity(resolved.len());
+        // The Update each leaf's applied Update carries (the last one of a
+        // leaf, as the list rules keep it), found once.
+        let mut update_leaves = std::collections::HashMap::new();
         for (item, reference) in resolved {
+            if let (Proposal::Update(u), Sender::Member(leaf)) = (&item.proposal, item.sender) {
+                update_leaves.insert(leaf, &u.leaf_node);
+            }
             let proposer = match reference {
                 None => sender.clone(),
-                Some(_) => self.current_sender(item.sender, &item.proposal)?,
+                Some(_) => self.current_sender(item.sender, &item.proposal, external.as_ref())?,
             };
             proposals.push(CommittedProposal {
                 proposal: item.proposal.clone(),
@@ -452,11 +459,13 @@ impl<P: Provider> Group<P> {
         })
     }
 
-    /// The sender of a proposal of the current epoch, as it is now.
+    /// The sender of a proposal of the current epoch, as it is now;
+    /// `external` is the decoded `external_senders` of the GroupContext.
     pub(crate) fn current_sender(
         &self,
         sender: Sender,
         proposal: &Proposal,
+        external: Option<&crate::extensions::ExternalSenders>,
     ) -> Result<MessageSender, Error> {
         let (credential, signature_key) = match sender {
             Sender::Member(leaf) => {
@@ -467,9 +476,7 @@ impl<P: Provider> Group<P> {
                 (l.credential.clone(), l.signature_key.as_slice().to_vec())
             }
             Sender::External(index) => {
-                let senders = self.external_senders()?;
-                let s = senders
-                    .as_ref()
+                let s = external
                     .and_then(|s| s.get(index))
                     .ok_or(ProtocolError::ExternalSenderOutOfRange(index))?;
                 (s.credential.clone(), s.signature_key.as_slice().to_vec())
