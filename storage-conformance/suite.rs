@@ -21,7 +21,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use mls_core::StorageErrorKind;
 
 use mls_core::provider::{Namespace, StorageProvider, WriteBatch};
 
@@ -74,6 +76,9 @@ macro_rules! storage_conformance_tests {
                 matches_a_model_over_many_batches,
                 concurrent_commits_all_land,
                 readers_never_see_part_of_a_batch,
+                expect_holds_or_nothing_is_written,
+                expect_is_checked_before_the_batch,
+                compare_and_swap_loses_no_update,
             ],
             reopen: [
                 reopen_keeps_committed_data,
@@ -780,17 +785,27 @@ pub(crate) fn concurrent_commits_all_land(storage: &dyn StorageProvider) {
 /// Writers commit batches that keep an invariant (the ten keys of writer `t`
 /// all carry the counter of its latest batch, and so does its `GroupState`
 /// entry) while a reader scans: no scan may see a batch applied halfway.
+/// Each writer waits for the reader to have seen its previous batch before
+/// it commits the next, so scans provably run between batches: the reader
+/// must have seen every writer part of the way through.
 pub(crate) fn readers_never_see_part_of_a_batch(storage: &dyn StorageProvider) {
     const WRITERS: u8 = 4;
     const BATCHES: u32 = 50;
     const KEYS: u8 = 10;
 
     let writers_done = AtomicBool::new(false);
+    let seen_by_reader: [AtomicU32; WRITERS as usize] = std::array::from_fn(|_| AtomicU32::new(0));
+    let seen_by_reader = &seen_by_reader;
     std::thread::scope(|scope| {
         let writers: Vec<_> = (0..WRITERS)
             .map(|t| {
                 scope.spawn(move || {
                     for counter in 1..=BATCHES {
+                        // Batch n once the reader saw batch n - 1:
+                        // interleaved, not raced.
+                        while seen_by_reader[usize::from(t)].load(Ordering::Acquire) + 1 < counter {
+                            std::thread::yield_now();
+                        }
                         let value = counter.to_be_bytes().to_vec();
                         let mut batch = WriteBatch::new();
                         // Interleave the two namespaces within the batch.
@@ -808,6 +823,7 @@ pub(crate) fn readers_never_see_part_of_a_batch(storage: &dyn StorageProvider) {
 
         let reader = scope.spawn(|| {
             let mut last = [0u32; WRITERS as usize];
+            let mut midway = [false; WRITERS as usize];
             let mut scans = 0u32;
             loop {
                 // Read the flag first: a scan after it sees every batch.
@@ -846,6 +862,8 @@ pub(crate) fn readers_never_see_part_of_a_batch(storage: &dyn StorageProvider) {
                     let t_index = usize::from(t);
                     assert!(seen >= last[t_index], "writer {t}: went back in time");
                     last[t_index] = seen;
+                    midway[t_index] |= seen > 0 && seen < BATCHES;
+                    seen_by_reader[t_index].store(seen, Ordering::Release);
                     // The same batch wrote GroupState, so it is at least as new.
                     let group = get(storage, Namespace::GroupState, &[t])
                         .map_or(0, |v| u32::from_be_bytes(v[..].try_into().unwrap()));
@@ -857,6 +875,10 @@ pub(crate) fn readers_never_see_part_of_a_batch(storage: &dyn StorageProvider) {
                 }
             }
             assert_eq!(last, [BATCHES; WRITERS as usize]);
+            assert_eq!(
+                midway, [true; WRITERS as usize],
+                "the reader never saw a writer between its first and last batch"
+            );
             scans
         });
 
@@ -868,8 +890,121 @@ pub(crate) fn readers_never_see_part_of_a_batch(storage: &dyn StorageProvider) {
         for result in results {
             result.unwrap();
         }
-        assert!(scans >= 1);
+        assert!(scans >= BATCHES);
     });
+}
+
+/// A batch whose [`WriteOp::Expect`](mls_core::provider::WriteOp::Expect)
+/// does not hold fails as `Conflict` and writes nothing, whether the key is
+/// present with another value, absent, or present where absence was
+/// expected; one that holds applies.
+pub(crate) fn expect_holds_or_nothing_is_written(storage: &dyn StorageProvider) {
+    put(storage, Namespace::GroupState, b"v", b"1");
+    let attempt = |expected: Option<&[u8]>, key: &[u8]| {
+        let mut batch = WriteBatch::new();
+        batch.put(Namespace::TreeNodes, b"written".to_vec(), b"x".to_vec());
+        batch.expect(
+            Namespace::GroupState,
+            key.to_vec(),
+            expected.map(<[u8]>::to_vec),
+        );
+        batch.put(Namespace::GroupState, b"v".to_vec(), b"2".to_vec());
+        storage.commit(batch)
+    };
+    for (expected, key) in [
+        (Some(&b"0"[..]), &b"v"[..]),
+        (None, b"v"),
+        (Some(b"1"), b"absent"),
+        (Some(b""), b"absent"),
+    ] {
+        let err = attempt(expected, key).unwrap_err();
+        assert_eq!(
+            err.kind,
+            StorageErrorKind::Conflict,
+            "{expected:?} at {key:?}"
+        );
+        assert_eq!(get(storage, Namespace::TreeNodes, b"written"), None);
+        assert_eq!(
+            get(storage, Namespace::GroupState, b"v"),
+            Some(b"1".to_vec())
+        );
+    }
+    attempt(None, b"absent").unwrap();
+    assert_eq!(
+        get(storage, Namespace::GroupState, b"v"),
+        Some(b"2".to_vec())
+    );
+    attempt(Some(b"2"), b"v").unwrap();
+    assert_eq!(
+        get(storage, Namespace::TreeNodes, b"written"),
+        Some(b"x".to_vec())
+    );
+}
+
+/// Conditions see the store as it was before the batch, wherever they sit
+/// in it: a condition after a write to its own key still checks the old
+/// value.
+pub(crate) fn expect_is_checked_before_the_batch(storage: &dyn StorageProvider) {
+    put(storage, Namespace::GroupState, b"v", b"1");
+    let mut batch = WriteBatch::new();
+    batch.put(Namespace::GroupState, b"v".to_vec(), b"2".to_vec());
+    batch.expect(Namespace::GroupState, b"v".to_vec(), Some(b"1".to_vec()));
+    storage.commit(batch).unwrap();
+    assert_eq!(
+        get(storage, Namespace::GroupState, b"v"),
+        Some(b"2".to_vec())
+    );
+    let mut batch = WriteBatch::new();
+    batch.delete(Namespace::GroupState, b"v".to_vec());
+    batch.expect(Namespace::GroupState, b"v".to_vec(), None);
+    assert_eq!(
+        storage.commit(batch).unwrap_err().kind,
+        StorageErrorKind::Conflict
+    );
+    assert_eq!(
+        get(storage, Namespace::GroupState, b"v"),
+        Some(b"2".to_vec())
+    );
+}
+
+/// Threads increment one counter by compare-and-swap (read, then a batch
+/// expecting what was read), retrying on `Conflict`: no increment is lost,
+/// which only holds if the check and the write are one atomic step.
+pub(crate) fn compare_and_swap_loses_no_update(storage: &dyn StorageProvider) {
+    const THREADS: u32 = 4;
+    const EACH: u32 = 25;
+    let key = b"counter".to_vec();
+    let conflicts = AtomicU32::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                let mut done = 0;
+                while done < EACH {
+                    let held = storage.get(Namespace::GroupState, &key).unwrap();
+                    let n = held
+                        .as_deref()
+                        .map_or(0, |v| u32::from_be_bytes(v.try_into().unwrap()));
+                    let mut batch = WriteBatch::new();
+                    batch.expect(Namespace::GroupState, key.clone(), held);
+                    batch.put(
+                        Namespace::GroupState,
+                        key.clone(),
+                        (n + 1).to_be_bytes().to_vec(),
+                    );
+                    match storage.commit(batch) {
+                        Ok(()) => done += 1,
+                        Err(e) if e.kind == StorageErrorKind::Conflict => {
+                            conflicts.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+            });
+        }
+    });
+    let total = get(storage, Namespace::GroupState, &key)
+        .map(|v| u32::from_be_bytes(v[..].try_into().unwrap()));
+    assert_eq!(total, Some(THREADS * EACH));
 }
 
 /// Checks for backends whose data outlives the store value. Each takes

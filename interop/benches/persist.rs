@@ -227,6 +227,8 @@ fn tally_batch(batch: &WriteBatch) -> Tally {
                 value,
             } => (*namespace, key, Some(value)),
             WriteOp::Delete { namespace, key } => (*namespace, key, None),
+            // A condition, not a write (the group's write counter check).
+            WriteOp::Expect { .. } => continue,
         };
         let c = t.classes.entry(class(namespace, key)).or_default();
         let bytes = (key.len() + value.map_or(0, Vec::len)) as u64;

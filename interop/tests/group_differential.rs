@@ -209,6 +209,8 @@ impl World {
                     ExternalJoinOptions::default(),
                 )
                 .unwrap();
+                let mut g = g;
+                g.merge_pending_commit().unwrap();
                 self.members.push(g);
                 let joiner = self.members.len() - 1;
                 self.deliver(joiner, &commit);

@@ -116,7 +116,7 @@ fn external_proposals_are_committed_by_reference() {
     use mls_core::crypto::generate_signer;
     use mls_core::extensions::{ExtensionBody, Extensions, ExternalSender, ExternalSenders};
     use mls_core::group::external_proposal;
-    use mls_core::group::proposal::{Proposal, Remove};
+    use mls_core::group::proposal::{ExternalInit, Proposal, Remove};
     use mls_core::provider::CryptoProvider;
 
     for backend in ["rustcrypto", "ring", "aws-lc"] {
@@ -199,6 +199,29 @@ fn external_proposals_are_committed_by_reference() {
                 mls_core::ProtocolError::ExternalSenderOutOfRange(1)
             ))
         ));
+
+        // An external sender may send Add, Remove, PreSharedKey, ReInit
+        // and GroupContextExtensions only (§12.1.8.1): an ExternalInit
+        // from it is refused by type.
+        let wrong_type = external_proposal(
+            suite,
+            server.as_ref(),
+            a.group_context(),
+            0,
+            Proposal::ExternalInit(ExternalInit {
+                kem_output: VarBytes::new(vec![1; 32]),
+            }),
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                a.process_and_merge(&wrong_type),
+                Err(Error::Protocol(
+                    mls_core::ProtocolError::ExternalSenderProposalType(_)
+                ))
+            ),
+            "{backend}"
+        );
     }
 }
 

@@ -176,6 +176,8 @@ fn lifecycle(suite: CipherSuite, backends: &[&str]) {
         ExternalJoinOptions::default(),
     )
     .unwrap();
+    let mut dave = dave;
+    dave.merge_pending_commit().unwrap();
     members[3].group = Some(dave);
     deliver(&mut members, 3, &commit);
     assert_agree(&members, &label("after external join"));
@@ -194,6 +196,8 @@ fn lifecycle(suite: CipherSuite, backends: &[&str]) {
         },
     )
     .unwrap();
+    let mut dave = dave;
+    dave.merge_pending_commit().unwrap();
     members[3].group = Some(dave);
     deliver(&mut members, 3, &commit);
     assert_agree(&members, &label("after resync"));

@@ -93,7 +93,7 @@ fn varint_to_codec(err: DecodeError) -> tls_codec::Error {
 }
 
 /// Reads a header and splits off exactly that many content bytes.
-fn read_vector_bytes(input: &[u8]) -> Result<(&[u8], &[u8]), tls_codec::Error> {
+pub(crate) fn read_vector_bytes(input: &[u8]) -> Result<(&[u8], &[u8]), tls_codec::Error> {
     let (len, rest) = read_varint(input).map_err(varint_to_codec)?;
     if len > rest.len() {
         return Err(tls_codec::Error::DecodingError(MSG_LENGTH_EXCEEDS.into()));

@@ -34,6 +34,16 @@ pub enum Error {
     /// A crypto backend failed, or a cryptographic check did not pass.
     #[error("crypto: {0}")]
     Crypto(#[from] CryptoError),
+    /// Another instance of this group (another thread, or another process
+    /// sharing the store) stored a change since this instance loaded or
+    /// last stored it. This instance changed nothing, in memory or in
+    /// storage; load the group again ([`Group::load`](crate::group::Group::load))
+    /// and retry.
+    #[error(
+        "another instance of this group stored a change since this one loaded it; \
+         nothing was changed: load the group again and retry"
+    )]
+    Conflict,
 }
 
 /// Why bytes could not be decoded (RFC 9420 §2.1).
@@ -266,9 +276,17 @@ pub enum ProtocolError {
         /// The content type.
         content: &'static str,
     },
-    /// A sender other than a member in a PrivateMessage (§6.3).
-    #[error("only members can send PrivateMessages")]
-    NonMemberPrivateMessage,
+    /// A Welcome names a group id we already hold as an active group
+    /// (§12.4.3.1: a client's group ids are unique). Nothing was stored.
+    #[error("the Welcome is for a group id this client already holds as an active group")]
+    WelcomeForActiveGroup,
+    /// Peer data could not be decrypted with the key it must be encrypted
+    /// to: the ciphertext, its KEM output or its sender data was altered or
+    /// made for another key. The field names what (PrivateMessage sender
+    /// data or content, §6.3; a Welcome's GroupSecrets or GroupInfo,
+    /// §12.4.3.1; an UpdatePath secret, §7.6; an ExternalInit, §8.3).
+    #[error("cannot decrypt the {0}: it was altered or made for another key")]
+    DecryptionFailed(&'static str),
     /// The message key for this generation was already used: a replay, or a
     /// duplicate delivery (§9.2 deletion schedule).
     #[error("generation {generation} of this sender's {ratchet} ratchet was already used")]
@@ -488,9 +506,6 @@ pub enum ProtocolError {
         "a resumption PSK with usage reinit or branch in an ordinary Commit (RFC 9420 §12.1.4)"
     )]
     PskUsageNotAllowed,
-    /// A ReInit to a lower protocol version (§12.1.5).
-    #[error("a ReInit proposal lowers the protocol version (RFC 9420 §12.1.5)")]
-    ReInitLowerVersion,
     /// A GroupContextExtensions proposal needs a capability a member lacks,
     /// or an extension a member does not list (§12.1.7).
     #[error(
@@ -535,9 +550,16 @@ pub enum ProtocolError {
         /// The configured maximum length, in seconds.
         max: u64,
     },
-    /// The group would exceed the configured maximum number of leaves.
+    /// The group would exceed the configured maximum number of leaves
+    /// (`GroupConfig::max_leaves`), or a tree to join is wider than it.
     #[error("the group would exceed its configured maximum of {0} leaves")]
     TooManyMembers(u32),
+    /// This epoch already holds the configured maximum of proposals
+    /// (`GroupConfig::max_proposals_per_epoch`); a commit must come first.
+    #[error(
+        "this epoch already holds its configured maximum of {0} proposals; a commit must come first"
+    )]
+    TooManyProposals(u32),
 
     // ----- external commits (§12.4.3.2) -----
     /// An external commit has not exactly one ExternalInit (§12.2).
@@ -635,16 +657,6 @@ pub enum Unsupported {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Misuse {
-    /// A key or secret of the wrong length was passed in.
-    #[error("{what} must be {expected} byte(s), got {actual}")]
-    WrongLength {
-        /// What the value is.
-        what: &'static str,
-        /// The length required.
-        expected: usize,
-        /// The length given.
-        actual: usize,
-    },
     /// A signer's scheme does not match the cipher suite in use.
     #[error("signer uses {signer:?} but the cipher suite needs {suite:?}")]
     SignatureSchemeMismatch {
@@ -696,6 +708,14 @@ pub enum Misuse {
     /// No commit of ours is pending.
     #[error("there is no pending commit to merge")]
     NoPendingCommit,
+    /// A group joined by external commit is used (or cleared) before its
+    /// commit was merged: it is not stored and not a member's state yet.
+    #[error(
+        "this group was joined by external commit and is not stored yet: call \
+         merge_pending_commit once the delivery service accepted the commit, or drop the \
+         group if it refused it"
+    )]
+    UnmergedExternalJoin,
     /// A staged commit no longer fits the group: another commit was merged
     /// since it was staged, or it was staged by another member's group.
     #[error("this staged commit was made for another state of the group; process the commit again")]
@@ -711,9 +731,6 @@ pub enum Misuse {
     /// data is sent (§12.4).
     #[error("proposals are pending; commit them before sending application data (RFC 9420 §12.4)")]
     ProposalsPending,
-    /// No stored KeyPackage private keys for this reference.
-    #[error("no KeyPackage private keys are stored for this reference")]
-    KeyPackageNotFound,
     /// The message is not of the kind this call handles.
     #[error("expected {0}")]
     UnexpectedMessage(&'static str),
@@ -766,6 +783,9 @@ pub enum StorageErrorKind {
     /// Nothing is stored under the requested key (a group id, a
     /// KeyPackage reference).
     NotFound,
+    /// A condition of the batch ([`WriteOp::Expect`](crate::provider::WriteOp::Expect))
+    /// did not hold: another writer changed the key. Nothing was written.
+    Conflict,
 }
 
 impl StorageError {
@@ -868,5 +888,25 @@ fn decoding_message(msg: String) -> DecodeError {
         DecodeError::InvalidOptional(v)
     } else {
         DecodeError::Codec(msg)
+    }
+}
+
+/// Maps the failure to open peer data into the protocol error naming it;
+/// other crypto failures (a backend error) stay what they are.
+pub(crate) fn undecryptable(what: &'static str) -> impl Fn(CryptoError) -> Error {
+    move |err| match err {
+        CryptoError::AeadOpenFailed
+        | CryptoError::HpkeOpenFailed
+        | CryptoError::InvalidPublicKey(_)
+        | CryptoError::InvalidLength { .. } => ProtocolError::DecryptionFailed(what).into(),
+        other => other.into(),
+    }
+}
+
+/// [`undecryptable`] for a call that returns the crate's error.
+pub(crate) fn undecryptable_error(what: &'static str) -> impl Fn(Error) -> Error {
+    move |err| match err {
+        Error::Crypto(c) => undecryptable(what)(c),
+        other => other,
     }
 }

@@ -39,6 +39,7 @@ use std::sync::RwLock;
 use zeroize::Zeroizing;
 
 use mls_core::StorageError;
+use mls_core::error::StorageErrorKind;
 use mls_core::provider::{Entries, Namespace, StorageProvider, WriteBatch, WriteOp};
 
 /// One ordered map from key to value per namespace (ordered for
@@ -92,6 +93,26 @@ impl StorageProvider for MemoryStorage {
 
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
         let mut maps = self.maps.write().map_err(|_| poisoned())?;
+        // Conditions first, against the state before the batch.
+        for op in batch.ops() {
+            if let WriteOp::Expect {
+                namespace,
+                key,
+                value,
+            } = op
+            {
+                let held = maps.get(namespace).and_then(|map| map.get(key.as_slice()));
+                if held.map(|v| v.as_slice()) != value.as_deref() {
+                    return Err(StorageError::new(
+                        StorageErrorKind::Conflict,
+                        format!(
+                            "a key of namespace {} changed since it was read: another writer",
+                            namespace.name()
+                        ),
+                    ));
+                }
+            }
+        }
         // No operation below can fail, so holding the write lock for the whole
         // loop makes the batch all-or-nothing for every reader.
         for op in batch.ops() {
@@ -110,6 +131,7 @@ impl StorageProvider for MemoryStorage {
                         map.remove(key.as_slice());
                     }
                 }
+                WriteOp::Expect { .. } => {}
             }
         }
         Ok(())

@@ -515,7 +515,39 @@ impl StorageProvider for SqliteStorage {
             .map_err(self.ctx.err("cannot begin a write transaction"))?;
         // On any error below, `tx` is dropped before it commits, and dropping
         // a rusqlite transaction rolls it back: nothing of the batch remains.
+        // Conditions first, inside the transaction: with the write lock
+        // held, no other connection or process can change a key between
+        // the check and the writes.
         for op in batch.ops() {
+            if let WriteOp::Expect {
+                namespace,
+                key,
+                value,
+            } = op
+            {
+                let held: Option<Vec<u8>> = tx
+                    .prepare_cached(SELECT)
+                    .and_then(|mut stmt| {
+                        stmt.query_row(params![namespace.name(), key], |row| row.get(0))
+                            .optional()
+                    })
+                    .map_err(self.ctx.err("cannot read a key the batch depends on"))?;
+                if held != *value {
+                    return Err(StorageError::new(
+                        StorageErrorKind::Conflict,
+                        format!(
+                            "a key of namespace {} changed since it was read: another writer \
+                             (nothing was written)",
+                            namespace.name()
+                        ),
+                    ));
+                }
+            }
+        }
+        for op in batch.ops() {
+            if matches!(op, WriteOp::Expect { .. }) {
+                continue;
+            }
             before_write(hook, writes)?;
             let result = match op {
                 WriteOp::Put {
@@ -528,6 +560,7 @@ impl StorageProvider for SqliteStorage {
                 WriteOp::Delete { namespace, key } => tx
                     .prepare_cached(DELETE)
                     .and_then(|mut stmt| stmt.execute(params![namespace.name(), key])),
+                WriteOp::Expect { .. } => Ok(0),
             };
             result.map_err(
                 self.ctx

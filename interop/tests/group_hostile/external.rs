@@ -292,7 +292,8 @@ fn join_external(
 /// Zed joins with the genuine GroupInfo after the hostile ones failed.
 fn join_genuinely(w: &mut World, zed: mls_core::group::Client<interop::clients::TestProvider>) {
     let epoch = w.gr(0).epoch();
-    let (group, commit) = join_external(&zed, group_info_of(w)).expect("genuine join");
+    let (mut group, commit) = join_external(&zed, group_info_of(w)).expect("genuine join");
+    group.merge_pending_commit().expect("stored");
     w.members.push(super::world::Member {
         client: zed,
         group: Some(group),

@@ -161,7 +161,9 @@ fn listing_uniqueness_and_deletion() {
         assert!(
             matches!(
                 Group::join(&bob, &welcome3, GroupConfig::default()),
-                Err(Error::Misuse(Misuse::GroupIdInUse))
+                Err(Error::Protocol(
+                    mls_core::error::ProtocolError::WelcomeForActiveGroup
+                ))
             ),
             "{backend:?}"
         );

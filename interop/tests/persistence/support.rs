@@ -116,6 +116,7 @@ impl StorageProvider for Faulty {
             .map(|op| match op {
                 WriteOp::Put { key, value, .. } => (key.len() + value.len()) as u64,
                 WriteOp::Delete { key, .. } => key.len() as u64,
+                WriteOp::Expect { .. } => 0,
             })
             .sum();
         self.inner.commit(batch)?;

@@ -8,7 +8,7 @@ use super::{
     SenderData, WireFormat,
 };
 use crate::codec::{VarBytes, decode_exact, encode};
-use crate::error::{Error, Misuse, ProtocolError};
+use crate::error::{Error, Misuse, ProtocolError, undecryptable};
 use crate::group::commit::Commit;
 use crate::group::proposal::Proposal;
 use crate::provider::{CipherSuiteProvider, RandProvider};
@@ -201,12 +201,14 @@ impl PrivateMessage {
             epoch: self.epoch,
             content_type: self.content_type,
         })?;
-        let sender_data = suite.aead_open(
-            sd_key.as_bytes(),
-            sd_nonce.as_bytes(),
-            &sd_aad,
-            self.encrypted_sender_data.as_slice(),
-        )?;
+        let sender_data = suite
+            .aead_open(
+                sd_key.as_bytes(),
+                sd_nonce.as_bytes(),
+                &sd_aad,
+                self.encrypted_sender_data.as_slice(),
+            )
+            .map_err(undecryptable("PrivateMessage sender data"))?;
         let sender_data: SenderData = decode_exact(sender_data.as_bytes())?;
         let leaf_count = secret_tree.size().leaf_count();
         if sender_data.leaf_index >= leaf_count {
@@ -228,12 +230,14 @@ impl PrivateMessage {
             content_type: self.content_type,
             authenticated_data: &self.authenticated_data,
         })?;
-        let plaintext = suite.aead_open(
-            key.key.as_bytes(),
-            guard_nonce(&key.nonce, sender_data.reuse_guard).as_bytes(),
-            &aad,
-            self.ciphertext.as_slice(),
-        )?;
+        let plaintext = suite
+            .aead_open(
+                key.key.as_bytes(),
+                guard_nonce(&key.nonce, sender_data.reuse_guard).as_bytes(),
+                &aad,
+                self.ciphertext.as_slice(),
+            )
+            .map_err(undecryptable("PrivateMessage content"))?;
         let (content, auth) = decode_content(self.content_type, plaintext.as_bytes())?;
         let content = AuthenticatedContent {
             wire_format: WireFormat::PrivateMessage,

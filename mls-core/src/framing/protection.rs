@@ -10,7 +10,7 @@ use crate::error::{Error, Misuse, ProtocolError};
 use crate::key_schedule::{EpochSecrets, GroupContext};
 use crate::provider::{CipherSuiteProvider, RandProvider, Signer};
 use crate::secret::Secret;
-use crate::secret_tree::{OutOfOrderPolicy, SecretTree};
+use crate::secret_tree::{OutOfOrderPolicy, PendingRatchet, SecretTree};
 use crate::tree_math::TreeSize;
 use std::collections::VecDeque;
 
@@ -99,6 +99,13 @@ pub struct MessageProtection {
     past: VecDeque<EpochKeys>,
     policy: OutOfOrderPolicy,
     padding: PaddingPolicy,
+}
+
+/// The key a verified PrivateMessage used, still in its ratchet until
+/// [`MessageProtection::spend`] deletes it.
+pub(crate) struct Spend {
+    epoch: u64,
+    pending: PendingRatchet,
 }
 
 impl MessageProtection {
@@ -277,11 +284,47 @@ impl MessageProtection {
         message: &MlsMessage,
         keys: &dyn SenderKeys,
     ) -> Result<VerifiedContent, Error> {
+        let (content, spend) = self.unprotect_unspent(suite, message, keys)?;
+        if let Some(spend) = spend {
+            self.spend(spend)?;
+        }
+        Ok(content)
+    }
+
+    /// [`unprotect`](Self::unprotect) that leaves a PrivateMessage's key in
+    /// place: the caller [`spend`](Self::spend)s it once the content is
+    /// accepted or refused for good, and drops it when the content is
+    /// refused for a reason the sender can recover from (a commit whose
+    /// proposals have not arrived yet), so the same message can be
+    /// processed again later.
+    pub(crate) fn unprotect_unspent(
+        &mut self,
+        suite: &dyn CipherSuiteProvider,
+        message: &MlsMessage,
+        keys: &dyn SenderKeys,
+    ) -> Result<(VerifiedContent, Option<Spend>), Error> {
         match &message.body {
-            MlsMessageBody::PublicMessage(m) => self.unprotect_public(suite, m, keys),
-            MlsMessageBody::PrivateMessage(m) => self.unprotect_private(suite, m, keys),
+            MlsMessageBody::PublicMessage(m) => Ok((self.unprotect_public(suite, m, keys)?, None)),
+            MlsMessageBody::PrivateMessage(m) => {
+                let (content, spend) = self.unprotect_private(suite, m, keys)?;
+                Ok((content, Some(spend)))
+            }
             _ => Err(Misuse::NotAProtectedMessage.into()),
         }
+    }
+
+    /// §9.2: deletes the key a PrivateMessage used, now that the message is
+    /// accepted (or refused for good).
+    pub(crate) fn spend(&mut self, spend: Spend) -> Result<(), Error> {
+        let epoch = if spend.epoch == self.current.epoch() {
+            &mut self.current
+        } else {
+            self.past
+                .iter_mut()
+                .find(|k| k.epoch() == spend.epoch)
+                .ok_or(Error::Internal("the epoch of a key to spend is gone"))?
+        };
+        epoch.secret_tree.commit_received(spend.pending)
     }
 
     fn check_group(&self, group_id: &VarBytes) -> Result<(), Error> {
@@ -336,7 +379,7 @@ impl MessageProtection {
         suite: &dyn CipherSuiteProvider,
         message: &PrivateMessage,
         keys: &dyn SenderKeys,
-    ) -> Result<VerifiedContent, Error> {
+    ) -> Result<(VerifiedContent, Spend), Error> {
         self.check_group(&message.group_id)?;
         let current = self.current.epoch();
         let retained = self.policy.past_epochs;
@@ -363,9 +406,11 @@ impl MessageProtection {
         content.content.check_sender_rules()?;
         let key = keys.signature_key(&content.content)?;
         content.verify_signature(suite, &key, Some(&epoch.group_context))?;
-        // §9.2: the key is deleted now that the message is accepted.
-        epoch.secret_tree.commit_received(pending)?;
-        Ok(VerifiedContent::new(content))
+        let spend = Spend {
+            epoch: message.epoch,
+            pending,
+        };
+        Ok((VerifiedContent::new(content), spend))
     }
 }
 

@@ -40,9 +40,15 @@ pub struct GroupConfig {
     /// How many past epochs keep their `resumption_psk` (§8.6) for
     /// resumption PSKs, re-initialization and branching. Default: 4.
     pub resumption_psk_epochs: u32,
-    /// The most leaves the tree may have; Adds and external joins beyond
-    /// it are rejected. Default: 2^20.
+    /// The most leaves the tree may have (blank ones included). Adds and
+    /// external joins beyond it are rejected, and so is a tree to join
+    /// that is wider, before it is expanded (§12.4.3.1; the join costs
+    /// memory in proportion to the width). Default: 2^16 (65,536).
     pub max_leaves: u32,
+    /// The most proposals held for commits in one epoch (§12.4: received
+    /// and our own, each stored until the next commit). One more is
+    /// refused with `ProtocolError::TooManyProposals`. Default: 10,000.
+    pub max_proposals_per_epoch: u32,
 }
 
 impl Default for GroupConfig {
@@ -57,7 +63,8 @@ impl Default for GroupConfig {
             check_lifetimes: true,
             check_tree_lifetimes: false,
             resumption_psk_epochs: 4,
-            max_leaves: 1 << 20,
+            max_leaves: 1 << 16,
+            max_proposals_per_epoch: 10_000,
         }
     }
 }

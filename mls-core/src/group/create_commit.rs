@@ -277,14 +277,25 @@ impl<P: Provider> Group<P> {
     /// Drops our pending commit (from storage too); the group stays in its
     /// epoch.
     pub fn clear_pending_commit(&mut self) -> Result<(), Error> {
+        if self.unmerged_external_join.is_some() {
+            return Err(Misuse::UnmergedExternalJoin.into());
+        }
         self.persist_cleared_commit()?;
         self.pending_commit = None;
         Ok(())
     }
 
     /// Moves the group to the epoch of our pending commit (§12.4.1), once
-    /// the delivery service has accepted it.
+    /// the delivery service has accepted it. For a group joined by
+    /// external commit, stores the group: it exists from now on.
     pub fn merge_pending_commit(&mut self) -> Result<(), Error> {
+        if let Some(resync) = self.unmerged_external_join.take() {
+            return self
+                .persist_new(resync, WriteBatch::new())
+                .inspect_err(|_| {
+                    self.unmerged_external_join = Some(resync);
+                });
+        }
         let pending = self
             .pending_commit
             .as_ref()

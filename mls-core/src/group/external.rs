@@ -49,9 +49,16 @@ pub struct ExternalJoinOptions {
 
 impl<P: Provider> Group<P> {
     /// Joins the group of `group_info` (an MLSMessage carrying a GroupInfo
-    /// with `external_pub`) by external commit. Returns our group, already
-    /// in the new epoch, and the commit to send to the group. If the
-    /// delivery service rejects the commit, drop the returned group.
+    /// with `external_pub`) by external commit. Returns our group, in the
+    /// new epoch, and the commit to send to the group.
+    ///
+    /// Nothing is stored yet: the group has a pending commit. Once the
+    /// delivery service accepted the commit, call
+    /// [`merge_pending_commit`](Group::merge_pending_commit), which stores
+    /// the group; until then the group refuses every other use with
+    /// [`Misuse::UnmergedExternalJoin`]. If the delivery service refused
+    /// it, drop the group: nothing was stored, so joining again (or a
+    /// resync of an existing group, which stays as it was) just works.
     pub fn join_by_external_commit(
         client: &Client<P>,
         group_info: &MlsMessage,
@@ -83,7 +90,7 @@ fn external_join<P: Provider>(
         None => client.default_identity().clone(),
     };
     let rand = &client.provider().rand();
-    let mut tree = tree_from(info, options.ratchet_tree.clone())?;
+    let mut tree = tree_from(info, options.ratchet_tree.clone(), config.max_leaves)?;
     verify_group_info_and_tree(client, suite, info, &mut tree, &config)?;
     check_extensions_supported(client, &old.extensions)?;
     let external_pub = info
@@ -189,8 +196,9 @@ fn external_join<P: Provider>(
         step.interim_transcript_hash,
         step.confirmation_tag,
     );
-    // A resync replaces our stored state of the group.
-    group.persist_new(resync, crate::provider::WriteBatch::new())?;
+    // Stored at merge (a resync then replaces our stored state of the
+    // group): the delivery service may refuse the commit.
+    group.unmerged_external_join = Some(resync);
     Ok((
         group,
         MlsMessage::new(MlsMessageBody::PublicMessage(message)),

@@ -13,7 +13,7 @@ use crate::codec::{VarBytes, decode_exact};
 use crate::credential::CredentialValidator;
 use crate::crypto::{decrypt_with_label, generate_hpke_key_pair};
 use crate::error::{Error, Misuse, ProtocolError};
-use crate::extensions::Extensions;
+use crate::extensions::{ExtensionType, Extensions};
 use crate::framing::{EpochKeys, MessageProtection, MlsMessage, MlsMessageBody};
 use crate::group::group_info::GroupInfo;
 use crate::group::welcome::{GroupSecrets, Welcome};
@@ -232,6 +232,8 @@ impl<P: Provider> Group<P> {
             resumption_psks,
             proposals: ProposalCache::default(),
             pending_commit: None,
+            unmerged_external_join: None,
+            write_counter: Default::default(),
             pending_update_keys: Vec::new(),
             inactive: None,
         };
@@ -311,17 +313,20 @@ fn join_welcome<P: Provider>(
         welcome.encrypted_group_info.as_slice(),
         ct.kem_output.as_slice(),
         ct.ciphertext.as_slice(),
-    )?;
+    )
+    .map_err(crate::error::undecryptable_error("Welcome's GroupSecrets"))?;
     let secrets: GroupSecrets = decode_exact(plaintext.as_bytes())?;
     let (psk_secret_value, resumption) = welcome_psks(client, suite, &secrets, &options)?;
     let welcome_secret = welcome_secret(suite, &secrets.joiner_secret, &psk_secret_value)?;
     let (key, nonce) = welcome_key_nonce(suite, &welcome_secret)?;
-    let info_bytes = suite.aead_open(
-        key.as_bytes(),
-        nonce.as_bytes(),
-        &[],
-        welcome.encrypted_group_info.as_slice(),
-    )?;
+    let info_bytes = suite
+        .aead_open(
+            key.as_bytes(),
+            nonce.as_bytes(),
+            &[],
+            welcome.encrypted_group_info.as_slice(),
+        )
+        .map_err(crate::error::undecryptable("Welcome's GroupInfo"))?;
     let info: GroupInfo = decode_exact(info_bytes.as_bytes())?;
     if info.group_context.cipher_suite != stored.key_package.cipher_suite {
         return Err(ProtocolError::WelcomeCipherSuiteMismatch {
@@ -330,7 +335,7 @@ fn join_welcome<P: Provider>(
         }
         .into());
     }
-    let mut tree = tree_from(&info, options.ratchet_tree.clone())?;
+    let mut tree = tree_from(&info, options.ratchet_tree.clone(), config.max_leaves)?;
     verify_group_info_and_tree(client, suite, &info, &mut tree, &config)?;
     check_extensions_supported(client, &info.group_context.extensions)?;
 
@@ -406,7 +411,14 @@ fn join_welcome<P: Provider>(
     if !stored.last_resort {
         consumed.delete(Namespace::KeyPackages, entry.new_member.as_slice());
     }
-    group.persist_new(false, consumed)?;
+    // The Welcome's sender chose the group id (§12.4.3.1: it must be
+    // unique among our groups): its fault, not the caller's.
+    group
+        .persist_new(false, consumed)
+        .map_err(|err| match err {
+            Error::Misuse(Misuse::GroupIdInUse) => ProtocolError::WelcomeForActiveGroup.into(),
+            other => other,
+        })?;
     Ok(group)
 }
 
@@ -484,12 +496,17 @@ fn check_resumption<P: Provider>(
 }
 
 /// The tree of a GroupInfo: its `ratchet_tree` extension, or the one given.
-pub(crate) fn tree_from(info: &GroupInfo, given: Option<RatchetTree>) -> Result<PublicTree, Error> {
-    let wire = match info.extensions.ratchet_tree()? {
-        Some(tree) => tree,
+pub(crate) fn tree_from(
+    info: &GroupInfo,
+    given: Option<RatchetTree>,
+    max_leaves: u32,
+) -> Result<PublicTree, Error> {
+    let carried = info.extensions.get(ExtensionType::RATCHET_TREE);
+    let wire = match carried {
+        Some(ext) => RatchetTree::from_bytes_bounded(ext.extension_data.as_slice(), max_leaves)?,
         None => given.ok_or(ProtocolError::RatchetTreeMissing)?,
     };
-    PublicTree::from_wire(wire)
+    PublicTree::from_wire_bounded(wire, max_leaves)
 }
 
 /// §12.4.3.1: the GroupInfo's signature under the signer's leaf, and the

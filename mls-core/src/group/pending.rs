@@ -25,26 +25,25 @@ pub(crate) struct ProposalCache {
     by_ref: std::collections::HashMap<ProposalRef, usize>,
 }
 
-/// At most this many proposals are held per epoch; more is a flood.
-pub(crate) const MAX_CACHED_PROPOSALS: usize = 100_000;
-
 impl ProposalCache {
-    pub(crate) fn insert(&mut self, item: CachedProposal) -> Result<(), crate::Error> {
+    /// Adds `item` unless a proposal with its reference is held. The bound
+    /// is checked by [`check_room`](Self::check_room) before anything is
+    /// stored; a reload takes back what was admitted.
+    pub(crate) fn insert(&mut self, item: CachedProposal) {
         if self.by_ref.contains_key(&item.reference) {
-            return Ok(());
-        }
-        if self.items.len() >= MAX_CACHED_PROPOSALS {
-            return Err(crate::error::Misuse::TooLarge("proposal cache").into());
+            return;
         }
         self.by_ref.insert(item.reference.clone(), self.items.len());
         self.items.push(item);
-        Ok(())
     }
 
-    /// Fails if one more proposal would exceed the bound.
-    pub(crate) fn check_room(&self) -> Result<(), crate::Error> {
-        if self.items.len() >= MAX_CACHED_PROPOSALS {
-            return Err(crate::error::Misuse::TooLarge("proposal cache").into());
+    /// Fails if one more proposal would exceed `limit`
+    /// ([`GroupConfig::max_proposals_per_epoch`](crate::group::GroupConfig)):
+    /// a flood of proposals, each authentic, is still bounded in memory
+    /// and in storage.
+    pub(crate) fn check_room(&self, limit: u32) -> Result<(), crate::Error> {
+        if u32::try_from(self.items.len()).map_or(true, |n| n >= limit) {
+            return Err(crate::error::ProtocolError::TooManyProposals(limit).into());
         }
         Ok(())
     }

@@ -186,23 +186,51 @@ impl<P: Provider> Group<P> {
         }
     }
 
+    /// Receives `message` in memory. A PrivateMessage's key is spent
+    /// whatever the content's fate, except when the content is refused for
+    /// a reason its sender can recover from: a commit that references a
+    /// proposal not received yet (a delivery service may deliver them out
+    /// of order). That message can then be processed again once the
+    /// proposal is in, instead of being refused as a replay forever.
     fn process_message_unstored(
         &mut self,
         message: &MlsMessage,
     ) -> Result<ProcessedMessage, Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
-        let external_senders = self.external_senders()?;
-        let keys = GroupSenderKeys::new(
-            &self.tree,
-            self.context.epoch,
-            &self.past_signature_keys,
-            external_senders,
+        let (verified, spend) = {
+            let external_senders = self.external_senders()?;
+            let keys = GroupSenderKeys::new(
+                &self.tree,
+                self.context.epoch,
+                &self.past_signature_keys,
+                external_senders,
+            );
+            let (verified, spend) = self.protection.unprotect_unspent(suite, message, &keys)?;
+            // §6.1: who sent it, as they were in the message's epoch.
+            let sender = message_sender(&keys, verified.authenticated_content())?;
+            ((verified, sender), spend)
+        };
+        let (verified, sender) = verified;
+        let result = self.receive_verified(suite, verified.into_authenticated_content(), sender);
+        let recoverable = matches!(
+            result,
+            Err(Error::Protocol(ProtocolError::UnknownProposalRef))
         );
-        let verified = self.protection.unprotect(suite, message, &keys)?;
-        let content = verified.into_authenticated_content();
-        // §6.1: who sent it, as they were in the message's epoch.
-        let sender = message_sender(&keys, &content)?;
+        if let Some(spend) = spend
+            && !recoverable
+        {
+            self.protection.spend(spend)?;
+        }
+        result
+    }
+
+    fn receive_verified(
+        &mut self,
+        suite: &dyn crate::provider::CipherSuiteProvider,
+        content: AuthenticatedContent,
+        sender: MessageSender,
+    ) -> Result<ProcessedMessage, Error> {
         let epoch = content.content.epoch;
         match &content.content.content {
             Content::Application(data) => {
@@ -238,7 +266,8 @@ impl<P: Provider> Group<P> {
                         ProposalSource::ByReference,
                     )
                     .map_err(ProtocolError::ProposalRejectedByRules)?;
-                self.proposals.check_room()?;
+                self.proposals
+                    .check_room(self.config.max_proposals_per_epoch)?;
                 let reference = ProposalRef::from_authenticated_content(suite, &encode(&content)?)?;
                 Ok(ProcessedMessage::Proposal(ReceivedProposal {
                     reference,
@@ -645,7 +674,10 @@ impl<P: Provider> Group<P> {
         let init_secret = match &applied.external_init {
             Some(init) => {
                 let (external_priv, _) = self.secrets.external_key_pair(suite)?;
-                external_init_secret_from(suite, &external_priv, init.kem_output.as_slice())?
+                external_init_secret_from(suite, &external_priv, init.kem_output.as_slice())
+                    .map_err(crate::error::undecryptable_error(
+                        "ExternalInit's kem_output",
+                    ))?
             }
             None => self.secrets.init_secret.clone(),
         };

@@ -97,6 +97,14 @@ pub struct Group<P: Provider> {
     pub(crate) rules: std::sync::Arc<dyn super::rules::GroupRules>,
     /// The signer of the signature key in our leaf.
     pub(crate) signer: std::sync::Arc<dyn crate::provider::Signer>,
+    /// Set while a group joined by external commit waits for the delivery
+    /// service to accept the commit: nothing of it is stored until
+    /// [`merge_pending_commit`](Group::merge_pending_commit), and nothing
+    /// else may be done with it. `Some(true)` for a resync.
+    pub(crate) unmerged_external_join: Option<bool>,
+    /// The group's write counter as this instance last read or wrote it:
+    /// every transaction checks it (one writer per group).
+    pub(crate) write_counter: super::persist::WriteCounter,
 }
 
 impl<P: Provider> std::fmt::Debug for Group<P> {
@@ -362,7 +370,7 @@ impl<P: Provider> Group<P> {
 
     /// Whether a commit of ours is waiting to be merged or cleared.
     pub fn has_pending_commit(&self) -> bool {
-        self.pending_commit.is_some()
+        self.pending_commit.is_some() || self.unmerged_external_join.is_some()
     }
 
     /// The `resumption_psk` of `epoch`, if it is retained (§8.6).

@@ -67,6 +67,20 @@ pub enum WriteOp {
         /// Key bytes.
         key: Vec<u8>,
     },
+    /// A condition, not a write: the batch applies only if `key` holds
+    /// exactly `value` (`None`: is absent) in the store as it was before
+    /// the batch. Otherwise the backend applies nothing and fails with
+    /// [`StorageErrorKind::Conflict`](crate::error::StorageErrorKind::Conflict).
+    /// The core uses it to detect a second writer of one group (a
+    /// compare-and-swap on the group's write counter).
+    Expect {
+        /// Namespace.
+        namespace: Namespace,
+        /// Key bytes.
+        key: Vec<u8>,
+        /// The value the key must hold, or `None` if it must be absent.
+        value: Option<Vec<u8>>,
+    },
 }
 
 /// Every write of one state transition. A backend applies all of it or none.
@@ -94,6 +108,16 @@ impl std::fmt::Debug for WriteOp {
                 .debug_struct("Delete")
                 .field("namespace", namespace)
                 .field("key_len", &key.len())
+                .finish(),
+            WriteOp::Expect {
+                namespace,
+                key,
+                value,
+            } => f
+                .debug_struct("Expect")
+                .field("namespace", namespace)
+                .field("key_len", &key.len())
+                .field("value_len", &value.as_ref().map(Vec::len))
                 .finish(),
         }
     }
@@ -130,6 +154,21 @@ impl WriteBatch {
         self.ops.push(WriteOp::Delete {
             namespace,
             key: key.into(),
+        });
+    }
+
+    /// Adds a condition (see [`WriteOp::Expect`]): the whole batch applies
+    /// only if `key` holds `value` (or is absent, for `None`) before it.
+    pub fn expect(
+        &mut self,
+        namespace: Namespace,
+        key: impl Into<Vec<u8>>,
+        value: Option<Vec<u8>>,
+    ) {
+        self.ops.push(WriteOp::Expect {
+            namespace,
+            key: key.into(),
+            value,
         });
     }
 
@@ -187,6 +226,13 @@ pub trait StorageProvider: Send + Sync {
 
     /// Applies every write in `batch` atomically: after a crash at any point
     /// the store holds either all of them or none.
+    ///
+    /// Every [`WriteOp::Expect`] of the batch is checked first, inside the
+    /// same transaction (so no other writer can come between the check and
+    /// the writes, in this process or another): if one does not hold, the
+    /// batch fails with
+    /// [`StorageErrorKind::Conflict`](crate::error::StorageErrorKind::Conflict)
+    /// and nothing is written.
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError>;
 }
 

@@ -31,6 +31,7 @@
 //! | group_state | `G ‖ 0x00` | the group record: GroupContext, transcript, settings |
 //! | group_state | `G ‖ 0x01 ‖ ref` | a received or sent proposal of this epoch |
 //! | group_state | `G ‖ 0x02` | our pending commit |
+//! | group_state | `G ‖ 0x03` | the write counter every transaction of the group checks and advances (one writer per group) |
 //! | tree_nodes | `G ‖ uint32 node` | a non-blank ratchet tree node |
 //! | epoch_secrets | `G ‖ 0x00 ‖ uint64 epoch` | the epoch's secrets (past epochs: message keys only) |
 //! | epoch_secrets | `G ‖ 0x01 ‖ uint64 epoch ‖ uint32 node` | an unconsumed secret tree node |
@@ -69,6 +70,7 @@ pub(crate) enum RecordKind {
     KeyPackage = 10,
     ExternalPsk = 11,
     SignatureKey = 12,
+    WriteCounter = 13,
 }
 
 impl RecordKind {
@@ -86,6 +88,7 @@ impl RecordKind {
             RecordKind::KeyPackage => "KeyPackage private keys",
             RecordKind::ExternalPsk => "external PSK",
             RecordKind::SignatureKey => "signature private key",
+            RecordKind::WriteCounter => "group write counter",
         }
     }
 }
@@ -209,6 +212,10 @@ pub(crate) mod keys {
 
     pub(crate) fn pending_commit(group_id: &[u8]) -> Vec<u8> {
         with(group_id, &[&[2]])
+    }
+
+    pub(crate) fn write_counter(group_id: &[u8]) -> Vec<u8> {
+        with(group_id, &[&[3]])
     }
 
     pub(crate) fn tree_node(group_id: &[u8], node: u32) -> Vec<u8> {

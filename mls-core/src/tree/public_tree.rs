@@ -18,8 +18,11 @@ use crate::tree_math::{LeafIndex, NodeIndex, TreeSize};
 #[derive(Clone, Debug)]
 pub struct PublicTree {
     size: TreeSize,
-    /// `size.node_width()` entries; `None` is a blank node.
-    nodes: Vec<Option<Node>>,
+    /// `size.node_width()` entries; `None` is a blank node. Boxed, so a
+    /// blank node costs a pointer rather than a node's size (about 290
+    /// bytes): a hostile tree of blanks, one byte each on the wire, stays
+    /// within a small multiple of its size in memory.
+    nodes: Vec<Option<Box<Node>>>,
     /// Cached tree hash per node; `None` where it must be recomputed.
     hashes: Vec<Option<Vec<u8>>>,
     /// Number of non-blank nodes in each node's subtree (itself included),
@@ -45,7 +48,7 @@ impl PartialEq for PublicTree {
 impl Eq for PublicTree {}
 
 /// Non-blank node counts per subtree, bottom up by level.
-fn occupancy(nodes: &[Option<Node>], size: TreeSize) -> Vec<u32> {
+fn occupancy(nodes: &[Option<Box<Node>>], size: TreeSize) -> Vec<u32> {
     let mut counts: Vec<u32> = nodes.iter().map(|n| u32::from(n.is_some())).collect();
     let width = u64::from(size.node_width());
     let mut level: u32 = 1;
@@ -87,7 +90,7 @@ impl PublicTree {
         let size = TreeSize::ONE_LEAF;
         Self {
             size,
-            nodes: vec![Some(Node::Leaf(leaf))],
+            nodes: vec![Some(Box::new(Node::Leaf(leaf)))],
             hashes: vec![None],
             occupied: vec![1],
             journal: None,
@@ -97,18 +100,31 @@ impl PublicTree {
 
     /// Builds a tree from its serialized form (§12.4.3.3), checking its
     /// shape: not empty, no trailing blank node, leaves at even and parents
-    /// at odd indices. The tree is padded to a power-of-two leaf count.
+    /// at odd indices, and no more leaves than the index type allows. The
+    /// tree is padded to a power-of-two leaf count.
     pub fn from_wire(tree: RatchetTree) -> Result<Self, Error> {
-        let mut nodes = tree.into_nodes();
+        Self::from_wire_bounded(tree, u32::MAX)
+    }
+
+    /// [`from_wire`](Self::from_wire) for a tree with at most `max_leaves`
+    /// leaves ([`GroupConfig::max_leaves`](crate::group::GroupConfig)):
+    /// checked on the wire form's length, before the tree is padded and
+    /// its caches allocated, so a hostile width costs nothing.
+    pub fn from_wire_bounded(tree: RatchetTree, max_leaves: u32) -> Result<Self, Error> {
+        let mut nodes = tree.into_boxed_nodes();
         if !matches!(nodes.last(), Some(Some(_))) {
             return Err(ProtocolError::TrailingBlankNode.into());
         }
         // A last non-blank node at an odd index is a parent: its type check
         // below fails. Otherwise the length is odd.
         let len = u32::try_from(nodes.len()).map_err(|_| ProtocolError::TreeTooLarge)?;
+        let leaves = len.checked_add(1).ok_or(ProtocolError::TreeTooLarge)? / 2;
+        if leaves > max_leaves {
+            return Err(ProtocolError::TooManyMembers(max_leaves).into());
+        }
         for (i, node) in (0u32..).zip(&nodes) {
             let is_leaf_index = i % 2 == 0;
-            match node {
+            match node.as_deref() {
                 Some(Node::Leaf(_)) if !is_leaf_index => {
                     return Err(ProtocolError::NodeTypeMismatch(i).into());
                 }
@@ -118,14 +134,13 @@ impl PublicTree {
                 _ => {}
             }
         }
-        let leaves = len.checked_add(1).ok_or(ProtocolError::TreeTooLarge)? / 2;
         let size = TreeSize::covering(leaves).ok_or(ProtocolError::TreeTooLarge)?;
         nodes.resize(idx(size.node_width()), None);
         Ok(Self::with_nodes(size, nodes))
     }
 
     /// A tree over `nodes`, which span `size`'s full width.
-    fn with_nodes(size: TreeSize, nodes: Vec<Option<Node>>) -> Self {
+    fn with_nodes(size: TreeSize, nodes: Vec<Option<Box<Node>>>) -> Self {
         let hashes = vec![None; nodes.len()];
         let occupied = occupancy(&nodes, size);
         Self {
@@ -167,7 +182,7 @@ impl PublicTree {
                 return Err(ProtocolError::NodeTypeMismatch(i).into());
             }
             let slot = nodes.get_mut(idx(i)).ok_or(ProtocolError::TreeTooLarge)?;
-            *slot = Some(node);
+            *slot = Some(Box::new(node));
         }
         Ok(Self::with_nodes(size, nodes))
     }
@@ -179,7 +194,7 @@ impl PublicTree {
             .iter()
             .rposition(Option::is_some)
             .map_or(0, |i| i.saturating_add(1));
-        RatchetTree::new(self.nodes.get(..end).unwrap_or_default().to_vec())
+        RatchetTree::from_boxed_nodes(self.nodes.get(..end).unwrap_or_default().to_vec())
     }
 
     /// The tree's width.
@@ -189,7 +204,7 @@ impl PublicTree {
 
     /// The node at `x`; `None` if blank or outside the tree.
     pub fn node(&self, x: NodeIndex) -> Option<&Node> {
-        self.nodes.get(idx(x.0)).and_then(Option::as_ref)
+        self.nodes.get(idx(x.0)).and_then(Option::as_deref)
     }
 
     /// The leaf at `leaf`; `None` if blank or outside the tree.
@@ -212,7 +227,7 @@ impl PublicTree {
     pub fn leaves(&self) -> impl Iterator<Item = (LeafIndex, &LeafNode)> {
         (0u32..)
             .zip(self.nodes.iter().step_by(2))
-            .filter_map(|(i, n)| match n {
+            .filter_map(|(i, n)| match n.as_deref() {
                 Some(Node::Leaf(l)) => Some((LeafIndex(i), l)),
                 _ => None,
             })
@@ -220,10 +235,12 @@ impl PublicTree {
 
     /// Non-blank parent nodes with their indices, in order.
     pub fn parents(&self) -> impl Iterator<Item = (NodeIndex, &ParentNode)> {
-        (0u32..).zip(&self.nodes).filter_map(|(i, n)| match n {
-            Some(Node::Parent(p)) => Some((NodeIndex(i), p)),
-            _ => None,
-        })
+        (0u32..)
+            .zip(&self.nodes)
+            .filter_map(|(i, n)| match n.as_deref() {
+                Some(Node::Parent(p)) => Some((NodeIndex(i), p)),
+                _ => None,
+            })
     }
 
     /// Number of non-blank leaves (members).
@@ -338,7 +355,7 @@ impl PublicTree {
             .ok_or(Error::Internal("node index outside the tree"))?;
         let was = slot.is_some();
         let is = node.is_some();
-        let old = std::mem::replace(slot, node);
+        let old = std::mem::replace(slot, node.map(Box::new)).map(|b| *b);
         if !is && let Some(leaf) = x.leaf() {
             self.free_hint = self.free_hint.min(leaf.0);
         }

@@ -385,7 +385,8 @@ pub fn decrypt_update_path(
         &context,
         ct.kem_output.as_slice(),
         ct.ciphertext.as_slice(),
-    )?;
+    )
+    .map_err(crate::error::undecryptable_error("UpdatePath secret"))?;
     let mut secret = decrypted.clone();
     let mut derived = Vec::new();
     for (p, _) in path.iter().skip(position) {

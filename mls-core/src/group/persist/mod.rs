@@ -20,7 +20,10 @@
 //! * creating or joining a group: everything, with the consumed
 //!   KeyPackage's deletion in the same transaction.
 
+mod counter;
 mod records;
+
+pub(crate) use counter::WriteCounter;
 
 use super::client::Client;
 use super::pending::{CachedProposal, PendingCommit, ProposalCache};
@@ -209,7 +212,8 @@ fn put_proposal(
     arrival: usize,
     p: &CachedProposal,
 ) -> Result<(), Error> {
-    let arrival = u32::try_from(arrival).map_err(|_| Misuse::TooLarge("proposal cache"))?;
+    // The cache's bound is a u32 (`max_proposals_per_epoch`).
+    let arrival = u32::try_from(arrival).map_err(|_| Error::Internal("proposal cache past u32"))?;
     storage::put_encoded(
         batch,
         Namespace::GroupState,
@@ -250,11 +254,24 @@ fn wipe_group(
 }
 
 impl<P: Provider> Group<P> {
-    fn commit_batch(&self, batch: WriteBatch) -> Result<(), Error> {
+    /// Commits `batch` if the group's stored write counter is still the
+    /// one this instance saw ([`counter`]); otherwise nothing is written
+    /// and the caller gets [`Error::Conflict`].
+    fn commit_batch(&mut self, mut batch: WriteBatch) -> Result<(), Error> {
+        if self.unmerged_external_join.is_some() {
+            return Err(Misuse::UnmergedExternalJoin.into());
+        }
         if batch.is_empty() {
             return Ok(());
         }
-        Ok(self.client.provider().storage().commit(batch)?)
+        let next = self.write_counter.guard(self.group_id(), &mut batch)?;
+        self.client
+            .provider()
+            .storage()
+            .commit(batch)
+            .map_err(counter::conflict_to_error)?;
+        self.write_counter = next;
+        Ok(())
     }
 
     fn put_tree_node(&self, batch: &mut WriteBatch, x: NodeIndex) -> Result<(), Error> {
@@ -378,6 +395,10 @@ impl<P: Provider> Group<P> {
     pub(crate) fn persist_new(&mut self, replace: bool, extra: WriteBatch) -> Result<(), Error> {
         let storage = self.client.provider().storage();
         let group_id = self.group_id().to_vec();
+        // Whatever is stored under the id now is what this write replaces,
+        // read first: a second instance storing the same group meanwhile
+        // (one Welcome processed twice) makes this write a conflict.
+        let current = WriteCounter::read(storage, &group_id)?;
         if !replace {
             let existing = storage::get_record(
                 storage,
@@ -394,7 +415,13 @@ impl<P: Provider> Group<P> {
         wipe_group(storage, &group_id, &mut batch)?;
         self.put_everything(&mut batch)?;
         batch.extend(extra);
-        self.commit_batch(batch)?;
+        let previous = std::mem::replace(
+            &mut self.write_counter,
+            WriteCounter::fresh(current, &self.client.provider().rand())?,
+        );
+        self.commit_batch(batch).inspect_err(|_| {
+            self.write_counter = previous;
+        })?;
         self.protection.set_journaling(true);
         Ok(())
     }
@@ -536,11 +563,15 @@ impl<P: Provider> Group<P> {
     }
 
     /// A commit removed us: the tree moves on (kept for inspection), our
-    /// keys do not, and the group is marked inactive, in one transaction.
+    /// keys do not, the group is marked inactive, and a commit of ours
+    /// still pending is dropped (it was made for the epoch the removal
+    /// ended, found by fuzzing: merging it afterwards moved a removed
+    /// member into an epoch of its own), in one transaction.
     pub(crate) fn persist_removed(&mut self) -> Result<(), Error> {
         let changed = self.tree.recorded_changes();
         let journals = self.take_journals();
         let previous = self.inactive.replace(Inactive::Removed);
+        let pending_commit = self.pending_commit.take();
         let first = first_old_values(&changed);
         for (x, old) in &first {
             self.key_index.replace(*x, *old, self.tree.node(*x));
@@ -552,6 +583,7 @@ impl<P: Provider> Group<P> {
             }
             self.put_journals(&mut batch, &journals)?;
             self.put_group_record(&mut batch)?;
+            batch.delete(Namespace::GroupState, keys::pending_commit(self.group_id()));
             Ok::<_, Error>(batch)
         })()
         .and_then(|batch| self.commit_batch(batch));
@@ -565,6 +597,7 @@ impl<P: Provider> Group<P> {
                     self.key_index.replace(x, self.tree.node(x), old);
                 }
                 self.inactive = previous;
+                self.pending_commit = pending_commit;
                 self.rollback_journals(journals);
                 self.tree.rollback_changes()?;
                 Err(err)
@@ -582,7 +615,8 @@ impl<P: Provider> Group<P> {
         let mut batch = WriteBatch::new();
         let known = self.proposals.get(&proposal.reference).is_some();
         if !known {
-            self.proposals.check_room()?;
+            self.proposals
+                .check_room(self.config.max_proposals_per_epoch)?;
             put_proposal(&mut batch, self.group_id(), self.proposals.len(), &proposal)?;
         }
         if new_update_key.is_some() {
@@ -593,7 +627,7 @@ impl<P: Provider> Group<P> {
             self.pending_update_keys.push(key);
         }
         if !known {
-            self.proposals.insert(proposal)?;
+            self.proposals.insert(proposal);
         }
         Ok(())
     }
@@ -702,7 +736,29 @@ fn load_epoch<P: Provider>(
     Ok((keys_, record.full))
 }
 
+/// How many times a load is tried while other writers keep changing the
+/// group under it.
+const LOAD_ATTEMPTS: usize = 8;
+
+/// Loads the group from several reads; the write counter, read before and
+/// after, shows that no transaction of another instance came between them
+/// (a state assembled from two epochs would be a torn one).
 fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Error> {
+    let storage = client.provider().storage();
+    for _ in 0..LOAD_ATTEMPTS {
+        let before = WriteCounter::read(storage, group_id)?;
+        let loaded = load_once(client, group_id);
+        let after = WriteCounter::read(storage, group_id)?;
+        if before.same_as(&after) {
+            let mut group = loaded?;
+            group.write_counter = before;
+            return Ok(group);
+        }
+    }
+    Err(Error::Conflict)
+}
+
+fn load_once<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Error> {
     let storage = client.provider().storage();
     let record = storage::get_record(
         storage,
@@ -808,7 +864,7 @@ fn load<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P>, Er
     cached.sort_by_key(|(arrival, _)| *arrival);
     let mut proposals = ProposalCache::default();
     for (_, p) in cached {
-        proposals.insert(p)?;
+        proposals.insert(p);
     }
     let pending_commit = storage::get_record(
         storage,

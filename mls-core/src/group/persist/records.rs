@@ -78,6 +78,8 @@ fn read_config(dec: &mut Dec<'_>) -> Result<GroupConfig, Error> {
         check_tree_lifetimes: dec.bool()?,
         resumption_psk_epochs: dec.u32()?,
         max_leaves: dec.u32()?,
+        // Stored at the end of the group record (see `read_group`).
+        max_proposals_per_epoch: GroupConfig::default().max_proposals_per_epoch,
     })
 }
 
@@ -129,12 +131,15 @@ pub(crate) struct GroupRecord {
 ///     PastKeys past_signature_keys<V>;  // uint64 epoch, (uint32 leaf, optional<opaque key<V>>)<V>
 ///     uint64 retained_epochs<V>;
 ///     PastCredentials past_credentials<V>;  // uint64 epoch, (uint32 leaf, Credential)<V>
+///     uint32 max_proposals_per_epoch;
 /// } GroupRecord;
 /// ```
 ///
-/// `past_credentials` came after the first release of format 1: a record
-/// that ends before it loads with those credentials unknown (a late
-/// message from such a sender is then refused, not misattributed).
+/// `past_credentials` and `max_proposals_per_epoch` came after the first
+/// release of format 1. A record that ends before `past_credentials` loads
+/// with those credentials unknown (a late message from such a sender is
+/// then refused, not misattributed); one that ends before
+/// `max_proposals_per_epoch` takes its default.
 ///
 /// ```text
 /// ```
@@ -182,11 +187,12 @@ pub(crate) fn write_group(
         })?;
         Ok(())
     })?;
+    enc.u32(config.max_proposals_per_epoch);
     Ok(())
 }
 
 pub(crate) fn read_group(dec: &mut Dec<'_>) -> Result<GroupRecord, Error> {
-    let config = read_config(dec)?;
+    let mut config = read_config(dec)?;
     let context = dec.value()?;
     let own_leaf = LeafIndex(dec.u32()?);
     let leaf_count = dec.u32()?;
@@ -228,6 +234,9 @@ pub(crate) fn read_group(dec: &mut Dec<'_>) -> Result<GroupRecord, Error> {
                 }
             }
         }
+    }
+    if !dec.is_at_end() {
+        config.max_proposals_per_epoch = dec.u32()?;
     }
     Ok(GroupRecord {
         config,

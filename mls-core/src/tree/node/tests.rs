@@ -72,7 +72,7 @@ fn ratchet_tree_presence_byte_must_be_0_or_1() {
         DecodeError::InvalidOptional(2)
     );
     assert_eq!(
-        decode_exact::<RatchetTree>(&[1, 0]).unwrap().nodes(),
+        decode_exact::<RatchetTree>(&[1, 0]).unwrap().into_nodes(),
         [None]
     );
 }
