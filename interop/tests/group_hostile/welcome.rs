@@ -358,3 +358,30 @@ fn welcome_with_psk_opens_with_its_value() {
         .unwrap();
     w.finish_invite(invite);
 }
+
+/// CHECKLIST "Welcome and GroupInfo": a GroupContext extension the joiner
+/// does not support (§12.4.3.1, §13): Alice re-signs a GroupInfo whose
+/// GroupContext carries extension type 0xff00, which Eve's client does not
+/// know.
+#[test]
+fn welcome_with_an_unsupported_group_context_extension() {
+    let mut w = World::new(3);
+    let invite = add_eve(&mut w);
+    let cs = w.cs();
+    expect_tampered_info_rejected(
+        &w,
+        &invite,
+        |info| {
+            let mut list = info.group_context.extensions.as_slice().to_vec();
+            list.push(mls_core::extensions::Extension {
+                extension_type: ExtensionType(0xff00),
+                extension_data: VarBytes::new(vec![1, 2, 3]),
+            });
+            info.group_context.extensions = Extensions::from_vec(list);
+            info.sign(w.signer(0), cs).unwrap();
+        },
+        "a GroupContext extension the joiner does not support",
+        protocol!(ProtocolError::GroupContextExtensionNotSupported(0xff00)),
+    );
+    w.finish_invite(invite);
+}
