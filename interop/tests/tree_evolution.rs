@@ -211,5 +211,10 @@ fn a_broken_chain_is_detected() {
         p.encryption_key = VarBytes::new(vec![1; 32]);
     }
     let mut broken = PublicTree::from_wire(mls_core::tree::node::RatchetTree::new(wire)).unwrap();
-    assert!(check(&mut broken, suite).is_err());
+    assert!(matches!(
+        verify_parent_hashes(&mut broken, suite),
+        Err(mls_core::Error::Protocol(
+            mls_core::ProtocolError::ParentHashUncovered(_)
+        ))
+    ));
 }

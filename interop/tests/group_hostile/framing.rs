@@ -327,3 +327,27 @@ fn external_sender_index_out_of_range() {
     w.assert_recovers(0);
     assert!(w.members[2].group.is_none());
 }
+
+/// CHECKLIST "Framing": "sender leaf blank": after Carol's and Dave's
+/// removal (a new spy takes Carol's leaf, Erin keeps the tree wide), a
+/// proposal framed as Dave's (signed with his key, with the epoch's
+/// membership tag) is refused by the library's own sender lookup.
+#[test]
+fn sender_leaf_blank() {
+    let mut w = World::new(5);
+    let (carol, dave) = (w.leaf(2), w.leaf(3));
+    // Committed with a new spy's Add, so the test knows the new epoch.
+    w.add_spy(|b| b.remove_member(carol).remove_member(dave));
+    let content = w.sign_content(
+        w.signer(3),
+        Sender::Member(dave),
+        Content::Proposal(Proposal::Remove(Remove { removed: 1 })),
+    );
+    let msg = w.wrap(content);
+    w.expect_rejected_by(
+        &[0, 1, 4],
+        &msg,
+        "a proposal from a blank leaf",
+        protocol!(ProtocolError::SenderLeafBlank(l) if *l == dave),
+    );
+}

@@ -602,8 +602,8 @@ fn bad_update(w: &World) -> mls_core::MlsMessage {
     w.forge_proposal(2, Proposal::Update(Update { leaf_node: leaf }))
 }
 
-/// An Add from Carol of a KeyPackage whose signature does not verify.
-fn bad_add(w: &World) -> mls_core::MlsMessage {
+/// An Add of a KeyPackage whose signature does not verify.
+fn bad_add_proposal(w: &World) -> Proposal {
     let dave = w.new_client("dave");
     let mut kp = dave
         .generate_key_package(SUITE, &KeyPackageOptions::default())
@@ -611,46 +611,52 @@ fn bad_add(w: &World) -> mls_core::MlsMessage {
     let mut sig = kp.signature.as_slice().to_vec();
     sig[0] ^= 1;
     kp.signature = VarBytes::new(sig);
-    w.forge_proposal(2, Proposal::Add(Add { key_package: kp }))
+    Proposal::Add(Add { key_package: kp })
+}
+
+/// [`bad_add_proposal`], sent by Carol.
+fn bad_add(w: &World) -> mls_core::MlsMessage {
+    w.forge_proposal(2, bad_add_proposal(w))
 }
 
 /// CHECKLIST: "an individual proposal that is invalid" (§12.2): an Update
-/// whose leaf signature does not verify, committed by reference (if the
-/// members took it in at all).
+/// whose leaf signature does not verify is refused on receipt by every
+/// member (so no commit can reference it: an Update is only ever
+/// committed by reference).
 #[test]
 fn invalid_update_proposal() {
     let mut w = World::new(3);
     let msg = bad_update(&w);
     let invalid = protocol!(ProtocolError::LeafNodeSignatureInvalid);
-    if let Some(r) = receive_hostile_proposal(&mut w, &msg, "bad Update", invalid) {
-        let commit = w.forge_simple(1, vec![by_ref(&r)], true);
-        w.expect_rejected(
-            Some(1),
-            &commit,
-            "a commit of an Update with a bad leaf signature",
-            protocol!(ProtocolError::LeafNodeSignatureInvalid),
-        );
-    }
+    assert_eq!(
+        receive_hostile_proposal(&mut w, &msg, "bad Update", invalid),
+        None,
+        "every member refuses the bad Update on receipt"
+    );
     // See honest_commit_after_invalid_update for commit().
     w.assert_recovers_with(0, |g| g.self_update());
 }
 
 /// As [`invalid_update_proposal`], for an Add whose KeyPackage signature
-/// does not verify (§10.1).
+/// does not verify (§10.1): refused on receipt, and refused inside a
+/// commit that carries it by value.
 #[test]
 fn invalid_add_proposal() {
     let mut w = World::new(3);
     let msg = bad_add(&w);
     let invalid = protocol!(ProtocolError::KeyPackageSignatureInvalid);
-    if let Some(r) = receive_hostile_proposal(&mut w, &msg, "bad Add", invalid) {
-        let commit = w.forge_simple(1, vec![by_ref(&r)], false);
-        w.expect_rejected(
-            Some(1),
-            &commit,
-            "a commit of an Add with a bad KeyPackage signature",
-            protocol!(ProtocolError::KeyPackageSignatureInvalid),
-        );
-    }
+    assert_eq!(
+        receive_hostile_proposal(&mut w, &msg, "bad Add", invalid),
+        None,
+        "every member refuses the bad Add on receipt"
+    );
+    let commit = w.forge_simple(1, vec![by_value(bad_add_proposal(&w))], false);
+    w.expect_rejected(
+        Some(1),
+        &commit,
+        "a commit with an inline Add whose KeyPackage signature is bad",
+        protocol!(ProtocolError::KeyPackageSignatureInvalid),
+    );
     // See honest_commit_after_invalid_add for commit().
     w.assert_recovers_with(0, |g| g.self_update());
 }

@@ -41,7 +41,8 @@ use mls_core::key_schedule::{
     EpochSecrets, GroupContext, PreSharedKeyId, psk_secret, welcome_key_nonce, welcome_secret,
 };
 use mls_core::provider::{
-    CipherSuiteProvider, CryptoProvider, MlsProvider, Provider, RandProvider, Signer,
+    CipherSuiteProvider, CryptoProvider, MlsProvider, Namespace, Provider, RandProvider, Signer,
+    StorageProvider,
 };
 use mls_core::secret::{HpkePrivateKey, Secret};
 use mls_core::tree::leaf_node::{LeafNode, LeafNodeSource, LeafNodeTbsContext};
@@ -341,10 +342,24 @@ struct Snapshot {
     pending_proposals: Vec<Proposal>,
     pending_commit: bool,
     active: bool,
+    /// Every stored entry of the member's client, every namespace.
+    stored: Vec<(Namespace, Vec<u8>, Vec<u8>)>,
 }
 
-fn snapshot(g: &G) -> Snapshot {
+fn snapshot(g: &G, client: &Client<TestProvider>) -> Snapshot {
+    let storage = client.provider().storage();
+    let stored = Namespace::ALL
+        .into_iter()
+        .flat_map(|ns| {
+            storage
+                .scan(ns, &[])
+                .expect("scan")
+                .into_iter()
+                .map(move |(k, v)| (ns, k, v))
+        })
+        .collect();
     Snapshot {
+        stored,
         epoch: g.epoch(),
         authenticator: g.epoch_authenticator().to_vec(),
         exporter: g
@@ -900,7 +915,7 @@ impl World {
                 continue;
             }
             let Some(g) = m.group.as_mut() else { continue };
-            let before = snapshot(g);
+            let before = snapshot(g, &m.client);
             match g.process_and_merge(msg) {
                 Ok(r) => panic!("{what}: member {i} accepted the hostile message: {r:?}"),
                 Err(e) => assert!(
@@ -909,9 +924,9 @@ impl World {
                 ),
             }
             assert_eq!(
-                snapshot(g),
+                snapshot(g, &m.client),
                 before,
-                "{what}: member {i} changed state on a rejected message"
+                "{what}: member {i} changed state (in memory or in storage) on a rejected message"
             );
             checked += 1;
         }

@@ -9,7 +9,7 @@
 //! copy behind, and [`Dec`] moves decoded secrets out without copying.
 
 use crate::codec::{read_varint, write_varint};
-use crate::error::{DecodeError, Error, Misuse};
+use crate::error::{DecodeError, Error, Misuse, StorageError};
 use crate::secret::{HpkePrivateKey, Secret};
 use tls_codec::{DeserializeBytes, Serialize};
 use zeroize::Zeroizing;
@@ -189,7 +189,10 @@ impl<'a> Dec<'a> {
         let mut items = Vec::new();
         while !inner.input.is_empty() {
             if items.len() >= MAX_LIST {
-                return Err(Misuse::TooLarge("a stored list").into());
+                return Err(StorageError::corrupt(
+                    "a stored list longer than any this library writes",
+                )
+                .into());
             }
             items.push(read(&mut inner)?);
         }
