@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 use mls_core::{Group, MlsMessage};
 use mls_fuzz::clients::key_package;
 use mls_fuzz::mutate::{Mutation, apply};
-use mls_fuzz::world::{Kind, World};
+use mls_fuzz::world::{Kind, TOLERATE_REMOVED_KEEPS_PENDING, World};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -175,7 +175,15 @@ fn merge_pending(world: &mut World, member: usize) {
     let Some(group) = slot.group.as_mut() else {
         return;
     };
+    let was_active = group.is_active();
+    if !was_active && TOLERATE_REMOVED_KEEPS_PENDING {
+        return;
+    }
     if group.merge_pending_commit().is_ok() {
+        assert!(
+            was_active,
+            "a removed member merged its stale pending commit"
+        );
         let id = slot
             .pending
             .take()

@@ -14,4 +14,6 @@ pub mod observe;
 pub mod provider;
 pub mod records;
 pub mod roundtrip;
+pub mod seeds;
+pub mod split;
 pub mod world;
