@@ -121,9 +121,16 @@ fn build() -> Result<Fixture, mls_core::Error> {
     incoming.push(c.propose_remove(b.own_leaf_index())?);
     incoming.push(b.self_update()?.commit);
     incoming.push(c.commit()?.commit);
+    let stored = records::dump(alice.provider().storage());
+    for ((namespace, key), value) in &stored {
+        assert!(
+            records::is_sealed(*namespace, key, value),
+            "mls-core's value envelope changed: update mls_fuzz::records::checksum"
+        );
+    }
     Ok(Fixture {
         group_id: a.group_id().to_vec(),
-        records: records::dump(alice.provider().storage()),
+        records: stored,
         epoch_authenticator: a.epoch_authenticator().to_vec(),
         incoming,
     })

@@ -51,8 +51,8 @@ const CHECKSUM_LEN: usize = 4;
 /// The checksum of mls-core's value envelope (`storage::checksum`, which
 /// is private): CRC-32 of the namespace name, the key length and key, and
 /// the value without its checksum. Kept identical by hand; if mls-core
-/// changes it, group_load's re-sealed inputs stop reaching the decoders
-/// (the seed generator's self-check below says so).
+/// changes it, re-sealed inputs would stop reaching the decoders, so
+/// group_load's fixture checks every stored value with [`is_sealed`].
 fn checksum(namespace: Namespace, key: &[u8], covered: &[u8]) -> u32 {
     let mut h = crc32fast::Hasher::new();
     h.update(namespace.name().as_bytes());
