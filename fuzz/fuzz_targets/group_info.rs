@@ -31,6 +31,9 @@ fuzz_target!(|data: &[u8]| {
         ExternalJoinOptions::default(),
     ) {
         Ok((mut group, _commit)) => {
+            group
+                .merge_pending_commit()
+                .expect("an accepted external join stores");
             let _ = group.epoch_authenticator().to_vec();
             let _ = group.encrypt_application_message(b"joined", b"");
         }

@@ -22,7 +22,7 @@ use mls_fuzz::provider::FuzzSuite;
 /// instead of extending the tree with blanks as §12.4.3.3 says. While
 /// mls-core has that bug, the round trip through the built tree is not
 /// checked for such trees; set this to `false` once it is fixed.
-const TOLERATE_TRAILING_PARENT_DROPPED: bool = true;
+const TOLERATE_TRAILING_PARENT_DROPPED: bool = false;
 
 fuzz_target!(|data: &[u8]| {
     let Some(wire) = mls_fuzz::roundtrip::check::<RatchetTree>(data) else {

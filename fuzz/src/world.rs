@@ -67,7 +67,7 @@ pub struct World {
 /// took. While mls-core has that bug, the harness tolerates the leftover
 /// and does not ask a removed member to merge; set this to `false` once
 /// it is fixed, and the regression input must pass.
-pub const TOLERATE_REMOVED_KEEPS_PENDING: bool = true;
+pub const TOLERATE_REMOVED_KEEPS_PENDING: bool = false;
 
 /// History entries of damaged commits start here (pool ids stay below).
 const TAINTED: u32 = 1 << 31;
@@ -275,7 +275,9 @@ impl World {
             ExternalJoinOptions::default(),
         );
         match joined {
-            Ok((group, commit)) => {
+            Ok((mut group, commit)) => {
+                // Stored once the "delivery service" takes the commit.
+                let _ = group.merge_pending_commit();
                 let entry = if tainted {
                     self.fresh_taint()
                 } else {

@@ -91,6 +91,7 @@ fn lifecycle(public: bool) -> Result<Vec<MlsMessage>, Error> {
         config(public),
         ExternalJoinOptions::default(),
     )?;
+    e.merge_pending_commit()?;
     a.process_and_merge(&commit)?;
     sent.extend([info, commit]);
     sent.push(e.propose_reinit(b"next group", SUITE, Extensions::default())?);

@@ -115,9 +115,13 @@ impl PublicTree {
         if !matches!(nodes.last(), Some(Some(_))) {
             return Err(ProtocolError::TrailingBlankNode.into());
         }
-        // A last non-blank node at an odd index is a parent: its type check
-        // below fails. Otherwise the length is odd.
         let len = u32::try_from(nodes.len()).map_err(|_| ProtocolError::TreeTooLarge)?;
+        // The last node is not blank; at an odd index it is a parent, which
+        // a truncated tree (§7.7) never ends in. Found by fuzzing: such a
+        // tree used to lose that node when its length was a power of two.
+        if len.is_multiple_of(2) {
+            return Err(ProtocolError::NodeTypeMismatch(len.saturating_sub(1)).into());
+        }
         let leaves = len.checked_add(1).ok_or(ProtocolError::TreeTooLarge)? / 2;
         if leaves > max_leaves {
             return Err(ProtocolError::TooManyMembers(max_leaves).into());
