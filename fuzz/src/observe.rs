@@ -46,7 +46,15 @@ pub fn is_secret_tree_record(group_id: &[u8], namespace: Namespace, key: &[u8]) 
         return false;
     }
     prefix.extend_from_slice(group_id);
-    namespace == Namespace::EpochSecrets
+    let secret_tree = namespace == Namespace::EpochSecrets
         && key.starts_with(&prefix)
-        && matches!(key.get(prefix.len()), Some(1 | 2))
+        && matches!(key.get(prefix.len()), Some(1 | 2));
+    // Every transaction of a group also advances its write counter
+    // (`G ‖ 0x03` in group_state, the one-writer check), so storing a
+    // spent key changes it too.
+    let write_counter = namespace == Namespace::GroupState
+        && key.len() == prefix.len() + 1
+        && key.starts_with(&prefix)
+        && key.get(prefix.len()) == Some(&3);
+    secret_tree || write_counter
 }
