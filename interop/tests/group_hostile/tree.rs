@@ -10,7 +10,7 @@
 
 use super::world::{Invite, World, config, open_welcome, seal_welcome};
 use mls_core::codec::{VarBytes, VarVec};
-use mls_core::extensions::{ExtensionBody, ExtensionType, Extensions};
+use mls_core::extensions::ExtensionBody;
 use mls_core::framing::MlsMessageBody;
 use mls_core::group::group_info::GroupInfo;
 use mls_core::group::{ExternalJoinOptions, Group, GroupConfig};
@@ -41,19 +41,7 @@ fn tampered(w: &World, info: &GroupInfo, tamper: &dyn Fn(&mut Vec<Option<Node>>)
     let mut public = PublicTree::from_wire(tree.clone()).unwrap();
     info.group_context.tree_hash = VarBytes::new(public.tree_hash(cs).unwrap());
     let extension = tree.to_extension().unwrap();
-    info.extensions = Extensions::from_vec(
-        info.extensions
-            .as_slice()
-            .iter()
-            .map(|e| {
-                if e.extension_type == ExtensionType::RATCHET_TREE {
-                    extension.clone()
-                } else {
-                    e.clone()
-                }
-            })
-            .collect(),
-    );
+    super::world::replace_ratchet_tree(&mut info, extension);
     assert_eq!(info.signer, w.leaf(0));
     info.sign(w.signer(0), cs).unwrap();
     info

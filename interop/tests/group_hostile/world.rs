@@ -1046,3 +1046,20 @@ pub(crate) fn team() -> Secret {
 pub(crate) fn team_id(nonce: u8) -> PreSharedKeyId {
     PreSharedKeyId::external(TEAM_PSK_ID.to_vec(), vec![nonce; 32])
 }
+
+/// `info` with its `ratchet_tree` extension replaced by `tree`.
+pub(crate) fn replace_ratchet_tree(info: &mut GroupInfo, tree: mls_core::extensions::Extension) {
+    info.extensions = Extensions::from_vec(
+        info.extensions
+            .as_slice()
+            .iter()
+            .map(|e| {
+                if e.extension_type == ExtensionType::RATCHET_TREE {
+                    tree.clone()
+                } else {
+                    e.clone()
+                }
+            })
+            .collect(),
+    );
+}

@@ -198,7 +198,7 @@ impl<P: Provider> Group<P> {
     ) -> Result<ProcessedMessage, Error> {
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
-        let (verified, spend) = {
+        let (verified, sender, spend) = {
             let external_senders = self.external_senders()?;
             let keys = GroupSenderKeys::new(
                 &self.tree,
@@ -209,9 +209,8 @@ impl<P: Provider> Group<P> {
             let (verified, spend) = self.protection.unprotect_unspent(suite, message, &keys)?;
             // §6.1: who sent it, as they were in the message's epoch.
             let sender = message_sender(&keys, verified.authenticated_content())?;
-            ((verified, sender), spend)
+            (verified, sender, spend)
         };
-        let (verified, sender) = verified;
         let result = self.receive_verified(suite, verified.into_authenticated_content(), sender);
         let recoverable = matches!(
             result,
