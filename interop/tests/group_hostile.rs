@@ -23,6 +23,8 @@ macro_rules! protocol {
 // The crate root looks for modules next to it, in `tests/`: name the folder.
 #[path = "group_hostile/commit.rs"]
 mod commit;
+#[path = "group_hostile/encoding.rs"]
+mod encoding;
 #[path = "group_hostile/external.rs"]
 mod external;
 #[path = "group_hostile/framing.rs"]
