@@ -243,13 +243,13 @@ proptest! {
 
 /// The multiple of a Welcome's size a join may hold at its peak. A blank
 /// node is one byte on the wire and, once the tree is within
-/// `max_leaves` and taken for checking, a boxed slot, a hash-cache slot and
-/// an occupancy count (about 36 bytes), up to twice over for the
-/// power-of-two padding, plus its tree hash once computed. Measured: about
-/// 60 times the Welcome's size when the tree is refused before hashing,
-/// up to about 135 times when it is hashed and then refused; the default
-/// `max_leaves` (2^16) caps it at about 12 MiB whatever the size.
-const BOUND_FACTOR: usize = 256;
+/// `max_leaves` and taken for checking, a boxed slot (8 bytes), an
+/// occupancy count (4) and a flat hash-cache entry (Nh + 1), up to twice
+/// over for the power-of-two padding. Measured over 200 cases: at most
+/// about 86 times the Welcome's size (it was 135 with a heap block per
+/// cached hash); the default `max_leaves` (2^16) caps it at a few MiB
+/// whatever the size.
+const BOUND_FACTOR: usize = 128;
 
 /// Proposals beyond `max_proposals_per_epoch` are refused with
 /// `TooManyProposals`, a peer's fault, and leave the cache (in memory and

@@ -23,8 +23,8 @@ pub struct PublicTree {
     /// bytes): a hostile tree of blanks, one byte each on the wire, stays
     /// within a small multiple of its size in memory.
     nodes: Vec<Option<Box<Node>>>,
-    /// Cached tree hash per node; `None` where it must be recomputed.
-    hashes: Vec<Option<Vec<u8>>>,
+    /// Cached tree hash per node, flat (see [`hash_cache`]).
+    hashes: HashCache,
     /// Number of non-blank nodes in each node's subtree (itself included),
     /// so blank subtrees are skipped in O(1) by resolutions, filtered
     /// direct paths and truncation instead of being walked.
@@ -91,7 +91,7 @@ impl PublicTree {
         Self {
             size,
             nodes: vec![Some(Box::new(Node::Leaf(leaf)))],
-            hashes: vec![None],
+            hashes: HashCache::new(1),
             occupied: vec![1],
             journal: None,
             free_hint: 0,
@@ -145,7 +145,7 @@ impl PublicTree {
 
     /// A tree over `nodes`, which span `size`'s full width.
     fn with_nodes(size: TreeSize, nodes: Vec<Option<Box<Node>>>) -> Self {
-        let hashes = vec![None; nodes.len()];
+        let hashes = HashCache::new(nodes.len());
         let occupied = occupancy(&nodes, size);
         Self {
             size,
@@ -341,11 +341,9 @@ impl PublicTree {
     fn invalidate(&mut self, x: NodeIndex) {
         let mut node = Some(x);
         while let Some(n) = node {
-            match self.hashes.get_mut(idx(n.0)) {
-                // Once an ancestor is already stale, so is everything above it.
-                Some(slot @ Some(_)) => *slot = None,
-                Some(None) if n != x => break,
-                _ => {}
+            // Once an ancestor is already stale, so is everything above it.
+            if !self.hashes.invalidate(idx(n.0)) && n != x {
+                break;
             }
             node = self.size.parent(n);
         }
@@ -396,7 +394,7 @@ impl PublicTree {
         // The new right half is blank.
         self.free_hint = self.free_hint.min(self.size.leaf_count());
         self.nodes.resize(idx(size.node_width()), None);
-        self.hashes.resize(idx(size.node_width()), None);
+        self.hashes.resize(idx(size.node_width()));
         self.occupied.resize(idx(size.node_width()), 0);
         // The new root's subtree is the old tree plus blanks.
         let count = self.occupancy(old_root);
@@ -434,7 +432,7 @@ impl PublicTree {
         let half = TreeSize::from_leaf_count(self.size.leaf_count() / 2)
             .ok_or(Error::Internal("halving a one-leaf tree"))?;
         self.nodes.truncate(idx(half.node_width()));
-        self.hashes.truncate(idx(half.node_width()));
+        self.hashes.resize(idx(half.node_width()));
         self.occupied.truncate(idx(half.node_width()));
         self.size = half;
         Ok(())
@@ -530,8 +528,8 @@ impl PublicTree {
         suite: &dyn CipherSuiteProvider,
         x: NodeIndex,
     ) -> Result<Vec<u8>, Error> {
-        if let Some(Some(h)) = self.hashes.get(idx(x.0)) {
-            return Ok(h.clone());
+        if let Some(h) = self.hashes.get(idx(x.0)) {
+            return Ok(h.to_vec());
         }
         let hash = match (self.size.left(x), self.size.right(x)) {
             (Some(l), Some(r)) => {
@@ -544,9 +542,7 @@ impl PublicTree {
                 tree_hash::leaf_hash(suite, leaf, self.leaf(leaf))?
             }
         };
-        if let Some(slot) = self.hashes.get_mut(idx(x.0)) {
-            *slot = Some(hash.clone());
-        }
+        self.hashes.set(idx(x.0), &hash);
         Ok(hash)
     }
 
@@ -579,12 +575,14 @@ impl PublicTree {
 
     /// The cached hash of `x`, if fresh.
     pub(crate) fn cached_hash(&self, x: NodeIndex) -> Option<&[u8]> {
-        self.hashes.get(idx(x.0)).and_then(|h| h.as_deref())
+        self.hashes.get(idx(x.0))
     }
 }
 
 mod changes;
+mod hash_cache;
 pub(crate) use changes::{Change, TreeChanges};
+use hash_cache::HashCache;
 
 #[cfg(test)]
 mod tests;
