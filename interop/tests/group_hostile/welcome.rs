@@ -315,19 +315,7 @@ fn welcome_with_tree_not_matching_tree_hash() {
             bob.encryption_key = VarBytes::new(key);
             bob.sign(w.signer(1), cs, None).unwrap();
             let tree = RatchetTree::new(nodes).to_extension().unwrap();
-            info.extensions = Extensions::from_vec(
-                info.extensions
-                    .as_slice()
-                    .iter()
-                    .map(|e| {
-                        if e.extension_type == ExtensionType::RATCHET_TREE {
-                            tree.clone()
-                        } else {
-                            e.clone()
-                        }
-                    })
-                    .collect(),
-            );
+            super::world::replace_ratchet_tree(info, tree);
             info.sign(w.signer(0), cs).unwrap();
         },
         "a Welcome whose tree does not match the tree hash",
