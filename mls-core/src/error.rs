@@ -910,3 +910,16 @@ pub(crate) fn undecryptable_error(what: &'static str) -> impl Fn(Error) -> Error
         other => other,
     }
 }
+
+impl Error {
+    /// A signature that does not verify, reported as `rule`: a peer's
+    /// signature over its own object failing is the peer's fault (the
+    /// public `verify_signature` functions name the rule, not the
+    /// primitive); other errors stay what they are.
+    pub(crate) fn signature_invalid(self, rule: ProtocolError) -> Error {
+        match self {
+            Error::Crypto(CryptoError::InvalidSignature) => rule.into(),
+            other => other,
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::codec::{VarBytes, encode};
 use crate::crypto::{ref_hash, sign_with_label, verify_with_label};
-use crate::error::Error;
+use crate::error::{Error, ProtocolError};
 use crate::extensions::Extensions;
 use crate::provider::{CipherSuiteProvider, Signer};
 use crate::tbs::encode_without_signature;
@@ -77,6 +77,7 @@ impl KeyPackage {
             &tbs,
             self.signature.as_slice(),
         )
+        .map_err(|e| e.signature_invalid(ProtocolError::KeyPackageSignatureInvalid))
     }
 
     /// `KeyPackageRef = MakeKeyPackageRef(value)` (§5.2) over this

@@ -3,7 +3,7 @@
 
 use crate::codec::VarBytes;
 use crate::crypto::{sign_with_label, verify_with_label};
-use crate::error::Error;
+use crate::error::{Error, ProtocolError};
 use crate::extensions::Extensions;
 use crate::key_schedule::GroupContext;
 use crate::provider::{CipherSuiteProvider, Signer};
@@ -58,6 +58,7 @@ impl GroupInfo {
     ) -> Result<(), Error> {
         let tbs = self.tbs()?;
         verify_with_label(suite, signer_key, LABEL, &tbs, self.signature.as_slice())
+            .map_err(|e| e.signature_invalid(ProtocolError::GroupInfoSignatureInvalid))
     }
 }
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::codec::{decode_exact, write_varint};
-use crate::error::{CryptoError, DecodeError};
+use crate::error::DecodeError;
 use crate::wire_fixtures::{
     Tagged, TaggedSigner, bytes, key_package, round_trip, tagged_signature, truncations_fail,
 };
@@ -59,7 +59,7 @@ fn sign_then_verify() {
     tampered.init_key = bytes(0x1d, 32);
     assert_eq!(
         tampered.verify_signature(&Tagged).unwrap_err(),
-        Error::Crypto(CryptoError::InvalidSignature)
+        Error::Protocol(ProtocolError::KeyPackageSignatureInvalid)
     );
     // The signature is checked under the leaf's key.
     let mut other_key = kp.clone();

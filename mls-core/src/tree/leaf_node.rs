@@ -214,6 +214,8 @@ impl LeafNode {
             &tbs,
             self.signature.as_slice(),
         )
+        // A signature that does not verify is the peer's fault: name the rule.
+        .map_err(|e| e.signature_invalid(ProtocolError::LeafNodeSignatureInvalid))
     }
 }
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::codec::{decode_exact, encode};
-use crate::error::{CryptoError, DecodeError};
+use crate::error::DecodeError;
 use crate::wire_fixtures::{
     Tagged, TaggedSigner, bytes, extensions_with_grease, group_context, round_trip,
     tagged_signature, truncations_fail,
@@ -56,7 +56,7 @@ fn sign_then_verify() {
     gi.verify_signature(&Tagged, key.as_slice()).unwrap();
     assert_eq!(
         gi.verify_signature(&Tagged, &[0x52; 32]).unwrap_err(),
-        Error::Crypto(CryptoError::InvalidSignature)
+        Error::Protocol(ProtocolError::GroupInfoSignatureInvalid)
     );
     let mut moved = gi.clone();
     moved.signer = 4;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::codec::decode_exact;
-use crate::error::{CryptoError, DecodeError};
+use crate::error::DecodeError;
 use crate::wire_fixtures::{
     GREASE, Tagged, TaggedSigner, bytes, key_package_leaf, leaf_node, round_trip, tagged_signature,
     truncations_fail,
@@ -166,7 +166,7 @@ fn sign_then_verify_key_package_leaf() {
     tampered.encryption_key = bytes(0xe2, 32);
     assert_eq!(
         tampered.verify_signature(&Tagged, None).unwrap_err(),
-        Error::Crypto(CryptoError::InvalidSignature)
+        Error::Protocol(ProtocolError::LeafNodeSignatureInvalid)
     );
 }
 
@@ -183,7 +183,7 @@ fn update_leaf_signature_is_bound_to_group_and_index() {
     for other in [ctx(b"b", 1), ctx(b"a", 2)] {
         assert_eq!(
             leaf.verify_signature(&Tagged, Some(other)).unwrap_err(),
-            Error::Crypto(CryptoError::InvalidSignature)
+            Error::Protocol(ProtocolError::LeafNodeSignatureInvalid)
         );
     }
 }
