@@ -318,8 +318,9 @@ fn a_commit_path_credential_the_as_rejects_is_refused() {
 
 /// CHECKLIST "Authorization and identity": a new credential in a
 /// **KeyPackage** that the AS rejects is refused (§5.3.1, §10.1, §12.1.1):
-/// in a member's Add proposal on receipt, in a commit's Add by value, and
-/// by our own `add_members`.
+/// in a member's Add proposal on receipt, in a commit's Add by value, by
+/// our own `add_members`, and in a commit of an Add cached before the AS
+/// revoked the credential.
 #[test]
 fn a_key_package_credential_the_as_rejects_is_refused() {
     let Trio {
@@ -341,6 +342,7 @@ fn a_key_package_credential_the_as_rejects_is_refused() {
 
     // Carol never received Bob's proposal: her commit adds Eve by value.
     let out = groups[2].commit_builder().add_member(kp()).build().unwrap();
+    groups[2].clear_pending_commit().unwrap();
     expect_rejected(groups[0].process_message(&out.commit), "eve");
     assert_unchanged(&groups[0], &alice, &before);
 
@@ -353,10 +355,32 @@ fn a_key_package_credential_the_as_rejects_is_refused() {
     assert!(!groups[0].has_pending_commit());
     assert_unchanged(&groups[0], &alice, &before);
 
-    // Reinstated, Bob's commit goes in.
+    // By reference: Bob's Add, cached while Eve was in good standing,
+    // committed by Carol after Alice's AS revoked her.
     alice_as.reinstate(b"eve");
-    groups[0].process_and_merge(&out.commit).unwrap();
+    let proposal = groups[1].propose_add(kp()).unwrap();
+    groups[0].process_message(&proposal).unwrap();
+    groups[2].process_message(&proposal).unwrap();
+    let by_ref = groups[2]
+        .commit_builder()
+        .include_received_proposals(true)
+        .build()
+        .unwrap();
+    groups[2].merge_pending_commit().unwrap();
+    alice_as.revoke(b"eve");
+    let before = snapshot(&groups[0]);
+    assert_eq!(before.2, 1, "Bob's Add is cached");
+    expect_rejected(groups[0].process_message(&by_ref.commit), "eve");
+    assert_unchanged(&groups[0], &alice, &before);
+
+    // Reinstated, the commit by reference goes in.
+    alice_as.reinstate(b"eve");
+    groups[0].process_and_merge(&by_ref.commit).unwrap();
     assert_eq!(name(&groups[0].member(3).unwrap().credential), b"eve");
+    assert_eq!(
+        groups[0].epoch_authenticator(),
+        groups[2].epoch_authenticator()
+    );
 }
 
 /// CHECKLIST "Authorization and identity": the credential of an

@@ -44,8 +44,7 @@ fn a_compressed_ecdsa_key_is_named_on_every_backend() {
     }
 }
 
-/// A malformed encoding of the uncompressed point `point` (`0x04||X||Y`),
-/// and the length and first byte the error must report.
+/// A malformed encoding made from the uncompressed point `0x04||X||Y`.
 type Malform = fn(&[u8]) -> Vec<u8>;
 
 /// Every malformed encoding of an ECDSA key tried, by name: §5.1.1 fixes
