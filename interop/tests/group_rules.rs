@@ -11,6 +11,8 @@ mod support;
 
 #[path = "group_rules/attribution.rs"]
 mod attribution;
+#[path = "group_rules/authentication.rs"]
+mod authentication;
 #[path = "group_rules/credentials.rs"]
 mod credentials;
 #[path = "group_rules/defaults.rs"]

@@ -1,6 +1,8 @@
 //! CHECKLIST "Framing (§6, §9, §15)": "Commit without confirmation_tag, or
 //! a wrong one", "external sender index out of range", "new_member_commit
-//! that is not a commit", "new_member_proposal that is not an Add"; and
+//! that is not a commit", "new_member_proposal that is not an Add",
+//! "Signature invalid under the key implied by sender_type" (for
+//! `external` and `new_member_proposal` senders); and
 //! the control test showing that the forge makes commits the library
 //! accepts, so the rejections elsewhere are the rule's doing.
 
@@ -350,4 +352,110 @@ fn sender_leaf_blank() {
         "a proposal from a blank leaf",
         protocol!(ProtocolError::SenderLeafBlank(l) if *l == dave),
     );
+}
+
+/// CHECKLIST "Framing": "Signature invalid under the key implied by
+/// sender_type", for `external` (§6.1: the key is the `signature_key` of
+/// entry `sender_index` of `external_senders`; §12.1.8.1). The group lists
+/// the delivery service at index 0; a proposal claiming index 0 but
+/// signed by another key (a member's, an outsider's) is refused by the
+/// signature check: the rules admit external senders' proposals. The one
+/// signed by the listed key is then accepted.
+#[test]
+fn external_sender_signature_invalid() {
+    let mut w = World::new(3);
+    let ds = w.new_client("delivery service");
+    let impostor = w.new_client("impostor");
+    let senders = ExternalSenders(VarVec::new(vec![ExternalSender {
+        signature_key: VarBytes::new(ds.signer().public_key().to_vec()),
+        credential: ds.credential().clone(),
+    }]))
+    .to_extension()
+    .unwrap();
+    w.commit_all(0, |g| {
+        g.commit_builder()
+            .group_context_extensions(Extensions::from_vec(vec![senders]))
+            .build()
+    });
+    let remove = Proposal::Remove(Remove { removed: 2 });
+    let send = |w: &World, signer: &dyn Signer| {
+        external_proposal(w.cs(), signer, w.gr(0).group_context(), 0, remove.clone()).unwrap()
+    };
+    let forged = [
+        ("an outsider", send(&w, impostor.signer())),
+        ("member Bob", send(&w, w.signer(1))),
+    ];
+    for (who, msg) in forged {
+        w.expect_rejected(
+            None,
+            &msg,
+            &format!("an external sender's proposal signed by {who}"),
+            protocol!(ProtocolError::ContentSignatureInvalid),
+        );
+    }
+    // The listed key's own signature, one bit flipped.
+    let mut message = public_message(&send(&w, ds.signer()));
+    let mut signature = message.auth.signature.as_slice().to_vec();
+    signature[0] ^= 1;
+    message.auth.signature = VarBytes::new(signature);
+    w.expect_rejected(
+        None,
+        &MlsMessage::new(MlsMessageBody::PublicMessage(message)),
+        "an external sender's proposal with a flipped signature bit",
+        protocol!(ProtocolError::ContentSignatureInvalid),
+    );
+
+    let msg = send(&w, ds.signer());
+    for g in w.members.iter_mut().filter_map(|m| m.group.as_mut()) {
+        assert!(matches!(
+            g.process_and_merge(&msg).unwrap(),
+            ProcessedMessage::Proposal(_)
+        ));
+    }
+    w.assert_recovers(0);
+    assert!(w.members[2].group.is_none());
+}
+
+/// CHECKLIST "Framing": "Signature invalid under the key implied by
+/// sender_type", for `new_member_proposal` (§6.1: the key is the
+/// `signature_key` of the Add's KeyPackage leaf; §12.1.8). Zed asks to
+/// add Yan's (valid) KeyPackage, signing with his own key, through the
+/// public `Client::new_member_proposal`; and Yan's request with one
+/// signature bit flipped. The rules admit new members' proposals, so the
+/// signature check is what refuses. Yan's own request is accepted.
+#[test]
+fn new_member_proposal_signature_invalid() {
+    let mut w = World::new(3);
+    let zed = w.new_client("zed");
+    let yan = w.new_client("yan");
+    let kp = yan
+        .generate_key_package(super::world::SUITE, &KeyPackageOptions::default())
+        .unwrap();
+    let info = w.gr(0).group_info(false).unwrap();
+    let msg = zed.new_member_proposal(&info, kp.clone()).unwrap();
+    w.expect_rejected(
+        None,
+        &msg,
+        "a new_member_proposal signed by another key than its KeyPackage's",
+        protocol!(ProtocolError::ContentSignatureInvalid),
+    );
+
+    let genuine = yan.new_member_proposal(&info, kp).unwrap();
+    let mut message = public_message(&genuine);
+    let mut signature = message.auth.signature.as_slice().to_vec();
+    signature[0] ^= 1;
+    message.auth.signature = VarBytes::new(signature);
+    w.expect_rejected(
+        None,
+        &MlsMessage::new(MlsMessageBody::PublicMessage(message)),
+        "a new_member_proposal with a flipped signature bit",
+        protocol!(ProtocolError::ContentSignatureInvalid),
+    );
+
+    for g in w.members.iter_mut().filter_map(|m| m.group.as_mut()) {
+        assert!(matches!(
+            g.process_and_merge(&genuine).unwrap(),
+            ProcessedMessage::Proposal(_)
+        ));
+    }
 }

@@ -22,7 +22,18 @@ pub(crate) fn group_of(
     others: &[&Client<TestProvider>],
     extensions: mls_core::extensions::Extensions,
 ) -> Vec<Group<TestProvider>> {
-    let config = GroupConfig::default();
+    group_with_config(creator, others, extensions, GroupConfig::default())
+}
+
+/// [`group_of`] with `config` for every member (for example PublicMessage
+/// handshakes, which a test may process again after a refusal: a refused
+/// PrivateMessage has spent its key).
+pub(crate) fn group_with_config(
+    creator: &Client<TestProvider>,
+    others: &[&Client<TestProvider>],
+    extensions: mls_core::extensions::Extensions,
+    config: GroupConfig,
+) -> Vec<Group<TestProvider>> {
     let mut a = Group::create(creator, SUITE, extensions, config.clone()).unwrap();
     if others.is_empty() {
         return vec![a];
@@ -93,4 +104,20 @@ impl mls_core::credential::CredentialValidator for Renewals {
             Err("a renewal keeps the identity".to_owned())
         }
     }
+}
+
+/// A signing identity with a basic credential `name` and a fresh key from
+/// `seed(n)`.
+pub(crate) fn signing_identity(name: &str, n: u64) -> mls_core::group::SigningIdentity {
+    use mls_core::provider::CryptoProvider;
+    let crypto = interop::clients::crypto(BACKEND).unwrap();
+    let signer = mls_core::crypto::generate_signer(
+        crypto.cipher_suite(SUITE).unwrap(),
+        &interop::SeededRand::new(seed(n)),
+    )
+    .unwrap();
+    mls_core::group::SigningIdentity::new(
+        mls_core::credential::Credential::basic(name.as_bytes().to_vec()),
+        signer,
+    )
 }
