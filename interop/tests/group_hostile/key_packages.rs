@@ -102,7 +102,7 @@ fn refused_everywhere(
     w.expect_refused_locally(
         0,
         &format!("{what}: add_members"),
-        |g| g.add_members(&[kp.clone()]),
+        |g| g.add_members(std::slice::from_ref(kp)),
         &expected,
     );
     w.expect_refused_locally(
@@ -212,9 +212,14 @@ fn key_package_cipher_suite_differs() {
         key_package: P256,
         group: SUITE
     });
-    refused_everywhere(&mut w, &genuine, "a P-256 KeyPackage", &mismatch);
+    refused_everywhere(&mut w, &genuine, "a P-256 KeyPackage", mismatch);
     let relabelled = hostile(&w, "erin", |kp| kp.cipher_suite = P256);
-    refused_everywhere(&mut w, &relabelled, "a KeyPackage relabelled P-256", &mismatch);
+    refused_everywhere(
+        &mut w,
+        &relabelled,
+        "a KeyPackage relabelled P-256",
+        mismatch,
+    );
     w.assert_recovers(0);
 }
 
@@ -271,7 +276,10 @@ fn key_package_version_differs_on_the_wire() {
     let at = key_package_at(&proposal, &kp);
     let mut bytes = proposal.clone();
     bytes[at + 1] = 2;
-    unknown_2(&bytes, "an Add proposal whose KeyPackage has version 0x0002");
+    unknown_2(
+        &bytes,
+        "an Add proposal whose KeyPackage has version 0x0002",
+    );
 }
 
 /// CHECKLIST KeyPackage: "bad signature" (§10.1), and LeafNode: "Bad
@@ -544,7 +552,10 @@ fn joiner_cannot_handle_a_member_credential_type() {
         credentials: vec![CredentialType::X509],
         ..Caps::default()
     };
-    let mut w = World::build("rustcrypto", &[x509_too.clone(), x509_too.clone(), x509_too.clone()]);
+    let mut w = World::build(
+        "rustcrypto",
+        &[x509_too.clone(), x509_too.clone(), x509_too.clone()],
+    );
     w.joiner_caps = x509_too;
     let dave = hostile(&w, "dave", |kp| kp.leaf_node.credential = x509());
     w.add_spy(|b| b.add_member(dave));
@@ -843,11 +854,11 @@ fn credential_rejected_by_the_receiver_validator() {
 
     // Alice (AcceptAll) adds Mallory; only Carol receives the commit.
     let out = w.g(0).add_members(std::slice::from_ref(&kp)).unwrap();
-    w.expect_rejected_by(&[2], &out.commit, "Alice's commit adding Mallory", &rejected);
+    w.expect_rejected_by(&[2], &out.commit, "Alice's commit adding Mallory", rejected);
     w.g(0).clear_pending_commit().unwrap();
 
     let msg = w.forge_proposal(1, add(&kp));
-    w.expect_rejected_by(&[2], &msg, "Bob's Add proposal of Mallory", &rejected);
+    w.expect_rejected_by(&[2], &msg, "Bob's Add proposal of Mallory", rejected);
     // Control: Alice's validator accepts the same proposal (she caches
     // it, so her recovery commit below leaves received proposals out).
     assert!(matches!(
@@ -860,14 +871,14 @@ fn credential_rejected_by_the_receiver_validator() {
             &[2],
             &msg,
             &format!("Bob's commit adding Mallory by value (path: {path})"),
-            &rejected,
+            rejected,
         );
     }
     w.expect_refused_locally(
         2,
         "Carol adding Mallory",
         |g| g.add_members(std::slice::from_ref(&kp)),
-        &rejected,
+        rejected,
     );
     w.assert_recovers_with(0, |g| g.self_update());
 }
