@@ -365,7 +365,7 @@ fn key_package_leaf_source_not_key_package() {
             &kp,
             &format!("a KeyPackage leaf of source {name}"),
             protocol!(ProtocolError::WrongLeafNodeSource { found, expected }
-                if *found == name && expected.starts_with("key_package")),
+                if *found == name && expected.starts_with("key_package, for a leaf in a KeyPackage")),
         );
     }
     w.assert_recovers(0);
