@@ -29,6 +29,8 @@ mod encoding;
 mod external;
 #[path = "group_hostile/framing.rs"]
 mod framing;
+#[path = "group_hostile/key_packages.rs"]
+mod key_packages;
 #[path = "group_hostile/proposals.rs"]
 mod proposals;
 #[path = "group_hostile/tree.rs"]

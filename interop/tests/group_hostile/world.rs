@@ -18,7 +18,7 @@
 use interop::SeededRand;
 use interop::clients::{TestProvider, crypto, seed};
 use mls_core::codec::{VarBytes, VarVec, decode_exact, encode};
-use mls_core::credential::Credential;
+use mls_core::credential::{Credential, CredentialCheck, CredentialType, CredentialValidator};
 use mls_core::crypto::{
     decrypt_with_label, encrypt_with_label, generate_hpke_key_pair, generate_signer,
 };
@@ -52,6 +52,7 @@ use mls_core::tree_math::LeafIndex;
 use mls_core::{CipherSuite, Error, MlsMessage};
 use mls_storage_memory::MemoryStorage;
 use std::cell::Cell;
+use std::sync::Arc;
 
 /// The suite of every world.
 pub(crate) const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
@@ -87,6 +88,29 @@ pub(crate) fn suite_of(client: &Client<TestProvider>) -> &dyn CipherSuiteProvide
 pub(crate) struct Caps {
     pub(crate) proposals: Vec<ProposalType>,
     pub(crate) extensions: Vec<ExtensionType>,
+    /// Credential types listed beyond the client's own (basic).
+    pub(crate) credentials: Vec<CredentialType>,
+    /// The client's Authentication Service (§5.3.1); `None`: `AcceptAll`.
+    pub(crate) validator: Option<Validator>,
+}
+
+/// A shareable credential validator, for [`Caps::validator`].
+#[derive(Clone)]
+pub(crate) struct Validator(pub(crate) Arc<dyn CredentialValidator>);
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Validator(..)")
+    }
+}
+
+impl CredentialValidator for Validator {
+    fn validate(&self, check: &CredentialCheck<'_>) -> Result<(), String> {
+        self.0.validate(check)
+    }
+    fn validate_successor(&self, check: &CredentialCheck<'_>) -> Result<(), String> {
+        self.0.validate_successor(check)
+    }
 }
 
 /// A client on `backend` with randomness from `seed_value` and `caps`.
@@ -108,11 +132,16 @@ pub(crate) fn make_client(
     )
     .proposal_types(&caps.proposals)
     .extension_types(&caps.extensions)
+    .credential_types(&caps.credentials)
     // The hostile tests send what the RFC allows from outside the group
     // and check the RFC's own rules; the default rules are tested in
     // group_rules.rs.
     .rules(mls_core::group::DefaultRules::open())
-    .credential_validator(mls_core::credential::AcceptAll)
+    .credential_validator(
+        caps.validator
+            .clone()
+            .unwrap_or_else(|| Validator(Arc::new(mls_core::credential::AcceptAll))),
+    )
     .build()
 }
 
@@ -390,6 +419,9 @@ pub(crate) struct World {
     pub(crate) spy: Spy,
     /// Proposals of the current epoch, as the members cached them.
     pub(crate) cache: Vec<ReceivedProposal>,
+    /// The capabilities of the clients [`World::new_client`] makes (the
+    /// spy's too). Default: `Caps::default()`.
+    pub(crate) joiner_caps: Caps,
     seeds: Cell<u64>,
 }
 
@@ -451,6 +483,7 @@ impl World {
             members,
             spy,
             cache: Vec::new(),
+            joiner_caps: Caps::default(),
             seeds,
         };
         world.assert_agree(1);
@@ -471,7 +504,7 @@ impl World {
 
     /// A new client on the world's backend (not a member).
     pub(crate) fn new_client(&self, name: &str) -> Client<TestProvider> {
-        make_client(self.backend, name, self.fresh_seed(), &Caps::default())
+        make_client(self.backend, name, self.fresh_seed(), &self.joiner_caps)
     }
 
     /// The suite object.
@@ -931,6 +964,33 @@ impl World {
             checked += 1;
         }
         assert!(checked > 0, "{what}: nobody received the message");
+    }
+
+    /// Member `i`'s own call `act` (an add, a commit, a proposal) fails
+    /// with an error `expected` accepts, and leaves the member's state, in
+    /// memory and in storage, unchanged: nothing pending.
+    pub(crate) fn expect_refused_locally<T: std::fmt::Debug>(
+        &mut self,
+        i: usize,
+        what: &str,
+        act: impl FnOnce(&mut G) -> Result<T, Error>,
+        expected: impl Fn(&Error) -> bool,
+    ) {
+        let m = &mut self.members[i];
+        let g = m.group.as_mut().expect("a member");
+        let before = snapshot(g, &m.client);
+        match act(g) {
+            Ok(r) => panic!("{what}: member {i} accepted it: {r:?}"),
+            Err(e) => assert!(
+                expected(&e),
+                "{what}: member {i} refused it with an unexpected error: {e:?}"
+            ),
+        }
+        assert_eq!(
+            snapshot(g, &m.client),
+            before,
+            "{what}: member {i} changed state (in memory or in storage) on a refused call"
+        );
     }
 
     /// All members are in `epoch` and agree on its authenticator, exporter

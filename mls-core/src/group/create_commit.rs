@@ -423,6 +423,24 @@ impl<P: Provider> Group<P> {
     /// Signs and protects a proposal from us, and caches it so our own
     /// commit can include it by reference.
     pub fn propose(&mut self, proposal: Proposal) -> Result<MlsMessage, Error> {
+        // §10.1: a KeyPackage is validated "before it is used to add the
+        // client to the group", and proposing its Add is such a use. The
+        // check is the one every receiver applies to the Add (§12.1.1),
+        // so we do not send, or cache for our own commit, an Add the
+        // group would refuse.
+        if let Proposal::Add(_) = &proposal {
+            self.check_active()?;
+            let client = self.client.clone();
+            let suite = client.suite(self.context.cipher_suite)?;
+            let ctx = self.list_context(suite);
+            proposal_list::check_received_proposal(
+                &ctx,
+                &self.tree,
+                &self.key_index,
+                &proposal,
+                Sender::Member(self.own_leaf.0),
+            )?;
+        }
         self.propose_with_key(proposal, None)
     }
 
