@@ -29,6 +29,8 @@ mod external;
 mod framing;
 #[path = "group_hostile/proposals.rs"]
 mod proposals;
+#[path = "group_hostile/resumption.rs"]
+mod resumption;
 #[path = "group_hostile/tree.rs"]
 mod tree;
 #[path = "group_hostile/welcome.rs"]
