@@ -540,3 +540,34 @@ fn branch_welcome_with_another_cipher_suite() {
         .unwrap();
     genuine_branch_joins(&w, kp);
 }
+
+/// §11.2: the reinit PSK names "the epoch after the Commit covering the
+/// ReInit" (2). This one names epoch 1, before the ReInit, whose
+/// `resumption_psk` Carol still keeps (`resumption_psk_epochs`): the last
+/// commit to that epoch (Alice's Add) had no ReInit.
+#[test]
+fn reinit_welcome_with_the_psk_of_the_epoch_before_the_reinit() {
+    let (w, _) = reinit_world(SUITE);
+    let known = w.known_key_package(w.client(CAROL));
+    let welcome = resuming_welcome(
+        &w,
+        NewGroup {
+            suite: SUITE,
+            group_id: NEW_ID,
+            extensions: reinit_extensions(),
+            extra_commits: 0,
+        },
+        &known,
+        (
+            resumption_id(&w, ResumptionPskUsage::Reinit, 1),
+            w.spy.secrets.resumption_psk.clone(),
+        ),
+    );
+    expect_refused(
+        &w,
+        &welcome,
+        "a reinit Welcome with the PSK of the epoch before the ReInit",
+        protocol!(ProtocolError::ReInitMismatch("epoch")),
+    );
+    genuine_reinit_joins(&w, known.kp);
+}
