@@ -130,7 +130,7 @@ fn resuming_welcome(
         g.commit().unwrap();
         g.merge_pending_commit().unwrap();
     }
-    let out = g.add_members(&[known.kp.clone()]).unwrap();
+    let out = g.add_members(std::slice::from_ref(&known.kp)).unwrap();
     g.merge_pending_commit().unwrap();
     let opened = open_welcome(cs, &welcome_of(&out), known, &[]);
     assert!(
