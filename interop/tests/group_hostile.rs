@@ -33,6 +33,8 @@ mod framing;
 mod key_packages;
 #[path = "group_hostile/proposals.rs"]
 mod proposals;
+#[path = "group_hostile/resumption.rs"]
+mod resumption;
 #[path = "group_hostile/tree.rs"]
 mod tree;
 #[path = "group_hostile/welcome.rs"]

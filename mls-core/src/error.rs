@@ -608,7 +608,10 @@ pub enum ProtocolError {
         "a Welcome with a reinit or branch PSK must start epoch 1, not {0} (RFC 9420 §12.4.3.1)"
     )]
     ResumptionEpochNotOne(u64),
-    /// A reinit Welcome whose group does not match the ReInit (§11.2).
+    /// A reinit Welcome whose group does not match the ReInit (§11.2):
+    /// `group_id`, `cipher_suite` or `extensions` differ from the ReInit's,
+    /// `epoch` (the reinit PSK is not of the epoch after the ReInit), or
+    /// the old group's last commit had no ReInit.
     #[error("the new group does not match the ReInit proposal: {0} (RFC 9420 §11.2)")]
     ReInitMismatch(&'static str),
     /// A branch Welcome whose version or suite differs from the old

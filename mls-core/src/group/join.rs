@@ -21,8 +21,8 @@ use crate::key_schedule::transcript::{
     confirmation_tag, interim_transcript_hash, verify_confirmation_tag,
 };
 use crate::key_schedule::{
-    EpochSecrets, GroupContext, Psk, ResumptionPskUsage, psk_secret, welcome_key_nonce,
-    welcome_secret,
+    EpochSecrets, GroupContext, Psk, ResumptionPsk, ResumptionPskUsage, psk_secret,
+    welcome_key_nonce, welcome_secret,
 };
 use crate::provider::{CipherSuiteProvider, Namespace, Provider, WriteBatch, random_bytes};
 use crate::secret::Secret;
@@ -385,8 +385,8 @@ fn join_welcome<P: Provider>(
         context.confirmed_transcript_hash.as_slice(),
         info.confirmation_tag.as_slice(),
     )?;
-    if let Some(usage) = resumption {
-        check_resumption(&info, usage, options.resumed_group)?;
+    if let Some(psk) = &resumption {
+        check_resumption(&info, psk, options.resumed_group)?;
     }
     let mut group = Group::from_parts(
         client.clone(),
@@ -422,14 +422,14 @@ fn join_welcome<P: Provider>(
     Ok(group)
 }
 
-/// The PSK secret of a Welcome, and the reinit/branch usage if one of its
-/// PSKs is such a resumption PSK (at most one may be, §12.4.3.1).
+/// The PSK secret of a Welcome, and its reinit/branch resumption PSK if
+/// it has one (at most one may be, §12.4.3.1).
 fn welcome_psks<P: Provider>(
     client: &Client<P>,
     suite: &dyn CipherSuiteProvider,
     secrets: &GroupSecrets,
     options: &JoinOptions<'_, P>,
-) -> Result<(Secret, Option<ResumptionPskUsage>), Error> {
+) -> Result<(Secret, Option<ResumptionPsk>), Error> {
     let mut values = Vec::new();
     let mut special = None;
     for id in secrets.psks.as_slice() {
@@ -444,7 +444,7 @@ fn welcome_psks<P: Provider>(
                     if special.is_some() {
                         return Err(ProtocolError::MultipleResumptionPsks.into());
                     }
-                    special = Some(r.usage);
+                    special = Some(r.clone());
                 }
                 options
                     .resumed_group
@@ -462,7 +462,7 @@ fn welcome_psks<P: Provider>(
 /// old group as §11.2 and §11.3 require.
 fn check_resumption<P: Provider>(
     info: &GroupInfo,
-    usage: ResumptionPskUsage,
+    psk: &ResumptionPsk,
     old: Option<&Group<P>>,
 ) -> Result<(), Error> {
     let context = &info.group_context;
@@ -470,11 +470,18 @@ fn check_resumption<P: Provider>(
         return Err(ProtocolError::ResumptionEpochNotOne(context.epoch).into());
     }
     let old = old.ok_or(ProtocolError::PskNotFound)?;
-    match usage {
+    match psk.usage {
         ResumptionPskUsage::Reinit => {
             let reinit = old.reinit().ok_or(ProtocolError::ReInitMismatch(
                 "the old group's last commit had no ReInit",
             ))?;
+            // §11.2: the PSK's epoch is "the epoch after the Commit
+            // covering the ReInit", the old group's last (it stays there).
+            // An earlier epoch's `resumption_psk`, still retained, was not
+            // reached by a ReInit.
+            if psk.psk_epoch != old.context.epoch {
+                return Err(ProtocolError::ReInitMismatch("epoch").into());
+            }
             if reinit.group_id != context.group_id {
                 return Err(ProtocolError::ReInitMismatch("group_id").into());
             }
