@@ -399,18 +399,25 @@ fn tree_with_unsorted_unmerged_leaves() {
     );
 }
 
-/// CHECKLIST: "Duplicate encryption_key": Eve's leaf (unmerged at the
-/// root, so outside every parent hash) with Alice's encryption key.
+/// CHECKLIST: "Duplicate encryption_key": Carol's leaf with Alice's
+/// encryption key, re-signed by Carol, and the chain Bob -> 1 -> root
+/// recomputed over the changed subtree under node 5 (so that, the key
+/// check aside, the tree is valid: Eve's leaf, which the test cannot sign
+/// for, is not the one changed).
 #[test]
 fn tree_with_a_duplicate_encryption_key() {
-    refused_both_ways(
-        "two nodes with one encryption key",
+    refused_in(
+        world,
+        "two leaves with one encryption key",
         config(),
-        &|nodes| {
+        &|w, nodes| {
             let alice = leaf(nodes, 0).encryption_key.clone();
-            leaf(nodes, 6).encryption_key = alice;
+            let carol = leaf(nodes, 4);
+            carol.encryption_key = alice;
+            resign(w, carol, 2);
+            rechain(w, nodes, &[2, 1, 3]);
         },
-        protocol!(ProtocolError::DuplicateNodeEncryptionKey(_)),
+        protocol!(ProtocolError::DuplicateNodeEncryptionKey(4)),
     );
 }
 
