@@ -33,6 +33,8 @@ mod proposals;
 mod tree;
 #[path = "group_hostile/tree_shapes.rs"]
 mod tree_shapes;
+#[path = "group_hostile/tree_stored.rs"]
+mod tree_stored;
 #[path = "group_hostile/welcome.rs"]
 mod welcome;
 #[path = "group_hostile/world.rs"]
