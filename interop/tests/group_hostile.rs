@@ -31,6 +31,8 @@ mod framing;
 mod proposals;
 #[path = "group_hostile/tree.rs"]
 mod tree;
+#[path = "group_hostile/tree_collision.rs"]
+mod tree_collision;
 #[path = "group_hostile/tree_shapes.rs"]
 mod tree_shapes;
 #[path = "group_hostile/tree_stored.rs"]

@@ -9,12 +9,13 @@
 //! unmerged at the root (node 3).
 
 use super::world::{Invite, World, config, open_welcome, seal_welcome};
+use interop::clients::TestProvider;
 use mls_core::codec::{VarBytes, VarVec, encode};
 use mls_core::crypto::generate_hpke_key_pair;
 use mls_core::extensions::ExtensionBody;
 use mls_core::framing::MlsMessageBody;
 use mls_core::group::group_info::GroupInfo;
-use mls_core::group::{ExternalJoinOptions, Group, GroupConfig};
+use mls_core::group::{Client, ExternalJoinOptions, Group, GroupConfig};
 use mls_core::key_schedule::EpochSecrets;
 use mls_core::key_schedule::transcript::confirmation_tag;
 use mls_core::secret::Secret;
@@ -29,6 +30,14 @@ use mls_core::{Error, MlsMessage, ProtocolError};
 /// A change to a tree in array order, with the world for its signers and
 /// fresh keys.
 pub(crate) type Tamper<'a> = &'a dyn Fn(&World, &mut Vec<Option<Node>>);
+
+/// Makes the client that joins by external commit.
+pub(crate) type ExternalJoiner = fn(&World) -> Client<TestProvider>;
+
+/// The default external joiner: a new client of the world's backend.
+fn zed(w: &World) -> Client<TestProvider> {
+    w.new_client("zed")
+}
 
 /// A world and the unprocessed Welcome of a joiner, Eve.
 pub(crate) type MakeWorld = fn() -> (World, Invite);
@@ -259,6 +268,7 @@ enum Outcome {
 /// still joins afterwards.
 fn both_ways(
     make: MakeWorld,
+    external_joiner: ExternalJoiner,
     what: &str,
     group_config: GroupConfig,
     tamper: Tamper<'_>,
@@ -309,7 +319,7 @@ fn both_ways(
     let MlsMessageBody::GroupInfo(genuine) = w.gr(0).group_info(true).unwrap().body else {
         panic!("a GroupInfo");
     };
-    let zed = w.new_client("zed");
+    let zed = external_joiner(&w);
     let info = tampered(&w, &genuine, tamper, None);
     let result = Group::join_by_external_commit(
         &zed,
@@ -345,8 +355,21 @@ pub(crate) fn refused_in(
     tamper: Tamper<'_>,
     expected: impl Fn(&Error) -> bool + 'static,
 ) {
+    refused_in_by(make, zed, what, group_config, tamper, expected);
+}
+
+/// [`refused_in`] with the external joiner made by `external_joiner`.
+pub(crate) fn refused_in_by(
+    make: MakeWorld,
+    external_joiner: ExternalJoiner,
+    what: &str,
+    group_config: GroupConfig,
+    tamper: Tamper<'_>,
+    expected: impl Fn(&Error) -> bool + 'static,
+) {
     both_ways(
         make,
+        external_joiner,
         what,
         group_config,
         tamper,
@@ -357,7 +380,24 @@ pub(crate) fn refused_in(
 /// The tree of `make`'s world changed by `tamper` is joined both ways: the
 /// positive control of a shape whose broken variants are refused.
 pub(crate) fn accepted_in(make: MakeWorld, what: &str, tamper: Tamper<'_>) {
-    both_ways(make, what, config(), tamper, &Outcome::Joined);
+    accepted_in_by(make, zed, what, tamper);
+}
+
+/// [`accepted_in`] with the external joiner made by `external_joiner`.
+pub(crate) fn accepted_in_by(
+    make: MakeWorld,
+    external_joiner: ExternalJoiner,
+    what: &str,
+    tamper: Tamper<'_>,
+) {
+    both_ways(
+        make,
+        external_joiner,
+        what,
+        config(),
+        tamper,
+        &Outcome::Joined,
+    );
 }
 
 /// The tree of [`world`] changed by `tamper` is refused both ways.

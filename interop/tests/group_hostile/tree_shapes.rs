@@ -111,7 +111,7 @@ fn chain_across_a_blank_parent_broken_at_the_top() {
 /// ```text
 /// 0 _   1 _   2 _   3 R [3]   4 Carol (commit)   5 P [3]   6 Eve
 /// ```
-fn empty_left_subtree(w: &World, nodes: &mut Vec<Option<Node>>) {
+fn empty_left_subtree(w: &World, nodes: &mut [Option<Node>]) {
     nodes[0] = None;
     nodes[1] = None;
     nodes[2] = None;
@@ -129,7 +129,7 @@ fn empty_left_subtree_of_the_root_joins() {
     accepted_in(
         world,
         "an all-blank left subtree under the root",
-        &empty_left_subtree,
+        &|w, n| empty_left_subtree(w, n),
     );
 }
 
