@@ -1,7 +1,8 @@
 //! Hostile inputs to the group API: the lines of `shared/CHECKLIST.md`
-//! under "Proposals and proposal lists", "Commit", "External commit" and
-//! "Welcome and GroupInfo", and the framing lines on confirmation tags,
-//! sender types and external sender indices.
+//! under "Ratchet tree" (the `tree*` modules), "Proposals and proposal
+//! lists", "Commit", "External commit" and "Welcome and GroupInfo", and the
+//! framing lines on confirmation tags, sender types and external sender
+//! indices.
 //!
 //! Each test builds a small real group, crafts one hostile message that
 //! breaks exactly one rule (correctly signed, MACed and confirmed

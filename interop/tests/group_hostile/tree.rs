@@ -1,12 +1,17 @@
 //! CHECKLIST "Ratchet tree", through the public API: each broken tree is
 //! sent to a joiner in a Welcome (`Group::join`) and to an external joiner
-//! in a GroupInfo (`Group::join_by_external_commit`), with the GroupContext's
-//! tree_hash made to match the broken tree and the GroupInfo re-signed by
-//! its signer, so the rule under test is the first one broken.
+//! in a GroupInfo (`Group::join_by_external_commit`), so the rule under
+//! test is the only one broken: the parent-hash chains the change does
+//! not target are recomputed ([`rechain`]), changed leaves re-signed by
+//! their owners, the GroupContext's tree_hash made to match the broken
+//! tree, the Welcome's confirmation tag recomputed for that GroupContext,
+//! and the GroupInfo re-signed ([`tampered`]). Each refused tree is
+//! accepted once the library's check for its rule is switched off (tried
+//! by hand on each check while writing these tests).
 //!
-//! The tree: Alice, Bob and Carol (leaves 0-2), Bob committed with a path
-//! (parents 1 and 3 on his direct path), then Eve was added at leaf 3,
-//! unmerged at the root (node 3).
+//! This file holds the machinery and the tests on [`world`]'s tree; other
+//! shapes are in `tree_shapes.rs`, the hash-collision case in
+//! `tree_collision.rs`, stored trees in `tree_stored.rs`.
 
 use super::world::{Invite, World, config, open_welcome, seal_welcome};
 use interop::clients::TestProvider;
@@ -193,9 +198,18 @@ pub(crate) fn fresh_parent(w: &World, unmerged: &[u32]) -> Option<Node> {
     }))
 }
 
+/// What becomes of the GroupContext's tree_hash when the tree is changed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TreeHash {
+    /// Made to match the changed tree.
+    Recomputed,
+    /// Left as it was, matching the genuine tree.
+    Genuine,
+}
+
 /// `info` with its tree changed by `tamper` and everything else made to
-/// match: the GroupContext's tree_hash (of the tree as a reader that
-/// dropped trailing blanks would see it), the confirmation tag if the
+/// match: the GroupContext's tree_hash if `tree_hash` says so (of the tree
+/// as a reader that dropped trailing blanks would see it), the confirmation tag if the
 /// Welcome's `keys` (joiner secret, PSK secret) are given, and the
 /// signature, by the same signer unless `tamper` blanked its leaf (then by
 /// the first member whose leaf is left).
@@ -204,6 +218,7 @@ pub(crate) fn tampered(
     info: &GroupInfo,
     tamper: Tamper<'_>,
     keys: Option<(&Secret, &Secret)>,
+    tree_hash: TreeHash,
 ) -> GroupInfo {
     let cs = w.cs();
     let mut info = info.clone();
@@ -214,7 +229,9 @@ pub(crate) fn tampered(
         .unwrap()
         .into_nodes();
     tamper(w, &mut nodes);
-    info.group_context.tree_hash = VarBytes::new(public(&nodes).tree_hash(cs).unwrap());
+    if tree_hash == TreeHash::Recomputed {
+        info.group_context.tree_hash = VarBytes::new(public(&nodes).tree_hash(cs).unwrap());
+    }
     let extension = RatchetTree::new(nodes.clone()).to_extension().unwrap();
     super::world::replace_ratchet_tree(&mut info, extension);
     if let Some((joiner, psk)) = keys {
@@ -271,7 +288,7 @@ fn both_ways(
     external_joiner: ExternalJoiner,
     what: &str,
     group_config: GroupConfig,
-    tamper: Tamper<'_>,
+    (tamper, tree_hash): (Tamper<'_>, TreeHash),
     outcome: &Outcome,
 ) {
     let (mut w, invite) = make();
@@ -279,7 +296,7 @@ fn both_ways(
     // By Welcome.
     let opened = open_welcome(cs, &invite.welcome, &invite.known, &[]);
     let keys = Some((&opened.secrets.joiner_secret, &opened.psk_secret));
-    let info = tampered(&w, &opened.info, tamper, keys);
+    let info = tampered(&w, &opened.info, tamper, keys, tree_hash);
     let welcome = seal_welcome(
         cs,
         &w.rand(),
@@ -320,7 +337,7 @@ fn both_ways(
         panic!("a GroupInfo");
     };
     let zed = external_joiner(&w);
-    let info = tampered(&w, &genuine, tamper, None);
+    let info = tampered(&w, &genuine, tamper, None, tree_hash);
     let result = Group::join_by_external_commit(
         &zed,
         &MlsMessage::new(MlsMessageBody::GroupInfo(info)),
@@ -372,7 +389,7 @@ pub(crate) fn refused_in_by(
         external_joiner,
         what,
         group_config,
-        tamper,
+        (tamper, TreeHash::Recomputed),
         &Outcome::Refused(Box::new(expected)),
     );
 }
@@ -395,8 +412,27 @@ pub(crate) fn accepted_in_by(
         external_joiner,
         what,
         config(),
-        tamper,
+        (tamper, TreeHash::Recomputed),
         &Outcome::Joined,
+    );
+}
+
+/// The tree of `make`'s world changed by `tamper`, with the GroupContext's
+/// tree_hash left as it was (everything else re-signed and matching), is
+/// refused both ways with an error `expected` accepts.
+pub(crate) fn refused_with_the_genuine_tree_hash(
+    make: MakeWorld,
+    what: &str,
+    tamper: Tamper<'_>,
+    expected: impl Fn(&Error) -> bool + 'static,
+) {
+    both_ways(
+        make,
+        zed,
+        what,
+        config(),
+        (tamper, TreeHash::Genuine),
+        &Outcome::Refused(Box::new(expected)),
     );
 }
 

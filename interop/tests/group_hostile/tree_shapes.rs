@@ -8,8 +8,8 @@
 //! re-signed.
 
 use super::tree::{
-    MakeWorld, accepted_in, fresh_key, fresh_parent, leaf, parent, parent_hash_for, rechain,
-    refused_in, set_parent_hash, world,
+    MakeWorld, accepted_in, fresh_key, fresh_parent, leaf, parent, rechain, refused_in,
+    set_parent_hash, world,
 };
 use super::world::{World, config};
 use mls_core::ProtocolError;
@@ -62,6 +62,27 @@ fn tree_ending_in_a_blank_node() {
         config(),
         &|_, nodes| nodes.push(None),
         protocol!(ProtocolError::TrailingBlankNode),
+    );
+}
+
+// ----- tree hash (§7.8, §12.4.3.1) -----
+
+/// CHECKLIST "tree hash not equal to the GroupContext tree_hash", both
+/// ways (welcome.rs has the Welcome way): Bob's commit leaf with a fresh
+/// encryption key, re-signed by Bob (his parent_hash, which covers node 1,
+/// does not depend on his own key), the GroupContext keeping the genuine
+/// tree's hash.
+#[test]
+fn tree_not_matching_the_group_context_tree_hash() {
+    super::tree::refused_with_the_genuine_tree_hash(
+        world,
+        "a tree whose hash is not the GroupContext's",
+        &|w, nodes| {
+            let bob = leaf(nodes, 2);
+            bob.encryption_key = fresh_key(w);
+            super::tree::resign(w, bob, 1);
+        },
+        protocol!(ProtocolError::TreeHashMismatch),
     );
 }
 
@@ -315,29 +336,4 @@ fn parent_with_a_leaf_encryption_key() {
         },
         protocol!(ProtocolError::DuplicateNodeEncryptionKey(4)),
     );
-}
-
-/// The chain helpers agree with the library on the blank-parent world:
-/// recomputing Alice's parent hash across the blank node gives what she
-/// committed.
-#[test]
-fn parent_hash_across_a_blank_parent_is_the_roots() {
-    let (w, invite) = world_with_a_blank_parent();
-    let opened = super::world::open_welcome(w.cs(), &invite.welcome, &invite.known, &[]);
-    let mut nodes = opened
-        .info
-        .extensions
-        .ratchet_tree()
-        .unwrap()
-        .unwrap()
-        .into_nodes();
-    let expected = parent_hash_for(&w, &nodes, 3, 0);
-    let Some(Node::Leaf(alice)) = &nodes[0] else {
-        panic!()
-    };
-    assert_eq!(
-        alice.leaf_node_source,
-        mls_core::tree::leaf_node::LeafNodeSource::Commit(expected.into())
-    );
-    let _ = leaf(&mut nodes, 0);
 }
