@@ -1,7 +1,8 @@
 //! Hostile inputs to the group API: the lines of `shared/CHECKLIST.md`
-//! under "Proposals and proposal lists", "Commit", "External commit" and
-//! "Welcome and GroupInfo", and the framing lines on confirmation tags,
-//! sender types and external sender indices.
+//! under "Ratchet tree" (the `tree*` modules), "Proposals and proposal
+//! lists", "Commit", "External commit" and "Welcome and GroupInfo", and the
+//! framing lines on confirmation tags, sender types and external sender
+//! indices.
 //!
 //! Each test builds a small real group, crafts one hostile message that
 //! breaks exactly one rule (correctly signed, MACed and confirmed
@@ -37,6 +38,12 @@ mod proposals;
 mod resumption;
 #[path = "group_hostile/tree.rs"]
 mod tree;
+#[path = "group_hostile/tree_collision.rs"]
+mod tree_collision;
+#[path = "group_hostile/tree_shapes.rs"]
+mod tree_shapes;
+#[path = "group_hostile/tree_stored.rs"]
+mod tree_stored;
 #[path = "group_hostile/welcome.rs"]
 mod welcome;
 #[path = "group_hostile/world.rs"]
