@@ -19,24 +19,6 @@ use mls_core::group::Group;
 use mls_core::provider::{Namespace, Provider, StorageProvider, WriteBatch};
 use mls_core::{Error, StorageErrorKind};
 
-/// CRC-32 (IEEE 802.3, reflected, as `crc32fast` computes it).
-fn crc32(parts: &[&[u8]]) -> u32 {
-    let mut crc = !0u32;
-    for part in parts {
-        for &byte in *part {
-            crc ^= u32::from(byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-    }
-    !crc
-}
-
 /// The stored value of `ns`/`key` with its body changed by `change` and
 /// the envelope's checksum made to match.
 fn reseal(ns: Namespace, key: &[u8], value: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
@@ -47,7 +29,11 @@ fn reseal(ns: Namespace, key: &[u8], value: &[u8], change: impl FnOnce(&mut Vec<
     let mut out = header.to_vec();
     out.extend_from_slice(&body);
     let key_len = (key.len() as u64).to_be_bytes();
-    let sum = crc32(&[ns.name().as_bytes(), &key_len, key, &out]);
+    let mut crc = crc32fast::Hasher::new();
+    for part in [ns.name().as_bytes(), &key_len, key, &out] {
+        crc.update(part);
+    }
+    let sum = crc.finalize();
     out.extend_from_slice(&sum.to_be_bytes());
     out
 }
@@ -173,20 +159,42 @@ fn stored_width_beyond_the_index_type() {
     }
 }
 
-/// CHECKLIST "more leaves than the index type ... allows", at its edge: a
-/// group record declaring 2^31 leaves (the most a `u32` node index can
-/// address) over a tree whose leaves need 4. Refused as a width the leaves
-/// do not need (`ProtocolError::TreeTooLarge` inside the Corrupt error)
-/// before the 2^32 - 1 node slots are allocated: were it not, this test
-/// would die allocating tens of gigabytes.
+/// A group record declaring 8 leaves over a tree whose leaves need 4:
+/// refused as a width the leaves do not need (`ProtocolError::TreeTooLarge`
+/// inside the Corrupt error).
 #[test]
 fn stored_width_its_leaves_do_not_need() {
     refused_at_load(&Case {
-        what: "2^31 leaves declared, 3 used",
-        leaf_count: Some(1 << 31),
+        what: "8 leaves declared, 3 used",
+        leaf_count: Some(8),
         extra_leaf_at: None,
         message: TOO_WIDE,
     });
+}
+
+/// CHECKLIST "more leaves than the index type ... allows", at its edge: a
+/// group record declaring 2^31 leaves (the most a `u32` node index can
+/// address), alone and with a leaf record at node 2^32 - 2 that makes the
+/// width one its leaves need. Refused because the group's `max_leaves`
+/// (2^16) never lets a tree grow that wide, before the 2^32 - 1 node slots
+/// are allocated: were it not, this test would die allocating tens of
+/// gigabytes.
+#[test]
+fn stored_width_beyond_max_leaves() {
+    for (what, extra_leaf_at) in [
+        ("2^31 leaves declared, 3 used", None),
+        (
+            "2^31 leaves declared, leaf 2^31 - 1 stored",
+            Some(u32::MAX - 1),
+        ),
+    ] {
+        refused_at_load(&Case {
+            what,
+            leaf_count: Some(1 << 31),
+            extra_leaf_at,
+            message: "beyond the group's max_leaves (65536)",
+        });
+    }
 }
 
 /// CHECKLIST "more leaves than the index type ... allows": a leaf record

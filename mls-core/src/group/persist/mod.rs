@@ -779,6 +779,19 @@ fn load_once<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P
     let suite = client.suite(record.context.cipher_suite)?;
     let size = TreeSize::from_leaf_count(record.leaf_count)
         .ok_or_else(|| corrupt("the stored tree has an impossible width"))?;
+    // The group never takes a leaf at or beyond `max_leaves` (§12.1.1 Adds,
+    // external joins and Welcomes are refused with TooManyMembers), so a
+    // stored tree is never wider than the power of two covering it. Checked
+    // before the tree is allocated: a damaged width cannot make a load ask
+    // for more than the group's own limit allows.
+    let widest =
+        TreeSize::covering(record.config.max_leaves.max(1)).map_or(u32::MAX, |s| s.leaf_count());
+    if record.leaf_count > widest {
+        return Err(corrupt(format!(
+            "the stored tree is {} leaves wide, beyond the group's max_leaves ({})",
+            record.leaf_count, record.config.max_leaves
+        )));
+    }
 
     let prefix = keys::group(group_id);
     let mut nodes = Vec::new();
