@@ -235,6 +235,17 @@ fn a_tampered_leaf_signature_is_rejected() {
             // The signature is part of the leaf's tree hash, so the full
             // validation stops at the parent-hash chain first; the leaf
             // check names the rule on its own.
+            let full = validate(&nodes, suite, &t.group_id);
+            assert!(
+                matches!(
+                    full,
+                    Err(Error::Protocol(
+                        ProtocolError::LeafNodeSignatureInvalid
+                            | ProtocolError::ParentHashUncovered(_)
+                    ))
+                ),
+                "{full:?}"
+            );
             let tree = PublicTree::from_wire(RatchetTree::new(nodes.clone())).unwrap();
             let result = verify_leaf_signatures(&tree, suite, &t.group_id);
             assert!(

@@ -8,7 +8,7 @@
 //! message still processes (or joins) and every member agrees.
 
 use super::world::{Invite, World, config, open_welcome, public_message, seal_welcome};
-use mls_core::codec::{VarBytes, decode_exact, encode};
+use mls_core::codec::{VarBytes, encode};
 use mls_core::crypto::encrypt_with_label;
 use mls_core::framing::{Content, MlsMessageBody};
 use mls_core::group::Group;
@@ -247,13 +247,7 @@ fn trailing_bytes_inside_a_welcome() {
             "{what}: no group stored"
         );
     }
-    // The bytes above are what the test sealed: the genuine GroupSecrets
-    // decode to the same value, so only the extra byte was refused.
-    let genuine = encode(&opened.secrets).unwrap();
-    assert_eq!(
-        encode(&decode_exact::<mls_core::group::welcome::GroupSecrets>(&genuine).unwrap()).unwrap(),
-        genuine
-    );
+    // The same secrets and GroupInfo without the extra byte join.
     w.finish_invite(invite);
     w.assert_recovers(1);
 }

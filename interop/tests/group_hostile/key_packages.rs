@@ -791,15 +791,18 @@ fn grease_values_are_ignored() {
     // Received as a proposal (by every member: Bob's group did not make
     // it), and cached.
     let msg = w.forge_proposal(1, add(&proposed));
-    let mut reference = None;
+    let mut references = Vec::new();
     for i in 0..3 {
         match w.g(i).process_and_merge(&msg) {
-            Ok(ProcessedMessage::Proposal(p)) => reference = Some(p.reference),
+            Ok(ProcessedMessage::Proposal(p)) => references.push(p.reference),
             other => panic!("member {i} did not cache the GREASE Add: {other:?}"),
         }
         assert_eq!(w.gr(i).pending_proposals().count(), 1, "member {i}");
     }
-    assert!(reference.is_some());
+    assert!(
+        references.windows(2).all(|r| r[0] == r[1]),
+        "every member computed the same ProposalRef"
+    );
 
     // add_members commits Erin by value and Dave's Add by reference.
     let out = w.commit_all(0, |g| g.add_members(std::slice::from_ref(&added)));

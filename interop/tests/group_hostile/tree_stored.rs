@@ -164,6 +164,8 @@ fn stored_width_beyond_the_index_type() {
 /// inside the Corrupt error).
 #[test]
 fn stored_width_its_leaves_do_not_need() {
+    // The message is the Corrupt error wrapping this variant's.
+    assert!(TOO_WIDE.ends_with(&mls_core::ProtocolError::TreeTooLarge.to_string()));
     refused_at_load(&Case {
         what: "8 leaves declared, 3 used",
         leaf_count: Some(8),
@@ -175,10 +177,11 @@ fn stored_width_its_leaves_do_not_need() {
 /// CHECKLIST "more leaves than the index type ... allows", at its edge: a
 /// group record declaring 2^31 leaves (the most a `u32` node index can
 /// address), alone and with a leaf record at node 2^32 - 2 that makes the
-/// width one its leaves need. Refused because the group's `max_leaves`
-/// (2^16) never lets a tree grow that wide, before the 2^32 - 1 node slots
-/// are allocated: were it not, this test would die allocating tens of
-/// gigabytes.
+/// width one its leaves need. Refused because no group grows past
+/// `MAX_LEAVES_CEILING` (2^20), before the 2^32 - 1 node slots are
+/// allocated: were it not, this test would die allocating tens of
+/// gigabytes. The ceiling is a constant, so raising the record's own
+/// `max_leaves` would not help.
 #[test]
 fn stored_width_beyond_max_leaves() {
     for (what, extra_leaf_at) in [
@@ -192,9 +195,10 @@ fn stored_width_beyond_max_leaves() {
             what,
             leaf_count: Some(1 << 31),
             extra_leaf_at,
-            message: "beyond the group's max_leaves (65536)",
+            message: "beyond the 1048576 any group may have",
         });
     }
+    assert_eq!(mls_core::group::MAX_LEAVES_CEILING, 1 << 20);
 }
 
 /// CHECKLIST "more leaves than the index type ... allows": a leaf record

@@ -43,12 +43,29 @@ pub struct GroupConfig {
     /// The most leaves the tree may have (blank ones included). Adds and
     /// external joins beyond it are rejected, and so is a tree to join
     /// that is wider, before it is expanded (§12.4.3.1; the join costs
-    /// memory in proportion to the width). Default: 2^16 (65,536).
+    /// memory in proportion to the width). Default: 2^16 (65,536). A value
+    /// above [`MAX_LEAVES_CEILING`] acts as the ceiling (see
+    /// [`GroupConfig::leaf_limit`]).
     pub max_leaves: u32,
     /// The most proposals held for commits in one epoch (§12.4: received
     /// and our own, each stored until the next commit). One more is
     /// refused with `ProtocolError::TooManyProposals`. Default: 10,000.
     pub max_proposals_per_epoch: u32,
+}
+
+/// The widest tree (in leaves) any group holds, whatever its
+/// `max_leaves`: 2^20. A stored group is never wider, so `Group::load`
+/// refuses a damaged record declaring a wider tree before allocating it,
+/// and loading costs at most a bounded amount of memory whatever the
+/// stored configuration says.
+pub const MAX_LEAVES_CEILING: u32 = 1 << 20;
+
+impl GroupConfig {
+    /// The most leaves the tree may have: `max_leaves`, at most
+    /// [`MAX_LEAVES_CEILING`].
+    pub fn leaf_limit(&self) -> u32 {
+        self.max_leaves.min(MAX_LEAVES_CEILING)
+    }
 }
 
 impl Default for GroupConfig {

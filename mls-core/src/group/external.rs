@@ -90,7 +90,7 @@ fn external_join<P: Provider>(
         None => client.default_identity().clone(),
     };
     let rand = &client.provider().rand();
-    let mut tree = tree_from(info, options.ratchet_tree.clone(), config.max_leaves)?;
+    let mut tree = tree_from(info, options.ratchet_tree.clone(), config.leaf_limit())?;
     verify_group_info_and_tree(client, suite, info, &mut tree, &config)?;
     check_extensions_supported(client, &old.extensions)?;
     let external_pub = info
@@ -135,8 +135,8 @@ fn external_join<P: Provider>(
     // §12.4.3.2: we take the leftmost blank leaf, then send a full path.
     let template = client.leaf_template_for(&identity, LeafNodeSource::Update, Extensions::new());
     let own_leaf = tree.add_leaf(template.clone())?;
-    if own_leaf.0 >= config.max_leaves {
-        return Err(ProtocolError::TooManyMembers(config.max_leaves).into());
+    if own_leaf.0 >= config.leaf_limit() {
+        return Err(ProtocolError::TooManyMembers(config.leaf_limit()).into());
     }
     let mut provisional = provisional_context(old, &applied.extensions)?;
     let created = create_update_path(

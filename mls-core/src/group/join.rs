@@ -335,7 +335,7 @@ fn join_welcome<P: Provider>(
         }
         .into());
     }
-    let mut tree = tree_from(&info, options.ratchet_tree.clone(), config.max_leaves)?;
+    let mut tree = tree_from(&info, options.ratchet_tree.clone(), config.leaf_limit())?;
     verify_group_info_and_tree(client, suite, &info, &mut tree, &config)?;
     check_extensions_supported(client, &info.group_context.extensions)?;
 
@@ -531,11 +531,8 @@ pub(crate) fn verify_group_info_and_tree<P: Provider>(
     let signer = tree
         .leaf(LeafIndex(info.signer))
         .ok_or(ProtocolError::GroupInfoSignerBlank(info.signer))?;
-    info.verify_signature(suite, signer.signature_key.as_slice())
-        .map_err(|err| match err {
-            Error::Crypto(_) => ProtocolError::GroupInfoSignatureInvalid.into(),
-            other => other,
-        })?;
+    // GroupInfoSignatureInvalid; a backend failure stays one.
+    info.verify_signature(suite, signer.signature_key.as_slice())?;
     verify_tree_hash(tree, suite, info.group_context.tree_hash.as_slice())?;
     super::proposal_list::check_external_senders(
         client.credential_validator(),

@@ -613,9 +613,9 @@ impl<P: Provider> Group<P> {
                     // §12.4.3.2: the joiner takes the leftmost blank leaf.
                     Committer::External => {
                         let l = self.tree.add_leaf(path.leaf_node.clone())?;
-                        if l.0 >= self.config.max_leaves {
+                        if l.0 >= self.config.leaf_limit() {
                             return Err(
-                                ProtocolError::TooManyMembers(self.config.max_leaves).into()
+                                ProtocolError::TooManyMembers(self.config.leaf_limit()).into()
                             );
                         }
                         l

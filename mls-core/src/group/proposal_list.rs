@@ -390,14 +390,14 @@ pub(crate) fn apply(
             new_encryption = keys.new_encryption;
             result?;
         }
-        if tree.size().leaf_count() >= ctx.config.max_leaves
-            && !tree_has_blank_leaf_below(tree, ctx.config.max_leaves)
+        if tree.size().leaf_count() >= ctx.config.leaf_limit()
+            && !tree_has_blank_leaf_below(tree, ctx.config.leaf_limit())
         {
-            return Err(ProtocolError::TooManyMembers(ctx.config.max_leaves).into());
+            return Err(ProtocolError::TooManyMembers(ctx.config.leaf_limit()).into());
         }
         let leaf = tree.add_leaf(kp.leaf_node.clone())?;
-        if leaf.0 >= ctx.config.max_leaves {
-            return Err(ProtocolError::TooManyMembers(ctx.config.max_leaves).into());
+        if leaf.0 >= ctx.config.leaf_limit() {
+            return Err(ProtocolError::TooManyMembers(ctx.config.leaf_limit()).into());
         }
         new_signature.insert(signature_key.to_vec(), leaf.0);
         new_encryption.insert(kp.leaf_node.encryption_key.as_slice().to_vec(), leaf.0);

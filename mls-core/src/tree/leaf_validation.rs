@@ -349,11 +349,8 @@ impl<'a> LeafNodeValidator<'a> {
 
         // §7.3: the signature verifies under signature_key.
         if !self.signatures_verified {
-            leaf.verify_signature(self.suite, expected.tbs_context())
-                .map_err(|err| match err {
-                    Error::Crypto(_) => ProtocolError::LeafNodeSignatureInvalid.into(),
-                    other => other,
-                })?;
+            // LeafNodeSignatureInvalid; a backend failure stays one.
+            leaf.verify_signature(self.suite, expected.tbs_context())?;
         }
 
         // §5.3.1, §7.3: the credential is validated with the AS, and a

@@ -26,6 +26,7 @@ mod records;
 pub(crate) use counter::WriteCounter;
 
 use super::client::Client;
+use super::config::MAX_LEAVES_CEILING;
 use super::pending::{CachedProposal, PendingCommit, ProposalCache};
 use super::state::{Group, Inactive, NewEpoch, PastSignatureKeys, first_old_values};
 use crate::error::{Error, Misuse, StorageError, StorageErrorKind};
@@ -779,17 +780,15 @@ fn load_once<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P
     let suite = client.suite(record.context.cipher_suite)?;
     let size = TreeSize::from_leaf_count(record.leaf_count)
         .ok_or_else(|| corrupt("the stored tree has an impossible width"))?;
-    // The group never takes a leaf at or beyond `max_leaves` (§12.1.1 Adds,
-    // external joins and Welcomes are refused with TooManyMembers), so a
-    // stored tree is never wider than the power of two covering it. Checked
-    // before the tree is allocated: a damaged width cannot make a load ask
-    // for more than the group's own limit allows.
-    let widest =
-        TreeSize::covering(record.config.max_leaves.max(1)).map_or(u32::MAX, |s| s.leaf_count());
-    if record.leaf_count > widest {
+    // No group grows past MAX_LEAVES_CEILING (its `leaf_limit` refuses
+    // Adds, external joins and Welcome trees beyond it, §12.1.1,
+    // §12.4.3.1), so a wider stored tree is damage. Checked before the tree
+    // is allocated, and against a constant rather than the record's own
+    // `max_leaves`, which the same damage could have raised.
+    if record.leaf_count > MAX_LEAVES_CEILING {
         return Err(corrupt(format!(
-            "the stored tree is {} leaves wide, beyond the group's max_leaves ({})",
-            record.leaf_count, record.config.max_leaves
+            "the stored tree is {} leaves wide, beyond the {MAX_LEAVES_CEILING} any group may have",
+            record.leaf_count
         )));
     }
 

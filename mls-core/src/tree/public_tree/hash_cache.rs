@@ -45,12 +45,20 @@ impl HashCache {
         if self.len != hash.len() {
             // The first hash fixes the length; a tree only ever sees one
             // suite, but a different length must not mix with the old ones.
+            let Some(total) = self.fresh.len().checked_mul(hash.len()) else {
+                return;
+            };
             self.len = hash.len();
             self.fresh.iter_mut().for_each(|f| *f = false);
-            self.bytes = vec![0; self.fresh.len().saturating_mul(self.len)];
+            self.bytes = vec![0; total];
         }
-        let start = x.saturating_mul(self.len);
-        if let Some(slot) = self.bytes.get_mut(start..start.saturating_add(self.len)) {
+        let Some(start) = x.checked_mul(self.len) else {
+            return;
+        };
+        let Some(end) = start.checked_add(self.len) else {
+            return;
+        };
+        if let Some(slot) = self.bytes.get_mut(start..end) {
             slot.copy_from_slice(hash);
             if let Some(f) = self.fresh.get_mut(x) {
                 *f = true;
@@ -69,6 +77,9 @@ impl HashCache {
     /// Grows or shrinks to `width` nodes; new nodes are stale.
     pub(crate) fn resize(&mut self, width: usize) {
         self.fresh.resize(width, false);
-        self.bytes.resize(width.saturating_mul(self.len), 0);
+        // A width times Nh that overflows cannot be allocated anyway; the
+        // cache then keeps no bytes and every node reads as stale.
+        self.bytes
+            .resize(width.checked_mul(self.len).unwrap_or(0), 0);
     }
 }
