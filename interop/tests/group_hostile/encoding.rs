@@ -7,13 +7,12 @@
 //! bytes named, and checks the exact `DecodeError`; then the genuine
 //! message still processes (or joins) and every member agrees.
 
-use super::world::{Invite, World, config, open_welcome, public_message, seal_welcome};
+use super::world::{
+    Invite, World, config, open_welcome, public_message, rewrap_secret_bytes, seal_welcome,
+};
 use mls_core::codec::{VarBytes, encode};
-use mls_core::crypto::encrypt_with_label;
 use mls_core::framing::{Content, MlsMessageBody};
 use mls_core::group::Group;
-use mls_core::group::commit::HpkeCiphertextWire;
-use mls_core::group::welcome::{EncryptedGroupSecrets, Welcome};
 use mls_core::{DecodeError, Error, MlsMessage, StorageErrorKind};
 
 /// `bytes` refused by `MlsMessage::from_bytes` with exactly `expected`.
@@ -187,23 +186,8 @@ fn trailing_bytes_inside_a_welcome() {
     // GroupSecrets with a byte after them.
     let mut plaintext = encode(&opened.secrets).unwrap();
     plaintext.push(0);
-    let ct = encrypt_with_label(
-        cs,
-        invite.known.kp.init_key.as_slice(),
-        "Welcome",
-        invite.welcome.encrypted_group_info.as_slice(),
-        &plaintext,
-        &w.rand(),
-    )
-    .unwrap();
-    let secrets_trailing = Welcome {
-        cipher_suite: invite.welcome.cipher_suite,
-        secrets: mls_core::codec::VarVec::new(vec![EncryptedGroupSecrets {
-            new_member: invite.known.kp.reference(cs).unwrap(),
-            encrypted_group_secrets: HpkeCiphertextWire::from(ct),
-        }]),
-        encrypted_group_info: invite.welcome.encrypted_group_info.clone(),
-    };
+    let secrets_trailing =
+        rewrap_secret_bytes(cs, &w.rand(), &invite.welcome, &invite.known.kp, &plaintext);
 
     // The tree with a byte after it, inside the extension.
     let mut info = opened.info.clone();

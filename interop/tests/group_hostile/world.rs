@@ -238,12 +238,24 @@ pub(crate) fn rewrap_secrets(
     secrets: &GroupSecrets,
 ) -> Welcome {
     let plaintext = encode(secrets).expect("GroupSecrets");
+    rewrap_secret_bytes(cs, rand, welcome, kp, &plaintext)
+}
+
+/// [`rewrap_secrets`] with the GroupSecrets given as bytes (which need not
+/// decode).
+pub(crate) fn rewrap_secret_bytes(
+    cs: &dyn CipherSuiteProvider,
+    rand: &dyn RandProvider,
+    welcome: &Welcome,
+    kp: &KeyPackage,
+    plaintext: &[u8],
+) -> Welcome {
     let ct = encrypt_with_label(
         cs,
         kp.init_key.as_slice(),
         "Welcome",
         welcome.encrypted_group_info.as_slice(),
-        &plaintext,
+        plaintext,
         rand,
     )
     .expect("encrypt GroupSecrets");
