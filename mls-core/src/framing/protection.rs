@@ -340,38 +340,16 @@ impl MessageProtection {
         message: &PublicMessage,
         keys: &dyn SenderKeys,
     ) -> Result<VerifiedContent, Error> {
-        let framed = &message.content;
-        self.check_group(&framed.group_id)?;
-        // A PublicMessage can only be checked against the current epoch: its
-        // membership key and GroupContext (§6.2).
-        let current = self.current.epoch();
-        if framed.epoch != current {
-            return Err(ProtocolError::WrongEpoch {
-                received: framed.epoch,
-                current,
-            }
-            .into());
-        }
-        if framed.content.content_type() == ContentType::Application {
-            return Err(ProtocolError::ApplicationDataInPublicMessage.into());
-        }
-        // §6.1: a commit carries a confirmation tag. Checked before the
-        // membership tag, whose input cannot be built without it.
-        if framed.content.content_type() == ContentType::Commit
-            && message.auth.confirmation_tag.is_none()
-        {
-            return Err(ProtocolError::ConfirmationTagMissing.into());
-        }
-        framed.check_sender_rules()?;
+        self.check_group(&message.content.group_id)?;
         let epoch = &self.current;
-        if let Sender::Member(leaf) = framed.sender {
-            check_leaf_range(leaf, epoch.secret_tree.size())?;
-        }
-        message.verify_membership_tag(suite, &epoch.membership_key, &epoch.group_context)?;
-        let key = keys.signature_key(framed)?;
-        let content = message.clone().into_authenticated();
-        content.verify_signature(suite, &key, Some(&epoch.group_context))?;
-        Ok(VerifiedContent::new(content))
+        verify_public_message(
+            suite,
+            message,
+            &epoch.group_context,
+            epoch.secret_tree.size(),
+            Some(&epoch.membership_key),
+            keys,
+        )
     }
 
     fn unprotect_private(
@@ -412,6 +390,61 @@ impl MessageProtection {
         };
         Ok((VerifiedContent::new(content), spend))
     }
+}
+
+/// The checks of a PublicMessage of the group whose current epoch has
+/// `context` and a tree `size` wide (§6.2), the group id already matched:
+/// epoch, no application data, confirmation tag present on a commit, the
+/// sender rules (§6), the sender's leaf in range, the membership tag, then
+/// the signature over the GroupContext (§6.1).
+///
+/// Without `membership_key` (a view of the group without secrets, see
+/// [`PublicGroup`](crate::group::PublicGroup)) a member's membership tag
+/// is checked for presence and length only: its value needs the epoch's
+/// secrets.
+pub(crate) fn verify_public_message(
+    suite: &dyn CipherSuiteProvider,
+    message: &PublicMessage,
+    context: &GroupContext,
+    size: TreeSize,
+    membership_key: Option<&Secret>,
+    keys: &dyn SenderKeys,
+) -> Result<VerifiedContent, Error> {
+    let framed = &message.content;
+    // A PublicMessage can only be checked against the current epoch: its
+    // membership key and GroupContext (§6.2).
+    let current = context.epoch;
+    if framed.epoch != current {
+        return Err(ProtocolError::WrongEpoch {
+            received: framed.epoch,
+            current,
+        }
+        .into());
+    }
+    if framed.content.content_type() == ContentType::Application {
+        return Err(ProtocolError::ApplicationDataInPublicMessage.into());
+    }
+    // §6.1: a commit carries a confirmation tag. Checked before the
+    // membership tag, whose input cannot be built without it.
+    if framed.content.content_type() == ContentType::Commit
+        && message.auth.confirmation_tag.is_none()
+    {
+        return Err(ProtocolError::ConfirmationTagMissing.into());
+    }
+    framed.check_sender_rules()?;
+    if let Sender::Member(leaf) = framed.sender {
+        check_leaf_range(leaf, size)?;
+    }
+    match membership_key {
+        Some(key) => message.verify_membership_tag(suite, key, context)?,
+        None => {
+            message.check_membership_tag_shape(suite)?;
+        }
+    }
+    let key = keys.signature_key(framed)?;
+    let content = message.clone().into_authenticated();
+    content.verify_signature(suite, &key, Some(context))?;
+    Ok(VerifiedContent::new(content))
 }
 
 fn check_leaf_range(leaf: u32, size: TreeSize) -> Result<(), Error> {

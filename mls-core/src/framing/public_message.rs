@@ -70,6 +70,24 @@ impl PublicMessage {
         membership_key: &Secret,
         context: &GroupContext,
     ) -> Result<(), Error> {
+        let Some(tag) = self.check_membership_tag_shape(suite)? else {
+            return Ok(());
+        };
+        let expected = suite.mac(membership_key.as_bytes(), &self.tbm(context)?)?;
+        if ct_eq(&expected, tag) {
+            Ok(())
+        } else {
+            Err(ProtocolError::MembershipTagMismatch.into())
+        }
+    }
+
+    /// What can be checked of the membership tag without the membership
+    /// key (§6.2): present, `KDF.Nh` bytes long, exactly when the sender
+    /// is a member. Returns the tag of a member's message.
+    pub(crate) fn check_membership_tag_shape(
+        &self,
+        suite: &dyn CipherSuiteProvider,
+    ) -> Result<Option<&[u8]>, Error> {
         match (self.content.sender, &self.membership_tag) {
             (Sender::Member(_), None) => Err(ProtocolError::MembershipTagMissing.into()),
             (Sender::Member(_), Some(tag)) => {
@@ -81,15 +99,10 @@ impl PublicMessage {
                     }
                     .into());
                 }
-                let expected = suite.mac(membership_key.as_bytes(), &self.tbm(context)?)?;
-                if ct_eq(&expected, tag.as_slice()) {
-                    Ok(())
-                } else {
-                    Err(ProtocolError::MembershipTagMismatch.into())
-                }
+                Ok(Some(tag.as_slice()))
             }
             (_, Some(_)) => Err(ProtocolError::UnexpectedMembershipTag.into()),
-            (_, None) => Ok(()),
+            (_, None) => Ok(None),
         }
     }
 

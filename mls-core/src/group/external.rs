@@ -91,7 +91,14 @@ fn external_join<P: Provider>(
     };
     let rand = &client.provider().rand();
     let mut tree = tree_from(info, options.ratchet_tree.clone(), config.leaf_limit())?;
-    verify_group_info_and_tree(client, suite, info, &mut tree, &config)?;
+    verify_group_info_and_tree(
+        client.credential_validator(),
+        client.now(),
+        suite,
+        info,
+        &mut tree,
+        &config,
+    )?;
     check_extensions_supported(client, &old.extensions)?;
     let external_pub = info
         .extensions

@@ -336,7 +336,14 @@ fn join_welcome<P: Provider>(
         .into());
     }
     let mut tree = tree_from(&info, options.ratchet_tree.clone(), config.leaf_limit())?;
-    verify_group_info_and_tree(client, suite, &info, &mut tree, &config)?;
+    verify_group_info_and_tree(
+        client.credential_validator(),
+        client.now(),
+        suite,
+        &info,
+        &mut tree,
+        &config,
+    )?;
     check_extensions_supported(client, &info.group_context.extensions)?;
 
     // §12.4.3.1: our leaf is the one identical to our KeyPackage's.
@@ -519,8 +526,9 @@ pub(crate) fn tree_from(
 /// §12.4.3.1: the GroupInfo's signature under the signer's leaf, and the
 /// tree's integrity (tree hash, parent hashes, leaves, unmerged leaves,
 /// unique keys).
-pub(crate) fn verify_group_info_and_tree<P: Provider>(
-    client: &Client<P>,
+pub(crate) fn verify_group_info_and_tree(
+    credential_validator: &dyn CredentialValidator,
+    now: u64,
     suite: &dyn CipherSuiteProvider,
     info: &GroupInfo,
     tree: &mut PublicTree,
@@ -535,17 +543,17 @@ pub(crate) fn verify_group_info_and_tree<P: Provider>(
     info.verify_signature(suite, signer.signature_key.as_slice())?;
     verify_tree_hash(tree, suite, info.group_context.tree_hash.as_slice())?;
     super::proposal_list::check_external_senders(
-        client.credential_validator(),
+        credential_validator,
         &info.group_context.extensions,
         info.group_context.group_id.as_slice(),
-        client.now(),
+        now,
     )?;
     verify_parent_hashes(tree, suite)?;
     verify_unmerged_leaves(tree)?;
     verify_unique_encryption_keys(tree)?;
     let required = info.group_context.extensions.required_capabilities()?;
     let members = member_credential_types(tree);
-    let validator = tree_validator(suite, client.credential_validator(), config, client.now())
+    let validator = tree_validator(suite, credential_validator, config, now)
         .with_required_capabilities(required.as_ref())
         .with_members(&members);
     let group_id = info.group_context.group_id.as_slice();

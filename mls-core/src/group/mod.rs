@@ -21,6 +21,7 @@
 mod application;
 mod client;
 pub mod commit;
+mod commit_tree;
 mod config;
 mod create_commit;
 mod derived_rand;

@@ -1,25 +1,25 @@
 //! Receiving messages: application data, proposals, and other members'
 //! commits, validated in full (RFC 9420 §12.4.2) before any state changes.
 
-use super::epoch_step::{key_schedule_step, provisional_context, zero_secret};
-use super::key_index::ProvisionalKeys;
+use super::commit_tree::{
+    PublicCommit, SummaryParts, apply_commit_public, current_sender, resolve_list, summarize,
+};
+use super::epoch_step::{key_schedule_step, zero_secret};
 use super::pending::CachedProposal;
 use super::proposal_list::{self, Committer, ListContext, ListItem};
 use super::rules::{MessageSender, ProposalSource};
-use super::staged::{CommitSummary, CommittedProposal, MemberUpdate, StagedCommit};
-use super::state::{Group, GroupSenderKeys, Inactive, Member, NewEpoch};
-use crate::codec::{VarBytes, encode};
+use super::staged::{CommitSummary, StagedCommit};
+use super::state::{Group, GroupSenderKeys, Inactive, NewEpoch};
+use crate::codec::encode;
 use crate::error::{Error, Misuse, ProtocolError};
 use crate::framing::{AuthenticatedContent, Content, MlsMessage, Sender};
 use crate::group::commit::Commit;
-use crate::group::proposal::{Proposal, ProposalOrRef, ProposalRef};
+use crate::group::proposal::{Proposal, ProposalRef};
 use crate::key_schedule::external_init_secret_from;
 use crate::key_schedule::transcript::verify_confirmation_tag;
 use crate::provider::Provider;
 use crate::provider::WriteBatch;
-use crate::tree::leaf_node::LeafNodeTbsContext;
-use crate::tree::leaf_validation::ExpectedSource;
-use crate::tree::treekem::{TreePrivateKeys, decrypt_update_path, merge_update_path};
+use crate::tree::treekem::{TreePrivateKeys, decrypt_update_path};
 use crate::tree_math::LeafIndex;
 
 /// Application data received from a member.
@@ -79,7 +79,7 @@ struct CheckedCommit {
 
 /// The sender of a verified message, as it was in the message's epoch
 /// (§6.1): never looked up by leaf index in a later tree.
-fn message_sender(
+pub(crate) fn message_sender(
     keys: &GroupSenderKeys<'_>,
     content: &AuthenticatedContent,
 ) -> Result<MessageSender, Error> {
@@ -313,44 +313,6 @@ impl<P: Provider> Group<P> {
         )
     }
 
-    /// The proposals of `commit`, references resolved from this epoch's
-    /// cache (§12.4), each with its reference if it had one.
-    fn resolve_list(
-        &self,
-        commit: &Commit,
-        committer: Sender,
-    ) -> Result<Vec<(ListItem, Option<ProposalRef>)>, Error> {
-        commit
-            .proposals
-            .as_slice()
-            .iter()
-            .map(|p| match p {
-                ProposalOrRef::Proposal(proposal) => Ok((
-                    ListItem {
-                        proposal: proposal.clone(),
-                        sender: committer,
-                        by_reference: false,
-                    },
-                    None,
-                )),
-                ProposalOrRef::Reference(reference) => {
-                    let cached = self
-                        .proposals
-                        .get(reference)
-                        .ok_or(ProtocolError::UnknownProposalRef)?;
-                    Ok((
-                        ListItem {
-                            proposal: cached.proposal.clone(),
-                            sender: cached.sender,
-                            by_reference: true,
-                        },
-                        Some(reference.clone()),
-                    ))
-                }
-            })
-            .collect()
-    }
-
     /// §12.4.2 for another member's (or a joiner's) commit, then the
     /// group's rules; the result is staged, the group unchanged.
     fn stage_commit(
@@ -370,7 +332,7 @@ impl<P: Provider> Group<P> {
                 .into());
             }
         };
-        let resolved = self.resolve_list(commit, sender.sender)?;
+        let resolved = resolve_list(&self.proposals, commit, sender.sender)?;
         let items: Vec<ListItem> = resolved.iter().map(|(i, _)| i.clone()).collect();
         self.tree.begin_changes();
         let checked = self.check_commit(content, commit, &items, committer);
@@ -402,89 +364,19 @@ impl<P: Provider> Group<P> {
         resolved: &[(ListItem, Option<ProposalRef>)],
         checked: &CheckedCommit,
     ) -> Result<CommitSummary, Error> {
-        let member = |leaf: LeafIndex| {
-            self.tree
-                .leaf(leaf)
-                .map(|l| Member::of_leaf(leaf.0, l))
-                .ok_or(ProtocolError::SenderLeafBlank(leaf.0))
-        };
         let external = self.external_senders()?;
-        let mut proposals = Vec::with_capacity(resolved.len());
-        // The Update each leaf's applied Update carries (the last one of a
-        // leaf, as the list rules keep it), found once.
-        let mut update_leaves = std::collections::HashMap::new();
-        for (item, reference) in resolved {
-            if let (Proposal::Update(u), Sender::Member(leaf)) = (&item.proposal, item.sender) {
-                update_leaves.insert(leaf, &u.leaf_node);
-            }
-            let proposer = match reference {
-                None => sender.clone(),
-                Some(_) => self.current_sender(item.sender, &item.proposal, external.as_ref())?,
-            };
-            proposals.push(CommittedProposal {
-                proposal: item.proposal.clone(),
-                sender: proposer,
-                reference: reference.clone(),
-            });
-        }
-        let mut added: Vec<Member> = checked
-            .applied
-            .added
-            .iter()
-            .map(|(l, kp)| Member::of_leaf(l.0, &kp.leaf_node))
-            .collect();
-        let mut committer_update = None;
-        if let Some((leaf, new_leaf)) = &checked.path_leaf {
-            let after = Member::of_leaf(leaf.0, new_leaf);
-            match sender.sender {
-                Sender::Member(_) => {
-                    committer_update = Some(MemberUpdate {
-                        before: member(*leaf)?,
-                        after,
-                    });
-                }
-                _ => added.push(after),
-            }
-        }
-        let removed = checked
-            .applied
-            .removed
-            .iter()
-            .map(|l| member(*l))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut updated = Vec::with_capacity(checked.applied.updated.len());
-        for leaf in &checked.applied.updated {
-            let after = resolved
-                .iter()
-                .rev()
-                .find_map(|(item, _)| match &item.proposal {
-                    Proposal::Update(u) if item.sender == Sender::Member(leaf.0) => {
-                        Some(Member::of_leaf(leaf.0, &u.leaf_node))
-                    }
-                    _ => None,
-                });
-            let after = after.ok_or(Error::Internal("an applied Update without its proposal"))?;
-            updated.push(MemberUpdate {
-                before: member(*leaf)?,
-                after,
-            });
-        }
-        let replaced_extensions = resolved
-            .iter()
-            .any(|(i, _)| matches!(i.proposal, Proposal::GroupContextExtensions(_)));
-        Ok(CommitSummary {
+        summarize(
+            &self.tree,
+            external.as_ref(),
             sender,
-            epoch: checked.epoch,
-            proposals,
-            added,
-            removed,
-            updated,
-            committer_update,
-            extensions: replaced_extensions.then(|| checked.applied.extensions.clone()),
-            has_path: checked.path_leaf.is_some(),
-            removed_us: checked.removed_us,
-            reinit: checked.applied.reinit.clone(),
-        })
+            resolved,
+            SummaryParts {
+                epoch: checked.epoch,
+                applied: &checked.applied,
+                path_leaf: checked.path_leaf.as_ref(),
+                removed_us: checked.removed_us,
+            },
+        )
     }
 
     /// The sender of a proposal of the current epoch, as it is now;
@@ -495,38 +387,7 @@ impl<P: Provider> Group<P> {
         proposal: &Proposal,
         external: Option<&crate::extensions::ExternalSenders>,
     ) -> Result<MessageSender, Error> {
-        let (credential, signature_key) = match sender {
-            Sender::Member(leaf) => {
-                let l = self
-                    .tree
-                    .leaf(LeafIndex(leaf))
-                    .ok_or(ProtocolError::SenderLeafBlank(leaf))?;
-                (l.credential.clone(), l.signature_key.as_slice().to_vec())
-            }
-            Sender::External(index) => {
-                let s = external
-                    .and_then(|s| s.get(index))
-                    .ok_or(ProtocolError::ExternalSenderOutOfRange(index))?;
-                (s.credential.clone(), s.signature_key.as_slice().to_vec())
-            }
-            Sender::NewMemberProposal => match proposal {
-                Proposal::Add(add) => (
-                    add.key_package.leaf_node.credential.clone(),
-                    add.key_package.leaf_node.signature_key.as_slice().to_vec(),
-                ),
-                _ => return Err(Error::Internal("a new member's proposal other than Add")),
-            },
-            Sender::NewMemberCommit => {
-                return Err(Error::Internal(
-                    "a cached proposal from a new member's commit",
-                ));
-            }
-        };
-        Ok(MessageSender {
-            sender,
-            credential,
-            signature_key,
-        })
+        current_sender(&self.tree, sender, proposal, external)
     }
 
     /// Every check of §12.4.2, building the new epoch; the tree records
@@ -546,19 +407,6 @@ impl<P: Provider> Group<P> {
             .as_ref()
             .ok_or(ProtocolError::ConfirmationTagMissing)?
             .clone();
-        // §12.2: a resync must come from the client it replaces.
-        let resync_credential = match committer {
-            Committer::External => items.iter().find_map(|i| match &i.proposal {
-                Proposal::Remove(r) => Some((
-                    r.removed,
-                    self.tree
-                        .leaf(LeafIndex(r.removed))
-                        .map(|l| (l.credential.clone(), l.encryption_key.clone())),
-                )),
-                _ => None,
-            }),
-            Committer::Member(_) => None,
-        };
         let ctx = ListContext::new(
             &client,
             suite,
@@ -566,12 +414,20 @@ impl<P: Provider> Group<P> {
             &self.config,
             &self.credential_types,
         );
-        let applied =
-            proposal_list::apply(&ctx, &mut self.tree, &self.key_index, items, committer)?;
-        let excluded = applied.joiners();
+        let public = apply_commit_public(
+            &ctx,
+            &mut self.tree,
+            &self.key_index,
+            commit,
+            items,
+            committer,
+        )?;
+        let PublicCommit {
+            applied,
+            provisional,
+            path_leaf,
+        } = public;
         let removed_us = applied.removed.contains(&self.own_leaf);
-
-        let mut provisional = provisional_context(&self.context, &applied.extensions)?;
 
         let mut keys = self.keys.clone();
         if applied.updated.contains(&self.own_leaf) {
@@ -585,80 +441,21 @@ impl<P: Provider> Group<P> {
                 .ok_or(Error::Internal("no private key for our committed Update"))?;
             keys = TreePrivateKeys::for_leaf(self.own_leaf, private)?;
         }
-        let mut sender_leaf = match committer {
-            Committer::Member(l) => Some(l),
-            Committer::External => None,
-        };
-        let commit_secret = match &commit.path {
-            None => {
-                if applied.path_required {
-                    return Err(ProtocolError::PathRequired.into());
-                }
-                provisional.tree_hash = VarBytes::new(self.tree.tree_hash(suite)?);
-                zero_secret(suite)
+        let commit_secret = match (&commit.path, &path_leaf) {
+            (Some(path), Some((leaf, _))) if !removed_us => {
+                decrypt_update_path(
+                    &self.tree,
+                    suite,
+                    *leaf,
+                    path,
+                    &applied.joiners(),
+                    self.own_leaf,
+                    &mut keys,
+                    &provisional,
+                )?
+                .commit_secret
             }
-            Some(path) => {
-                let leaf = match committer {
-                    Committer::Member(l) => {
-                        // §12.4.2: the new leaf must change the encryption key.
-                        let current = self
-                            .tree
-                            .leaf(l)
-                            .ok_or(ProtocolError::SenderLeafBlank(l.0))?;
-                        if current.encryption_key == path.leaf_node.encryption_key {
-                            return Err(ProtocolError::UpdateKeepsEncryptionKey.into());
-                        }
-                        l
-                    }
-                    // §12.4.3.2: the joiner takes the leftmost blank leaf.
-                    Committer::External => {
-                        let l = self.tree.add_leaf(path.leaf_node.clone())?;
-                        if l.0 >= self.config.leaf_limit() {
-                            return Err(
-                                ProtocolError::TooManyMembers(self.config.leaf_limit()).into()
-                            );
-                        }
-                        l
-                    }
-                };
-                sender_leaf = Some(leaf);
-                // §12.2: a resync's leaf meets the rules of an Update of
-                // the removed leaf: same client, new encryption key.
-                if let Some((removed, old_leaf)) = &resync_credential {
-                    let Some((credential, encryption_key)) = old_leaf else {
-                        return Err(ProtocolError::RemoveOfBlankLeaf(*removed).into());
-                    };
-                    if *credential != path.leaf_node.credential {
-                        return Err(ProtocolError::ResyncIdentityMismatch(*removed).into());
-                    }
-                    if *encryption_key == path.leaf_node.encryption_key {
-                        return Err(ProtocolError::UpdateKeepsEncryptionKey.into());
-                    }
-                }
-                let replaces = matches!(committer, Committer::Member(_));
-                self.check_path_leaf_and_keys(suite, path, leaf, replaces, &applied)?;
-                merge_update_path(&mut self.tree, suite, leaf, path, &excluded)?;
-                provisional.tree_hash = VarBytes::new(self.tree.tree_hash(suite)?);
-                if removed_us {
-                    zero_secret(suite)
-                } else {
-                    decrypt_update_path(
-                        &self.tree,
-                        suite,
-                        leaf,
-                        path,
-                        &excluded,
-                        self.own_leaf,
-                        &mut keys,
-                        &provisional,
-                    )?
-                    .commit_secret
-                }
-            }
-        };
-        let path_leaf = match (&commit.path, sender_leaf) {
-            (Some(path), Some(leaf)) => Some((leaf, path.leaf_node.clone())),
-            _ => None,
+            _ => zero_secret(suite),
         };
         if removed_us {
             return Ok(CheckedCommit {
@@ -722,57 +519,5 @@ impl<P: Provider> Group<P> {
 
     fn own_leaf_node_in_tree(&self) -> Result<&crate::tree::leaf_node::LeafNode, Error> {
         self.own_leaf_node()
-    }
-
-    /// §12.4.2: the path's leaf is valid for a commit from `leaf`, and no
-    /// public key of the path is already in the new tree.
-    fn check_path_leaf_and_keys(
-        &self,
-        suite: &dyn crate::provider::CipherSuiteProvider,
-        path: &crate::group::commit::UpdatePath,
-        leaf: LeafIndex,
-        replaces: bool,
-        applied: &proposal_list::Applied,
-    ) -> Result<(), Error> {
-        let required = applied.extensions.required_capabilities()?;
-        let ctx = self.list_context(suite);
-        let validator = ctx
-            .validator()
-            .with_required_capabilities(required.as_ref());
-        let mut keys = ProvisionalKeys::new(&self.key_index, &self.tree);
-        for (l, kp) in &applied.added {
-            keys.new_signature
-                .insert(kp.leaf_node.signature_key.as_slice().to_vec(), l.0);
-            keys.new_encryption
-                .insert(kp.leaf_node.encryption_key.as_slice().to_vec(), l.0);
-        }
-        let source = ExpectedSource::Commit(LeafNodeTbsContext {
-            group_id: self.context.group_id.as_slice(),
-            leaf_index: leaf,
-        });
-        // §5.3.1: a member's new leaf must carry a valid successor of its
-        // credential. (An external joiner's leaf replaces nothing; a
-        // resync's must repeat the removed leaf's credential, §12.2.)
-        let current = match replaces {
-            true => self.tree.leaf(leaf),
-            false => None,
-        };
-        let validator = match current {
-            Some(old) => validator.with_predecessor(&old.credential, old.signature_key.as_slice()),
-            None => validator,
-        };
-        validator.validate(&path.leaf_node, source, &keys.for_leaf(leaf))?;
-        let own_path = {
-            let x = leaf.node().ok_or(Error::Internal("leaf node index"))?;
-            let mut nodes = self.tree.size().direct_path(x).unwrap_or_default();
-            nodes.push(x);
-            nodes
-        };
-        for node in path.nodes.as_slice() {
-            if keys.encryption_key_in_tree(node.encryption_key.as_slice(), &own_path) {
-                return Err(ProtocolError::UpdatePathKeyInUse.into());
-            }
-        }
-        Ok(())
     }
 }
