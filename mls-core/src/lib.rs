@@ -96,5 +96,5 @@ pub use framing::MlsMessage;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use group::{
     Client, CommitOutput, CommitSummary, DefaultRules, Group, GroupConfig, GroupRules,
-    KeyPackageOptions, MessageSender, ProcessedMessage, StagedCommit,
+    KeyPackageOptions, MessageSender, ProcessedMessage, PublicGroup, StagedCommit,
 };

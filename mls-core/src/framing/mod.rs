@@ -19,6 +19,7 @@ mod sender_data;
 pub use auth::{AuthenticatedContent, FramedContentAuthData, VerifiedContent};
 pub use mls_message::{MlsMessage, MlsMessageBody};
 pub use private_message::{PaddingPolicy, PrivateMessage};
+pub(crate) use protection::verify_public_message;
 pub use protection::{EpochKeys, MessageProtection, SenderKeys};
 pub use public_message::PublicMessage;
 pub use sender_data::{SenderData, sender_data_key_nonce};

@@ -583,7 +583,7 @@ pub(crate) fn check_scheme(identity: &SigningIdentity, suite: CipherSuite) -> Re
 }
 
 /// Seconds since the Unix epoch; 0 if the clock is before it.
-fn now_seconds() -> u64 {
+pub(crate) fn now_seconds() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

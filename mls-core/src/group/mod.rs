@@ -6,6 +6,10 @@
 //! * [`Group`]: one member's view of a group. Proposals and commits
 //!   ([`Group::commit_builder`]), [`Group::process_message`] for what
 //!   others send, application messages, exporter and epoch authenticator.
+//! * [`PublicGroup`]: a group followed without any secret, as a delivery
+//!   service follows it: every check a member makes that needs no secret,
+//!   through the same code (`commit_tree`, `proposal_list`, framing's
+//!   `verify_public_message`, join's tree validation).
 //!
 //! A commit we create stays pending until [`Group::merge_pending_commit`];
 //! another member's commit is checked in full (§12.4.2) and by the group's
@@ -36,6 +40,7 @@ mod persist;
 mod process;
 pub mod proposal;
 mod proposal_list;
+mod public_group;
 mod resumption;
 mod rules;
 mod staged;
@@ -51,6 +56,9 @@ pub use identity::SigningIdentity;
 pub use join::JoinOptions;
 pub use pending::CachedProposal;
 pub use process::{ApplicationMessage, ProcessedMessage, ReceivedProposal};
+pub use public_group::{
+    PublicGroup, PublicGroupBuilder, PublicProcessedMessage, PublicStagedCommit,
+};
 pub use rules::{DefaultRules, GroupRules, MessageSender, ProposalSource, Roster, RulesContext};
 pub use staged::{CommitSummary, CommittedProposal, MemberUpdate, StagedCommit};
 pub use state::{Group, Member};

@@ -1,0 +1,317 @@
+//! The public view of a group (`PublicGroup`): built from a member's
+//! GroupInfo, it follows the group's PublicMessage proposals and commits
+//! to the same tree, roster and GroupContext (epoch, tree hash, confirmed
+//! transcript hash) as every member, and refuses a hostile commit that the
+//! members refuse for a reason that needs no secret, with the same error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+// The world of the hostile-input tests: a real group whose handshakes are
+// PublicMessages, and a forger that knows the epoch's secrets.
+#[path = "group_hostile/world.rs"]
+#[allow(dead_code)]
+mod world;
+
+use interop::SeededRand;
+use interop::clients::{TestProvider, crypto, seed};
+use mls_core::codec::VarBytes;
+use mls_core::framing::{MlsMessageBody, Sender};
+use mls_core::group::proposal::{Proposal, ProposalOrRef, Remove};
+use mls_core::group::{
+    CommitOutput, ExternalJoinOptions, KeyPackageOptions, PublicGroup, PublicProcessedMessage,
+};
+use mls_core::provider::MlsProvider;
+use mls_core::{Error, MlsMessage, ProtocolError};
+use mls_storage_memory::MemoryStorage;
+use world::{BACKENDS, By, Forge, G, Member, SUITE, World, config, public_message};
+
+type Public = PublicGroup<TestProvider>;
+
+/// The error a hostile message must be refused with.
+type Expected = fn(&Error) -> bool;
+
+/// A public view of `w`'s group from member 0's GroupInfo (with the tree).
+fn public_view(w: &World) -> Public {
+    let provider = MlsProvider::new(
+        crypto(w.backend).expect("backend"),
+        Box::new(SeededRand::new(seed(9_999))) as Box<dyn mls_core::provider::RandProvider>,
+        MemoryStorage::new(),
+    );
+    let info = w.gr(0).group_info(true).expect("group info");
+    PublicGroup::builder(provider)
+        .credential_validator(mls_core::credential::AcceptAll)
+        .config(config())
+        .build_from_group_info(&info, None)
+        .expect("the public view accepts a member's GroupInfo")
+}
+
+/// The public view agrees with every member (GroupContext, tree, roster).
+fn assert_follows(w: &World, pg: &Public, what: &str) {
+    let mut checked = 0;
+    for (i, m) in w.members.iter().enumerate() {
+        let Some(g) = m.group.as_ref() else { continue };
+        assert_eq!(pg.group_context(), g.group_context(), "{what}: member {i}");
+        assert_eq!(
+            pg.ratchet_tree(),
+            g.ratchet_tree(),
+            "{what}: member {i} tree"
+        );
+        assert_eq!(pg.members(), g.members(), "{what}: member {i} roster");
+        checked += 1;
+    }
+    assert!(checked > 0, "{what}: no member left to compare with");
+}
+
+/// The committer's GroupInfo of the new epoch has the GroupContext and
+/// the confirmation tag (the interim transcript hash's input) the public
+/// view took from the commit.
+fn assert_matches_group_info(pg: &Public, out: &CommitOutput, what: &str) {
+    let MlsMessageBody::GroupInfo(info) = &out.group_info.body else {
+        panic!("{what}: not a GroupInfo");
+    };
+    assert_eq!(pg.group_context(), &info.group_context, "{what}");
+    assert_eq!(
+        pg.confirmation_tag(),
+        info.confirmation_tag.as_slice(),
+        "{what}: confirmation tag"
+    );
+}
+
+/// `pg` processes member `by`'s commit and merges it.
+fn public_commit(pg: &mut Public, commit: &MlsMessage, what: &str) {
+    match pg.process_and_merge(commit) {
+        Ok(PublicProcessedMessage::Commit(summary)) => {
+            assert_eq!(summary.epoch, pg.epoch(), "{what}: summary epoch");
+        }
+        other => panic!("{what}: the public view did not take the commit: {other:?}"),
+    }
+}
+
+/// A member's commit, with everyone (and the public view) processing it.
+fn commit(
+    w: &mut World,
+    pg: &mut Public,
+    by: usize,
+    what: &str,
+    build: impl FnOnce(&mut G) -> Result<CommitOutput, Error>,
+) -> CommitOutput {
+    let out = w.commit_all(by, build);
+    public_commit(pg, &out.commit, what);
+    assert_follows(w, pg, what);
+    assert_matches_group_info(pg, &out, what);
+    out
+}
+
+#[test]
+fn public_view_follows_commits_on_every_backend() {
+    for backend in BACKENDS {
+        let mut w = World::on(backend, 4);
+        let mut pg = public_view(&w);
+        assert_follows(&w, &pg, &format!("{backend}: from the GroupInfo"));
+        assert_eq!(pg.epoch(), 1);
+
+        // A commit with an UpdatePath only.
+        commit(
+            &mut w,
+            &mut pg,
+            1,
+            &format!("{backend}: update path"),
+            |g| g.self_update(),
+        );
+
+        // An Update proposal, then a commit referencing it (with a path).
+        let proposal = w.g(2).propose_update().expect("propose update");
+        w.deliver(2, &proposal);
+        match pg.process_message(&proposal).expect("the proposal") {
+            PublicProcessedMessage::Proposal(p) => {
+                assert_eq!(p.sender.sender, Sender::Member(w.leaf(2)));
+                assert_eq!(Some(&p.reference), w.cache.last().map(|c| &c.reference));
+            }
+            other => panic!("{backend}: not a proposal: {other:?}"),
+        }
+        assert_eq!(pg.pending_proposals().len(), 1);
+        let out = commit(
+            &mut w,
+            &mut pg,
+            3,
+            &format!("{backend}: by reference"),
+            |g| g.commit(),
+        );
+        assert_eq!(out.proposals.len(), 1);
+        assert!(pg.pending_proposals().is_empty());
+
+        // An Add without a path; the new member joins.
+        let erin = w.new_client("erin");
+        let kp = erin
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .expect("key package");
+        let out = commit(&mut w, &mut pg, 0, &format!("{backend}: add"), |g| {
+            g.add_members(&[kp])
+        });
+        assert!(!out.has_path);
+        let joined =
+            G::join(&erin, out.welcome.as_ref().expect("welcome"), config()).expect("erin joins");
+        w.members.push(Member {
+            client: erin,
+            group: Some(joined),
+        });
+        assert_follows(&w, &pg, &format!("{backend}: after the join"));
+
+        // A Remove (member 2 leaves the world: its group goes inactive).
+        let removed = w.leaf(2);
+        commit(&mut w, &mut pg, 1, &format!("{backend}: remove"), |g| {
+            g.remove_members(&[removed])
+        });
+        assert!(pg.member(removed).is_none());
+
+        // A join by external commit into the blank leaf.
+        let frank = w.new_client("frank");
+        let info = w.gr(0).group_info(true).expect("group info");
+        let (mut joined, external) =
+            G::join_by_external_commit(&frank, &info, config(), ExternalJoinOptions::default())
+                .expect("external join");
+        joined.merge_pending_commit().expect("merge");
+        let others = w.members.len();
+        w.deliver(others, &external);
+        match pg
+            .process_and_merge(&external)
+            .expect("the external commit")
+        {
+            PublicProcessedMessage::Commit(summary) => {
+                assert_eq!(summary.sender.sender, Sender::NewMemberCommit);
+                assert_eq!(summary.added.len(), 1);
+                assert_eq!(summary.added[0].index, removed, "the leftmost blank leaf");
+            }
+            other => panic!("{backend}: not a commit: {other:?}"),
+        }
+        w.members.push(Member {
+            client: frank,
+            group: Some(joined),
+        });
+        assert_follows(&w, &pg, &format!("{backend}: external join"));
+        assert_eq!(pg.epoch(), 6);
+    }
+}
+
+/// A hostile commit refused by the members for a reason that needs no
+/// secret is refused by the public view with the same error, and leaves
+/// it as it was; a valid commit then goes through.
+#[test]
+fn public_view_refuses_what_members_refuse_without_secrets() {
+    let mut w = World::new(4);
+    let mut pg = public_view(&w);
+    let third = w.leaf(3);
+    let cases: Vec<(&str, MlsMessage, Expected)> = vec![
+        (
+            "signed by another member's key",
+            w.forge(
+                By::Member(1),
+                Forge {
+                    path: true,
+                    signer: Some(w.signer(2)),
+                    ..Default::default()
+                },
+                |_, _| {},
+            )
+            .message,
+            |e| matches!(e, Error::Protocol(ProtocolError::ContentSignatureInvalid)),
+        ),
+        (
+            "the committer removes itself",
+            w.forge_simple(
+                1,
+                vec![ProposalOrRef::Proposal(Proposal::Remove(Remove {
+                    removed: w.leaf(1),
+                }))],
+                true,
+            ),
+            |e| matches!(e, Error::Protocol(ProtocolError::CommitterRemoved)),
+        ),
+        (
+            "a Remove without a path",
+            w.forge_simple(
+                1,
+                vec![ProposalOrRef::Proposal(Proposal::Remove(Remove {
+                    removed: third,
+                }))],
+                false,
+            ),
+            |e| matches!(e, Error::Protocol(ProtocolError::PathRequired)),
+        ),
+        (
+            "a proposal reference nobody has",
+            w.forge_simple(
+                1,
+                vec![ProposalOrRef::Reference(
+                    mls_core::group::proposal::ProposalRef::from_authenticated_content(
+                        w.cs(),
+                        b"no such proposal",
+                    )
+                    .expect("reference"),
+                )],
+                true,
+            ),
+            |e| matches!(e, Error::Protocol(ProtocolError::UnknownProposalRef)),
+        ),
+    ];
+    for (what, msg, expected) in cases {
+        w.expect_rejected(Some(1), &msg, what, expected);
+        let (context, tree) = (pg.group_context().clone(), pg.ratchet_tree());
+        match pg.process_message(&msg) {
+            Ok(r) => panic!("{what}: the public view accepted it: {r:?}"),
+            Err(e) => assert!(expected(&e), "{what}: the public view said {e:?}"),
+        }
+        assert_eq!(pg.group_context(), &context, "{what}: context changed");
+        assert_eq!(pg.ratchet_tree(), tree, "{what}: tree changed");
+        assert_follows(&w, &pg, what);
+    }
+    commit(&mut w, &mut pg, 2, "recovery", |g| g.commit());
+}
+
+/// What the public view cannot check: a commit whose confirmation tag is
+/// wrong (or whose membership tag is forged) is refused by every member
+/// and accepted here. The view's docs say so; this test pins it.
+#[test]
+fn public_view_cannot_check_the_confirmation_or_membership_tag() {
+    let mut w = World::new(3);
+    let mut pg = public_view(&w);
+    let valid = w.forge_simple(1, vec![], true);
+
+    let mut bad_tag = public_message(&valid).into_authenticated();
+    bad_tag.set_confirmation_tag(vec![0u8; w.cs().hash_len()]);
+    let bad_tag = w.wrap(bad_tag);
+    let mut bad_membership = public_message(&valid);
+    bad_membership.membership_tag = Some(VarBytes::new(vec![0u8; w.cs().hash_len()]));
+    let bad_membership = MlsMessage::new(MlsMessageBody::PublicMessage(bad_membership));
+    let cases: [(&str, &MlsMessage, ProtocolError); 2] = [
+        (
+            "confirmation tag",
+            &bad_tag,
+            ProtocolError::ConfirmationTagMismatch,
+        ),
+        (
+            "membership tag",
+            &bad_membership,
+            ProtocolError::MembershipTagMismatch,
+        ),
+    ];
+    for (what, msg, refused) in cases {
+        w.expect_rejected(Some(1), msg, what, |e| {
+            matches!(e, Error::Protocol(p) if std::mem::discriminant(p) == std::mem::discriminant(&refused))
+        });
+        match pg.process_message(msg) {
+            Ok(PublicProcessedMessage::StagedCommit(staged)) => {
+                assert_eq!(staged.group_context().epoch, 2, "{what}");
+            }
+            other => panic!("{what}: expected a staged commit, got {other:?}"),
+        }
+    }
+    // Members refuse a wrong membership tag's length without secrets, and
+    // so does the public view.
+    let mut short = public_message(&valid);
+    short.membership_tag = Some(VarBytes::new(vec![0u8; 3]));
+    let short = MlsMessage::new(MlsMessageBody::PublicMessage(short));
+    let length = |e: &Error| matches!(e, Error::Protocol(ProtocolError::MacLength { .. }));
+    w.expect_rejected(Some(1), &short, "short membership tag", length);
+    assert!(length(&pg.process_message(&short).unwrap_err()));
+}
