@@ -99,6 +99,8 @@ fn commit(
     public_commit(pg, &out.commit, what);
     assert_follows(w, pg, what);
     assert_matches_group_info(pg, &out, what);
+    pg.check_group_info(&out.group_info)
+        .unwrap_or_else(|e| panic!("{what}: the committer's GroupInfo: {e:?}"));
     out
 }
 
@@ -190,6 +192,9 @@ fn public_view_follows_commits_on_every_backend() {
         });
         assert_follows(&w, &pg, &format!("{backend}: external join"));
         assert_eq!(pg.epoch(), 6);
+        let last = w.members.len() - 1;
+        pg.check_group_info(&w.gr(last).group_info(true).expect("group info"))
+            .expect("the joiner's GroupInfo");
     }
 }
 
@@ -314,4 +319,59 @@ fn public_view_cannot_check_the_confirmation_or_membership_tag() {
     let length = |e: &Error| matches!(e, Error::Protocol(ProtocolError::MacLength { .. }));
     w.expect_rejected(Some(1), &short, "short membership tag", length);
     assert!(length(&pg.process_message(&short).unwrap_err()));
+}
+
+/// A GroupInfo offered as the current one (as a committer uploads it for
+/// external joiners) is checked against the epoch: signature, GroupContext,
+/// confirmation tag, ratchet tree.
+#[test]
+fn public_view_checks_a_group_info_against_the_epoch() {
+    let mut w = World::new(3);
+    let mut pg = public_view(&w);
+    let stale = w.gr(0).group_info(true).expect("group info");
+    pg.check_group_info(&stale).expect("the current GroupInfo");
+    let out = commit(&mut w, &mut pg, 1, "update", |g| g.self_update());
+    pg.check_group_info(&w.gr(2).group_info(false).expect("group info"))
+        .expect("another member's, without the tree");
+    let mismatch = |e: Error, field: &str| {
+        assert!(
+            matches!(&e, Error::Protocol(ProtocolError::GroupInfoMismatch(f)) if *f == field),
+            "{field}: {e:?}"
+        );
+    };
+    mismatch(pg.check_group_info(&stale).unwrap_err(), "group_context");
+
+    let MlsMessageBody::GroupInfo(mut info) = out.group_info.body.clone() else {
+        panic!("not a GroupInfo");
+    };
+    info.confirmation_tag = VarBytes::new(vec![0u8; w.cs().hash_len()]);
+    let unsigned = MlsMessage::new(MlsMessageBody::GroupInfo(info.clone()));
+    assert!(matches!(
+        pg.check_group_info(&unsigned).unwrap_err(),
+        Error::Protocol(ProtocolError::GroupInfoSignatureInvalid)
+    ));
+    info.sign(w.signer(1), w.cs()).expect("sign");
+    let resigned = MlsMessage::new(MlsMessageBody::GroupInfo(info));
+    mismatch(
+        pg.check_group_info(&resigned).unwrap_err(),
+        "confirmation_tag",
+    );
+}
+
+/// A commit with a ReInit is followed, and the view records it (§11.2).
+#[test]
+fn public_view_records_a_reinit() {
+    let mut w = World::new(3);
+    let mut pg = public_view(&w);
+    let new_id = b"the successor".to_vec();
+    let out = w.commit_all(1, |g| {
+        g.commit_builder()
+            .reinit(&new_id, SUITE, mls_core::extensions::Extensions::new())
+            .build()
+    });
+    assert!(pg.reinit().is_none());
+    public_commit(&mut pg, &out.commit, "reinit");
+    let reinit = pg.reinit().expect("the ReInit is recorded");
+    assert_eq!(reinit.group_id.as_slice(), new_id.as_slice());
+    assert_eq!(pg.group_context(), w.gr(1).group_context());
 }

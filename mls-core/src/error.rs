@@ -626,6 +626,12 @@ pub enum ProtocolError {
     /// The GroupInfo signer's leaf is blank or outside the tree.
     #[error("the GroupInfo signer, leaf {0}, is blank or outside the tree (RFC 9420 §12.4.3.1)")]
     GroupInfoSignerBlank(u32),
+    /// A GroupInfo offered as the group's current one (to a
+    /// [`PublicGroup`](crate::group::PublicGroup)) does not describe the
+    /// current epoch: the named field (`group_context`,
+    /// `confirmation_tag` or `ratchet_tree`) differs (§12.4.3).
+    #[error("the GroupInfo's {0} differs from the group's current epoch (RFC 9420 §12.4.3)")]
+    GroupInfoMismatch(&'static str),
     /// Neither the Welcome nor the caller supplied the ratchet tree.
     #[error(
         "no ratchet tree: the GroupInfo has no ratchet_tree extension and none was given (RFC 9420 §12.4.3.3)"

@@ -53,9 +53,9 @@
 //!
 //! # Not done yet
 //!
-//! Persistence through the storage trait, checking a GroupInfo a
-//! committer uploads, tests of external senders and of joins by external
-//! commit (the code paths are the shared ones).
+//! Persistence through the storage trait; tests of proposals from
+//! external senders and new members and of resyncs (the code paths are
+//! the shared ones, tested through members).
 
 use super::commit_tree::{
     PublicCommit, SummaryParts, apply_commit_public, resolve_list, summarize,
@@ -73,12 +73,12 @@ use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, encode};
 use crate::credential::CredentialValidator;
 use crate::error::{Error, Misuse, ProtocolError};
-use crate::extensions::Extensions;
+use crate::extensions::{ExtensionType, Extensions};
 use crate::framing::verify_public_message;
 use crate::framing::{AuthenticatedContent, Content, MlsMessage, MlsMessageBody, Sender};
 use crate::group::commit::Commit;
 use crate::group::group_info::GroupInfo;
-use crate::group::proposal::ProposalRef;
+use crate::group::proposal::{ProposalRef, ReInit};
 use crate::key_schedule::GroupContext;
 use crate::key_schedule::transcript::{confirmed_transcript_hash, interim_transcript_hash};
 use crate::provider::{CipherSuiteProvider, CryptoProvider, Provider};
@@ -179,6 +179,7 @@ impl<P: Provider> PublicGroupBuilder<P> {
             interim_transcript_hash: interim,
             confirmation_tag: info.confirmation_tag.as_slice().to_vec(),
             proposals: ProposalCache::default(),
+            reinit: None,
         })
     }
 }
@@ -220,6 +221,9 @@ pub struct PublicGroup<P: Provider> {
     confirmation_tag: Vec<u8>,
     /// The proposals of the current epoch, for commits that reference them.
     proposals: ProposalCache,
+    /// The ReInit of the last commit, if it carried one (§11.2): the group
+    /// accepts no further commit.
+    reinit: Option<ReInit>,
 }
 
 impl<P: Provider> std::fmt::Debug for PublicGroup<P> {
@@ -356,6 +360,46 @@ impl<P: Provider> PublicGroup<P> {
         self.proposals.iter().cloned().collect()
     }
 
+    /// The ReInit the group ended with, if a commit carried one (§11.2).
+    pub fn reinit(&self) -> Option<&ReInit> {
+        self.reinit.as_ref()
+    }
+
+    /// Checks a GroupInfo offered as the current epoch's (a committer
+    /// uploads one with its commit, for external joiners): signed by the
+    /// member at its `signer` leaf (§12.4.3.1), with the current
+    /// GroupContext and confirmation tag, and, if it carries one, the
+    /// current ratchet tree. Its `external_pub` cannot be checked: it is
+    /// derived from the epoch's secrets.
+    pub fn check_group_info(&self, group_info: &MlsMessage) -> Result<(), Error> {
+        let MlsMessageBody::GroupInfo(info) = &group_info.body else {
+            return Err(Misuse::UnexpectedMessage("a GroupInfo").into());
+        };
+        let suite = self.suite()?;
+        info.extensions.check_no_duplicates()?;
+        let signer = self
+            .tree
+            .leaf(LeafIndex(info.signer))
+            .ok_or(ProtocolError::GroupInfoSignerBlank(info.signer))?;
+        info.verify_signature(suite, signer.signature_key.as_slice())?;
+        if info.group_context != self.context {
+            return Err(ProtocolError::GroupInfoMismatch("group_context").into());
+        }
+        if info.confirmation_tag.as_slice() != self.confirmation_tag.as_slice() {
+            return Err(ProtocolError::GroupInfoMismatch("confirmation_tag").into());
+        }
+        if let Some(ext) = info.extensions.get(ExtensionType::RATCHET_TREE) {
+            let carried = RatchetTree::from_bytes_bounded(
+                ext.extension_data.as_slice(),
+                self.config.leaf_limit(),
+            )?;
+            if carried != self.tree.to_wire() {
+                return Err(ProtocolError::GroupInfoMismatch("ratchet_tree").into());
+            }
+        }
+        Ok(())
+    }
+
     fn suite(&self) -> Result<&dyn CipherSuiteProvider, Error> {
         self.provider
             .crypto()
@@ -423,9 +467,17 @@ impl<P: Provider> PublicGroup<P> {
                     sender,
                 }))
             }
-            Content::Commit(commit) => self
-                .stage_commit(&content, commit, sender)
-                .map(PublicProcessedMessage::StagedCommit),
+            Content::Commit(commit) => {
+                // §11.2: a re-initialized group takes no further commit.
+                if self.reinit.is_some() {
+                    return Err(Misuse::GroupInactive(
+                        "it was re-initialized; follow the new group",
+                    )
+                    .into());
+                }
+                self.stage_commit(&content, commit, sender)
+                    .map(PublicProcessedMessage::StagedCommit)
+            }
             // verify_public_message refuses application data.
             Content::Application(_) => Err(ProtocolError::ApplicationDataInPublicMessage.into()),
         }
@@ -472,6 +524,7 @@ impl<P: Provider> PublicGroup<P> {
         self.interim_transcript_hash = staged.interim_transcript_hash;
         self.confirmation_tag = staged.confirmation_tag;
         self.proposals.clear();
+        self.reinit = staged.summary.reinit.clone();
         Ok(staged.summary)
     }
 
