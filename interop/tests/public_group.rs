@@ -375,3 +375,80 @@ fn public_view_records_a_reinit() {
     assert_eq!(reinit.group_id.as_slice(), new_id.as_slice());
     assert_eq!(pg.group_context(), w.gr(1).group_context());
 }
+
+/// Proposals from outside the group (§12.1.8): an external sender's
+/// Remove (after a GroupContextExtensions commit names the sender) and a
+/// new member's Add, cached by the view under the members' references and
+/// followed when a member commits them; the out-of-range sender index is
+/// refused by both.
+#[test]
+fn public_view_follows_proposals_from_outside_the_group() {
+    use mls_core::codec::VarVec;
+    use mls_core::extensions::{ExtensionBody, Extensions, ExternalSender, ExternalSenders};
+    use mls_core::group::external_proposal;
+
+    let mut w = World::new(4);
+    let mut pg = public_view(&w);
+    let ds = w.new_client("delivery service");
+    let senders = ExternalSenders(VarVec::new(vec![ExternalSender {
+        signature_key: VarBytes::new(ds.signer().public_key().to_vec()),
+        credential: ds.credential().clone(),
+    }]))
+    .to_extension()
+    .expect("extension");
+    let out = commit(&mut w, &mut pg, 0, "external_senders", |g| {
+        g.commit_builder()
+            .group_context_extensions(Extensions::from_vec(vec![senders]))
+            .build()
+    });
+    assert!(out.has_path, "a GroupContextExtensions commit has a path");
+
+    let removed = w.leaf(2);
+    let send = |w: &World, index: u32| {
+        external_proposal(
+            w.cs(),
+            ds.signer(),
+            w.gr(0).group_context(),
+            index,
+            Proposal::Remove(Remove { removed }),
+        )
+        .expect("external proposal")
+    };
+    let out_of_range = send(&w, 1);
+    let expected = |e: &Error| {
+        matches!(
+            e,
+            Error::Protocol(ProtocolError::ExternalSenderOutOfRange(1))
+        )
+    };
+    w.expect_rejected(None, &out_of_range, "sender 1 of 1", expected);
+    assert!(expected(&pg.process_message(&out_of_range).unwrap_err()));
+
+    let external = send(&w, 0);
+    let joiner = w.new_client("erin");
+    let kp = joiner
+        .generate_key_package(SUITE, &KeyPackageOptions::default())
+        .expect("key package");
+    let info = w.gr(0).group_info(false).expect("group info");
+    let new_member = joiner.new_member_proposal(&info, kp).expect("proposal");
+    for (msg, sender) in [
+        (&external, Sender::External(0)),
+        (&new_member, Sender::NewMemberProposal),
+    ] {
+        w.deliver(usize::MAX, msg);
+        match pg.process_message(msg).expect("a proposal from outside") {
+            PublicProcessedMessage::Proposal(p) => {
+                assert_eq!(p.sender.sender, sender);
+                assert_eq!(Some(&p.reference), w.cache.last().map(|c| &c.reference));
+            }
+            other => panic!("not a proposal: {other:?}"),
+        }
+    }
+    assert_eq!(pg.pending_proposals().len(), 2);
+    let out = commit(&mut w, &mut pg, 1, "outside proposals", |g| g.commit());
+    assert_eq!(out.proposals.len(), 2);
+    // Removes apply before Adds (§12.3): the joiner takes the freed leaf.
+    let at = pg.member(removed).expect("the joiner's leaf");
+    assert_eq!(&at.credential, joiner.credential());
+    assert_eq!(pg.members().len(), 4, "one removed, one added");
+}

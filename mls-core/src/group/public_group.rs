@@ -53,9 +53,11 @@
 //!
 //! # Not done yet
 //!
-//! Persistence through the storage trait; tests of proposals from
-//! external senders and new members and of resyncs (the code paths are
-//! the shared ones, tested through members).
+//! Persistence through the storage trait (load, crash matrix, fault
+//! injection); starting from the creator's first commit instead of a
+//! GroupInfo; a test of resync external commits (the code path is the
+//! shared one, tested through members); PrivateMessage handshakes, which
+//! a delivery service can only order by epoch.
 
 use super::commit_tree::{
     PublicCommit, SummaryParts, apply_commit_public, resolve_list, summarize,
