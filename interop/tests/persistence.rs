@@ -18,6 +18,7 @@ mod persistence {
     mod faults;
     mod forward_secrecy;
     mod incremental;
+    mod public_view;
     mod reload;
     pub mod support;
 }

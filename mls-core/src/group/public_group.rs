@@ -66,6 +66,8 @@ use super::config::GroupConfig;
 use super::join::{tree_from, verify_group_info_and_tree};
 use super::key_index::{CredentialCounts, KeyIndex};
 use super::pending::{CachedProposal, ProposalCache};
+use super::persist::WriteCounter;
+use super::persist::public::{LoadedParts, PublicRecordRef};
 use super::process::{ReceivedProposal, message_sender};
 use super::proposal_list::{self, Committer, ListContext, ListItem};
 use super::rules::MessageSender;
@@ -95,7 +97,7 @@ type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 /// Builds a [`PublicGroup`]: the provider, and the hooks a member's
 /// [`Client`](super::Client) would give.
 pub struct PublicGroupBuilder<P: Provider> {
-    provider: P,
+    pub(super) provider: P,
     credential_validator: Arc<dyn CredentialValidator>,
     clock: Clock,
     config: GroupConfig,
@@ -167,22 +169,47 @@ impl<P: Provider> PublicGroupBuilder<P> {
             context.confirmed_transcript_hash.as_slice(),
             info.confirmation_tag.as_slice(),
         )?;
-        let credential_counts = CredentialCounts::build(&tree);
-        Ok(PublicGroup {
-            key_index: KeyIndex::build(&tree),
-            credential_types: credential_counts.types(),
-            credential_counts,
+        let config = self.config.clone();
+        let mut group = self.assemble(
+            LoadedParts {
+                key_index: KeyIndex::build(&tree),
+                credential_counts: CredentialCounts::build(&tree),
+                config,
+                context,
+                tree,
+                interim_transcript_hash: interim,
+                confirmation_tag: info.confirmation_tag.as_slice().to_vec(),
+                reinit: None,
+                proposals: ProposalCache::default(),
+            },
+            WriteCounter::default(),
+        );
+        group.persist_new()?;
+        Ok(group)
+    }
+
+    /// A view from its parts, built or loaded.
+    pub(super) fn assemble(
+        self,
+        parts: LoadedParts,
+        write_counter: WriteCounter,
+    ) -> PublicGroup<P> {
+        PublicGroup {
+            credential_types: parts.credential_counts.types(),
+            credential_counts: parts.credential_counts,
+            key_index: parts.key_index,
             provider: self.provider,
             credential_validator: self.credential_validator,
             clock: self.clock,
-            config: self.config,
-            context,
-            tree,
-            interim_transcript_hash: interim,
-            confirmation_tag: info.confirmation_tag.as_slice().to_vec(),
-            proposals: ProposalCache::default(),
-            reinit: None,
-        })
+            config: parts.config,
+            context: parts.context,
+            tree: parts.tree,
+            interim_transcript_hash: parts.interim_transcript_hash,
+            confirmation_tag: parts.confirmation_tag,
+            proposals: parts.proposals,
+            reinit: parts.reinit,
+            write_counter,
+        }
     }
 }
 
@@ -209,23 +236,25 @@ impl<P: Provider> PublicGroupBuilder<P> {
 ///
 /// The application's [`GroupRules`](super::GroupRules) are not consulted.
 pub struct PublicGroup<P: Provider> {
-    provider: P,
+    pub(super) provider: P,
     credential_validator: Arc<dyn CredentialValidator>,
     clock: Clock,
-    config: GroupConfig,
-    context: GroupContext,
-    tree: PublicTree,
+    pub(super) config: GroupConfig,
+    pub(super) context: GroupContext,
+    pub(super) tree: PublicTree,
     key_index: KeyIndex,
     credential_types: MemberCredentialTypes,
     credential_counts: CredentialCounts,
-    interim_transcript_hash: Vec<u8>,
+    pub(super) interim_transcript_hash: Vec<u8>,
     /// The confirmation tag of the current epoch, as carried (unverified).
-    confirmation_tag: Vec<u8>,
+    pub(super) confirmation_tag: Vec<u8>,
     /// The proposals of the current epoch, for commits that reference them.
-    proposals: ProposalCache,
+    pub(super) proposals: ProposalCache,
     /// The ReInit of the last commit, if it carried one (§11.2): the group
     /// accepts no further commit.
-    reinit: Option<ReInit>,
+    pub(super) reinit: Option<ReInit>,
+    /// The stored view's write counter, as this instance last saw it.
+    pub(super) write_counter: WriteCounter,
 }
 
 impl<P: Provider> std::fmt::Debug for PublicGroup<P> {
@@ -458,11 +487,16 @@ impl<P: Provider> PublicGroup<P> {
                 self.proposals
                     .check_room(self.config.max_proposals_per_epoch)?;
                 let reference = ProposalRef::from_authenticated_content(suite, &encode(&content)?)?;
-                self.proposals.insert(CachedProposal {
+                let cached = CachedProposal {
                     reference: reference.clone(),
                     proposal: proposal.clone(),
                     sender: sender.sender,
-                });
+                };
+                // The same proposal twice is cached once (and stored once).
+                if self.proposals.get(&reference).is_none() {
+                    self.persist_proposal(self.proposals.len(), &cached)?;
+                    self.proposals.insert(cached);
+                }
                 Ok(PublicProcessedMessage::Proposal(ReceivedProposal {
                     reference,
                     proposal: proposal.clone(),
@@ -513,6 +547,20 @@ impl<P: Provider> PublicGroup<P> {
             return Err(Misuse::StaleStagedCommit.into());
         }
         self.tree.replay_changes(&staged.tree_changes)?;
+        let leaf_count = self.tree.size().leaf_count();
+        let config = self.config.clone();
+        let next = PublicRecordRef {
+            config: &config,
+            context: &staged.context,
+            leaf_count,
+            interim_transcript_hash: &staged.interim_transcript_hash,
+            confirmation_tag: &staged.confirmation_tag,
+            reinit: staged.summary.reinit.as_ref(),
+        };
+        if let Err(err) = self.persist_epoch(&next) {
+            self.tree.rollback_changes()?;
+            return Err(err);
+        }
         let changed = self.tree.keep_changes();
         for (x, old) in first_old_values(&changed) {
             let new = self.tree.node(x);

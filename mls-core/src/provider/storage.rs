@@ -20,11 +20,16 @@ pub enum Namespace {
     SignatureKeys,
     /// Pre-shared keys.
     Psks,
+    /// Groups followed without secrets
+    /// ([`PublicGroup`](crate::group::PublicGroup)): their GroupContext,
+    /// tree and cached proposals, apart from any group the same store
+    /// holds as a member.
+    PublicGroups,
 }
 
 impl Namespace {
     /// Every namespace.
-    pub const ALL: [Namespace; 7] = [
+    pub const ALL: [Namespace; 8] = [
         Namespace::GroupState,
         Namespace::TreeNodes,
         Namespace::EpochSecrets,
@@ -32,6 +37,7 @@ impl Namespace {
         Namespace::KeyPackages,
         Namespace::SignatureKeys,
         Namespace::Psks,
+        Namespace::PublicGroups,
     ];
 
     /// A stable name, usable as a table name or key prefix.
@@ -44,6 +50,7 @@ impl Namespace {
             Namespace::KeyPackages => "key_packages",
             Namespace::SignatureKeys => "signature_keys",
             Namespace::Psks => "psks",
+            Namespace::PublicGroups => "public_groups",
         }
     }
 }

@@ -41,6 +41,14 @@
 //! | key_packages | KeyPackageRef | a KeyPackage with its private keys |
 //! | psks | `opaque<V>` psk_id | an external PSK |
 //! | signature_keys | name | a software signature key ([`store_signature_key`]) |
+//! | public_groups | `G ‖ 0x00` | a public view's record: GroupContext, transcript, settings |
+//! | public_groups | `G ‖ 0x01 ‖ ref` | a proposal the public view cached in this epoch |
+//! | public_groups | `G ‖ 0x03` | the public view's write counter |
+//! | public_groups | `G ‖ 0x04 ‖ uint32 node` | a non-blank node of the public view's tree |
+//!
+//! A public view ([`PublicGroup`](crate::group::PublicGroup)) has a
+//! namespace of its own, so a store that holds a group both as a member
+//! and as a delivery service keeps the two apart.
 
 pub(crate) mod codec;
 
@@ -71,6 +79,7 @@ pub(crate) enum RecordKind {
     ExternalPsk = 11,
     SignatureKey = 12,
     WriteCounter = 13,
+    PublicGroup = 14,
 }
 
 impl RecordKind {
@@ -89,6 +98,7 @@ impl RecordKind {
             RecordKind::ExternalPsk => "external PSK",
             RecordKind::SignatureKey => "signature private key",
             RecordKind::WriteCounter => "group write counter",
+            RecordKind::PublicGroup => "public group state",
         }
     }
 }
@@ -216,6 +226,14 @@ pub(crate) mod keys {
 
     pub(crate) fn write_counter(group_id: &[u8]) -> Vec<u8> {
         with(group_id, &[&[3]])
+    }
+
+    pub(crate) fn public_tree_nodes(group_id: &[u8]) -> Vec<u8> {
+        with(group_id, &[&[4]])
+    }
+
+    pub(crate) fn public_tree_node(group_id: &[u8], node: u32) -> Vec<u8> {
+        with(group_id, &[&[4], &node.to_be_bytes()])
     }
 
     pub(crate) fn tree_node(group_id: &[u8], node: u32) -> Vec<u8> {

@@ -43,17 +43,24 @@ impl WriteCounter {
         storage: &(impl StorageProvider + ?Sized),
         group_id: &[u8],
     ) -> Result<Self, Error> {
+        Self::read_in(storage, Namespace::GroupState, group_id)
+    }
+
+    /// The counter stored for `group_id` in `namespace` (a public view's
+    /// is in [`Namespace::PublicGroups`]).
+    pub(crate) fn read_in(
+        storage: &(impl StorageProvider + ?Sized),
+        namespace: Namespace,
+        group_id: &[u8],
+    ) -> Result<Self, Error> {
         let key = keys::write_counter(group_id);
-        let Some(stored) = storage.get(Namespace::GroupState, &key)? else {
+        let Some(stored) = storage.get(namespace, &key)? else {
             return Ok(Self::default());
         };
-        let (count, incarnation) = storage::decode_record(
-            Namespace::GroupState,
-            &key,
-            RecordKind::WriteCounter,
-            &stored,
-            |dec| Ok((dec.u64()?, dec.bytes()?.to_vec())),
-        )?;
+        let (count, incarnation) =
+            storage::decode_record(namespace, &key, RecordKind::WriteCounter, &stored, |dec| {
+                Ok((dec.u64()?, dec.bytes()?.to_vec()))
+            })?;
         Ok(Self {
             count,
             incarnation,
@@ -81,22 +88,27 @@ impl WriteCounter {
     /// Adds the condition and the next value to `batch`; returns the
     /// counter to keep once the batch is committed.
     pub(crate) fn guard(&self, group_id: &[u8], batch: &mut WriteBatch) -> Result<Self, Error> {
+        self.guard_in(Namespace::GroupState, group_id, batch)
+    }
+
+    /// [`guard`](Self::guard) for a counter in `namespace`.
+    pub(crate) fn guard_in(
+        &self,
+        namespace: Namespace,
+        group_id: &[u8],
+        batch: &mut WriteBatch,
+    ) -> Result<Self, Error> {
         let key = keys::write_counter(group_id);
-        batch.expect(Namespace::GroupState, key.clone(), self.stored.clone());
+        batch.expect(namespace, key.clone(), self.stored.clone());
         let count = self
             .count
             .checked_add(1)
             .ok_or(Error::Internal("a group's write counter ran out"))?;
         let mut enc = crate::storage::codec::Enc::new();
         enc.u64(count).bytes(&self.incarnation)?;
-        let sealed = storage::seal(
-            Namespace::GroupState,
-            &key,
-            RecordKind::WriteCounter,
-            &enc.finish(),
-        )
-        .to_vec();
-        batch.put(Namespace::GroupState, key, sealed.clone());
+        let sealed =
+            storage::seal(namespace, &key, RecordKind::WriteCounter, &enc.finish()).to_vec();
+        batch.put(namespace, key, sealed.clone());
         Ok(Self {
             count,
             incarnation: self.incarnation.clone(),

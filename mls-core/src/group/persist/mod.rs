@@ -21,6 +21,7 @@
 //!   KeyPackage's deletion in the same transaction.
 
 mod counter;
+pub(crate) mod public;
 mod records;
 
 pub(crate) use counter::WriteCounter;

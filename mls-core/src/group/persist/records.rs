@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, VecDeque};
 ///     uint32 resumption_psk_epochs; uint32 max_leaves;
 /// } StoredConfig;
 /// ```
-fn write_config(enc: &mut Enc, c: &GroupConfig) -> Result<(), Error> {
+pub(super) fn write_config(enc: &mut Enc, c: &GroupConfig) -> Result<(), Error> {
     enc.value(&c.handshake_wire_format)?;
     match c.padding {
         PaddingPolicy::None => enc.u8(0).u16(0),
@@ -52,7 +52,7 @@ fn write_config(enc: &mut Enc, c: &GroupConfig) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_config(dec: &mut Dec<'_>) -> Result<GroupConfig, Error> {
+pub(super) fn read_config(dec: &mut Dec<'_>) -> Result<GroupConfig, Error> {
     let handshake_wire_format: WireFormat = dec.value()?;
     let padding = match (dec.u8()?, dec.u16()?) {
         (0, _) => PaddingPolicy::None,
