@@ -1,5 +1,6 @@
 //! The crash matrix (issue "Persistence"): each of merging our own commit,
-//! processing another member's commit and joining from a Welcome runs in a
+//! processing another member's commit, joining from a Welcome and a public
+//! view (`PublicGroup`) following a commit runs in a
 //! child process that aborts at its k-th storage write, for every k, and
 //! once right after the transition returned. The database is then reopened:
 //! the group must be exactly in the old epoch or exactly in the new one
@@ -11,11 +12,14 @@
 //! The child is this test binary again, running the ignored test
 //! `crash_child` with the scenario in environment variables.
 
+use super::public_view::{
+    View, ViewPrint, builder as view_builder, config as view_config, print as view_print,
+};
 use super::support::*;
 use interop::clients::StoredProvider;
 use mls_core::MlsMessage;
 use mls_core::group::{Client, Group, GroupConfig};
-use mls_core::provider::StorageProvider;
+use mls_core::provider::{Provider, StorageProvider};
 use mls_storage_memory::MemoryStorage;
 use mls_storage_sqlite::SqliteStorage;
 use std::os::unix::process::ExitStatusExt;
@@ -32,6 +36,8 @@ enum Scenario {
     Merge,
     Process,
     Join,
+    /// A delivery service's public view processes a member's commit.
+    Public,
 }
 
 impl Scenario {
@@ -40,6 +46,7 @@ impl Scenario {
             Scenario::Merge => "merge",
             Scenario::Process => "process",
             Scenario::Join => "join",
+            Scenario::Public => "public",
         }
     }
 
@@ -48,6 +55,7 @@ impl Scenario {
             "merge" => Scenario::Merge,
             "process" => Scenario::Process,
             "join" => Scenario::Join,
+            "public" => Scenario::Public,
             other => panic!("unknown scenario {other}"),
         }
     }
@@ -56,6 +64,7 @@ impl Scenario {
     fn subject(self) -> &'static str {
         match self {
             Scenario::Join => "dave",
+            Scenario::Public => "ds",
             _ => "alice",
         }
     }
@@ -95,14 +104,40 @@ fn write_message(dir: &Path, name: &str, m: &MlsMessage) {
     std::fs::write(dir.join(name), m.to_bytes().unwrap()).unwrap();
 }
 
+/// The subject after the transition.
+enum Subject {
+    Member(Group<StoredProvider>),
+    View(View),
+}
+
+impl Subject {
+    /// Processes the control member's next commit; what must equal the
+    /// control's: its epoch authenticator, or the view's GroupContext.
+    fn follow(self, commit: &MlsMessage) -> Vec<u8> {
+        match self {
+            Subject::Member(mut g) => {
+                g.process_and_merge(commit).unwrap();
+                g.epoch_authenticator().to_vec()
+            }
+            Subject::View(mut v) => {
+                v.process_and_merge(commit).unwrap();
+                mls_core::codec::encode(v.group_context()).unwrap()
+            }
+        }
+    }
+}
+
 /// The transition, on the subject's database in `dir`.
-fn transition(
-    scenario: Scenario,
-    dir: &Path,
-    client: &Client<StoredProvider>,
-) -> Group<StoredProvider> {
+fn transition(scenario: Scenario, dir: &Path, client: &Client<StoredProvider>) -> Subject {
     let group_id = std::fs::read(dir.join("group_id")).unwrap();
-    match scenario {
+    if scenario == Scenario::Public {
+        let mut v = view_builder(client.provider().storage().clone(), 1)
+            .load(&group_id)
+            .unwrap();
+        v.process_and_merge(&read_message(dir, "commit")).unwrap();
+        return Subject::View(v);
+    }
+    Subject::Member(match scenario {
         Scenario::Merge => {
             let mut g = Group::load(client, &group_id).unwrap();
             g.merge_pending_commit().unwrap();
@@ -113,11 +148,11 @@ fn transition(
             g.process_and_merge(&read_message(dir, "commit")).unwrap();
             g
         }
-        Scenario::Join => {
+        Scenario::Join | Scenario::Public => {
             let welcome = read_message(dir, "welcome");
             Group::join(client, &welcome, GroupConfig::default()).unwrap()
         }
-    }
+    })
 }
 
 /// Entry point of the child process; does nothing unless started by the
@@ -189,13 +224,19 @@ enum State {
     Group(Fingerprint),
     /// Not joined yet; the KeyPackages held.
     NotJoined(usize),
+    View(ViewPrint),
 }
 
 fn state(scenario: Scenario, dir: &Path) -> State {
     let storage: Arc<dyn StorageProvider> =
         Arc::new(SqliteStorage::open(db(dir, scenario.subject())).unwrap());
-    let client = subject_client(scenario, storage, 2);
     let group_id = std::fs::read(dir.join("group_id")).unwrap();
+    if scenario == Scenario::Public {
+        return State::View(view_print(
+            &view_builder(storage, 2).load(&group_id).unwrap(),
+        ));
+    }
+    let client = subject_client(scenario, storage, 2);
     if client.group_ids().unwrap().is_empty() {
         return State::NotJoined(client.key_packages().unwrap().len());
     }
@@ -213,6 +254,28 @@ fn build(scenario: Scenario, base: &Path) -> Vec<u8> {
     let control = member("ring", "bob", Arc::new(MemoryStorage::new()), 0);
     let config = GroupConfig::default();
     match scenario {
+        Scenario::Public => {
+            // The members keep their state elsewhere: the database under
+            // test holds the view alone.
+            let alice = member("rustcrypto", "alice", Arc::new(MemoryStorage::new()), 0);
+            let mut a = Group::create(&alice, SUITE, Default::default(), view_config()).unwrap();
+            let out = a.add_members(&[key_package(&control)]).unwrap();
+            a.merge_pending_commit().unwrap();
+            let mut b = Group::join(&control, &out.welcome.unwrap(), view_config()).unwrap();
+            let view_store: Arc<dyn StorageProvider> =
+                Arc::new(SqliteStorage::open(db(base, "ds")).unwrap());
+            view_builder(view_store, 0)
+                .build_from_group_info(&a.group_info(true).unwrap(), None)
+                .unwrap();
+            std::fs::write(base.join("group_id"), a.group_id()).unwrap();
+            let out = b.self_update().unwrap();
+            b.merge_pending_commit().unwrap();
+            write_message(base, "commit", &out.commit);
+            let next = b.self_update().unwrap();
+            b.merge_pending_commit().unwrap();
+            write_message(base, "next", &next.commit);
+            mls_core::codec::encode(b.group_context()).unwrap()
+        }
         Scenario::Merge | Scenario::Process => {
             let mut a = Group::create(&subject, SUITE, Default::default(), config.clone()).unwrap();
             let out = a.add_members(&[key_package(&control)]).unwrap();
@@ -272,15 +335,19 @@ fn recover_and_continue(
     let storage: Arc<dyn StorageProvider> =
         Arc::new(SqliteStorage::open(db(dir, scenario.subject())).unwrap());
     let client = subject_client(scenario, storage, 3);
-    let mut group = if was_old {
+    let subject = if was_old {
         transition(scenario, dir, &client)
     } else {
         let group_id = std::fs::read(dir.join("group_id")).unwrap();
-        Group::load(&client, &group_id).unwrap()
+        if scenario == Scenario::Public {
+            let storage = client.provider().storage().clone();
+            Subject::View(view_builder(storage, 4).load(&group_id).unwrap())
+        } else {
+            Subject::Member(Group::load(&client, &group_id).unwrap())
+        }
     };
-    group.process_and_merge(&read_message(dir, "next")).unwrap();
     assert_eq!(
-        group.epoch_authenticator(),
+        subject.follow(&read_message(dir, "next")),
         control,
         "{scenario:?} in {dir:?}"
     );
@@ -291,7 +358,12 @@ fn recover_and_continue(
 fn a_crash_at_any_write_leaves_the_old_epoch_or_the_new_one() {
     let root = tempfile::tempdir().unwrap();
     let mut summary = Vec::new();
-    for scenario in [Scenario::Merge, Scenario::Process, Scenario::Join] {
+    for scenario in [
+        Scenario::Merge,
+        Scenario::Process,
+        Scenario::Join,
+        Scenario::Public,
+    ] {
         let base = root.path().join(scenario.name()).join("base");
         let control = build(scenario, &base);
         let subject = scenario.subject();

@@ -13,10 +13,10 @@ use mls_core::provider::{MlsProvider, RandProvider, StorageProvider};
 use mls_core::{Error, Misuse, MlsMessage, StorageErrorKind};
 use std::sync::Arc;
 
-type View = PublicGroup<StoredProvider>;
+pub(super) type View = PublicGroup<StoredProvider>;
 
 /// Handshakes as PublicMessages, so the view can read them.
-fn config() -> GroupConfig {
+pub(super) fn config() -> GroupConfig {
     GroupConfig {
         handshake_wire_format: WireFormat::PublicMessage,
         ..Default::default()
@@ -32,13 +32,16 @@ fn provider(storage: Arc<dyn StorageProvider>, n: u64) -> StoredProvider {
     )
 }
 
-fn builder(storage: Arc<dyn StorageProvider>, n: u64) -> PublicGroupBuilder<StoredProvider> {
+pub(super) fn builder(
+    storage: Arc<dyn StorageProvider>,
+    n: u64,
+) -> PublicGroupBuilder<StoredProvider> {
     PublicGroup::builder(provider(storage, n)).credential_validator(mls_core::credential::AcceptAll)
 }
 
 /// Everything of a view a caller can observe.
 #[derive(Debug, PartialEq, Eq)]
-struct ViewPrint {
+pub(super) struct ViewPrint {
     context: Vec<u8>,
     tree: Vec<u8>,
     interim: Vec<u8>,
@@ -47,7 +50,7 @@ struct ViewPrint {
     reinit: bool,
 }
 
-fn print(v: &View) -> ViewPrint {
+pub(super) fn print(v: &View) -> ViewPrint {
     ViewPrint {
         context: mls_core::codec::encode(v.group_context()).unwrap(),
         tree: mls_core::codec::encode(&v.ratchet_tree()).unwrap(),
