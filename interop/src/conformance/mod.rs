@@ -8,6 +8,7 @@ mod message_protection;
 mod messages;
 mod passive_client;
 mod psk_secret;
+mod public_view;
 mod secret_tree;
 mod transcript_hashes;
 mod tree_math;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use std::path::Path;
 
 pub use passive_client::Lifetimes;
+pub use public_view::{PublicViewCounts, run as run_public_view};
 
 /// One row of the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

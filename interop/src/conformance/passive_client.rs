@@ -41,7 +41,7 @@ pub(crate) struct Case {
     welcome: Hex,
     ratchet_tree: Option<Hex>,
     initial_epoch_authenticator: Hex,
-    epochs: Vec<Epoch>,
+    pub(super) epochs: Vec<Epoch>,
 }
 
 #[derive(Deserialize)]
@@ -51,9 +51,9 @@ struct ExternalPsk {
 }
 
 #[derive(Deserialize)]
-struct Epoch {
-    proposals: Vec<Hex>,
-    commit: Hex,
+pub(super) struct Epoch {
+    pub(super) proposals: Vec<Hex>,
+    pub(super) commit: Hex,
     epoch_authenticator: Hex,
 }
 
@@ -116,7 +116,7 @@ fn expect_authenticator(what: &str, expected: &[u8], actual: &[u8]) -> Result<()
 }
 
 /// The KeyPackage and the signer of `signature_priv`.
-fn setup(
+pub(super) fn setup(
     c: &Case,
     suite: &dyn CipherSuiteProvider,
 ) -> Result<(KeyPackage, Box<dyn Signer>), String> {
@@ -190,7 +190,7 @@ fn key_pairs(
 
 /// Imports the KeyPackage, stores the PSKs, joins, and compares the
 /// initial epoch authenticator.
-fn join<'a>(
+pub(super) fn join<'a>(
     c: &Case,
     client: &Client<BackendProvider<'a>>,
     key_package: &KeyPackage,
@@ -226,7 +226,7 @@ fn join<'a>(
 
 /// One epoch of the vector: its proposals, then its commit; then the new
 /// epoch authenticator.
-fn follow(epoch: &Epoch, group: &mut Group<BackendProvider<'_>>) -> Result<(), String> {
+pub(super) fn follow(epoch: &Epoch, group: &mut Group<BackendProvider<'_>>) -> Result<(), String> {
     let at = format!("from group epoch {}", group.epoch());
     for (i, bytes) in epoch.proposals.iter().enumerate() {
         let message = decode_message(&format!("{at} proposal {i}"), bytes)?;
