@@ -270,7 +270,11 @@ fn public_view_refuses_what_members_refuse_without_secrets() {
         assert_eq!(pg.ratchet_tree(), tree, "{what}: tree changed");
         assert_follows(&w, &pg, what);
     }
+    // The world's own view (world.rs, `Shadow`) refused each the same way.
+    assert_eq!(w.shadow.refused, 4);
+    assert_eq!(w.shadow.beyond_view, 0);
     commit(&mut w, &mut pg, 2, "recovery", |g| g.commit());
+    assert!(w.shadow.followed >= 1);
 }
 
 /// What the public view cannot check: a commit whose confirmation tag is
@@ -319,6 +323,9 @@ fn public_view_cannot_check_the_confirmation_or_membership_tag() {
     let length = |e: &Error| matches!(e, Error::Protocol(ProtocolError::MacLength { .. }));
     w.expect_rejected(Some(1), &short, "short membership tag", length);
     assert!(length(&pg.process_message(&short).unwrap_err()));
+    // The world's view took the two (and started again after each), and
+    // refused the third.
+    assert_eq!((w.shadow.beyond_view, w.shadow.refused), (2, 1));
 }
 
 /// A GroupInfo offered as the current one (as a committer uploads it for

@@ -14,6 +14,12 @@
 //!   with the confirmation tag and membership tag of the epoch. Only the
 //!   rule under test is broken, so a library that does not enforce it
 //!   accepts the message instead of failing on some other check.
+//! * [`Shadow`]: a delivery service's public view of the group
+//!   (`PublicGroup`) that follows every handshake the world delivers and
+//!   is checked against the members: after each it holds their
+//!   GroupContext (tree hash, transcript hash) and tree; a hostile
+//!   message the members refuse for a reason that needs no secret it
+//!   refuses with the same error.
 
 use interop::SeededRand;
 use interop::clients::{TestProvider, crypto, seed};
@@ -53,6 +59,10 @@ use mls_core::{CipherSuite, Error, MlsMessage};
 use mls_storage_memory::MemoryStorage;
 use std::cell::Cell;
 use std::sync::Arc;
+
+#[path = "shadow.rs"]
+mod shadow;
+pub(crate) use shadow::Shadow;
 
 /// The suite of every world.
 pub(crate) const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
@@ -427,6 +437,8 @@ pub(crate) struct Invite {
 /// A small group and what the test knows about its current epoch.
 pub(crate) struct World {
     pub(crate) backend: &'static str,
+    /// The delivery service's view, checked at every delivery.
+    pub(crate) shadow: Shadow,
     pub(crate) members: Vec<Member>,
     pub(crate) spy: Spy,
     /// Proposals of the current epoch, as the members cached them.
@@ -491,6 +503,7 @@ impl World {
             members[1].group.as_ref().expect("joined"),
         );
         let world = Self {
+            shadow: Shadow::default(),
             backend,
             members,
             spy,
@@ -592,6 +605,7 @@ impl World {
     /// Every member but `from` processes `msg`, which must be valid.
     /// Proposals are recorded in `cache`; a commit clears it.
     pub(crate) fn deliver(&mut self, from: usize, msg: &MlsMessage) {
+        self.sync_shadow(self.first_member_but(Some(from)));
         let mut cached = None;
         let mut commit = false;
         for (i, m) in self.members.iter_mut().enumerate() {
@@ -618,6 +632,7 @@ impl World {
         if let Some(c) = cached {
             self.cache.push(c);
         }
+        self.shadow_follows(from, msg);
     }
 
     /// Member `i` sends the proposal `make` returns; everyone caches it.
@@ -942,19 +957,23 @@ impl World {
         let receivers: Vec<usize> = (0..self.members.len())
             .filter(|i| Some(*i) != attacker)
             .collect();
-        self.expect_rejected_by(&receivers, msg, what, expected);
+        self.sync_shadow(self.first_member_but(attacker));
+        let refused = self.expect_rejected_by(&receivers, msg, what, &expected);
+        self.shadow_refuses(msg, what, &refused, expected);
     }
 
     /// The members `receivers` reject `msg` as in
     /// [`expect_rejected`](Self::expect_rejected).
+    /// Returns the first member's error.
     pub(crate) fn expect_rejected_by(
         &mut self,
         receivers: &[usize],
         msg: &MlsMessage,
         what: &str,
         expected: impl Fn(&Error) -> bool,
-    ) {
+    ) -> Error {
         let mut checked = 0;
+        let mut first = None;
         for (i, m) in self.members.iter_mut().enumerate() {
             if !receivers.contains(&i) {
                 continue;
@@ -963,10 +982,13 @@ impl World {
             let before = snapshot(g, &m.client);
             match g.process_and_merge(msg) {
                 Ok(r) => panic!("{what}: member {i} accepted the hostile message: {r:?}"),
-                Err(e) => assert!(
-                    expected(&e),
-                    "{what}: member {i} rejected it with an unexpected error: {e:?}"
-                ),
+                Err(e) => {
+                    assert!(
+                        expected(&e),
+                        "{what}: member {i} rejected it with an unexpected error: {e:?}"
+                    );
+                    first.get_or_insert(e);
+                }
             }
             assert_eq!(
                 snapshot(g, &m.client),
@@ -976,6 +998,7 @@ impl World {
             checked += 1;
         }
         assert!(checked > 0, "{what}: nobody received the message");
+        first.expect("a member rejected it")
     }
 
     /// Member `i`'s own call `act` (an add, a commit, a proposal) fails
