@@ -459,3 +459,53 @@ fn public_view_follows_proposals_from_outside_the_group() {
     assert_eq!(&at.credential, joiner.credential());
     assert_eq!(pg.members().len(), 4, "one removed, one added");
 }
+
+/// A member that lost its state rejoins by an external commit that
+/// removes its old leaf (§12.4.3.2, a resync): the view follows it, and
+/// the old leaf's key is gone from the tree.
+#[test]
+fn public_view_follows_a_resync() {
+    for backend in BACKENDS {
+        let mut w = World::on(backend, 3);
+        let mut pg = public_view(&w);
+        let carol = 2;
+        let old_leaf = w.leaf(carol);
+        let old_key = w.leaf_node(carol).encryption_key;
+        let info = w.gr(0).group_info(true).expect("group info");
+        let (mut rejoined, commit) = G::join_by_external_commit(
+            w.client(carol),
+            &info,
+            config(),
+            ExternalJoinOptions {
+                remove_prior_leaf: Some(old_leaf),
+                ..Default::default()
+            },
+        )
+        .expect("resync");
+        rejoined.merge_pending_commit().expect("merge");
+        w.deliver(carol, &commit);
+        match pg.process_and_merge(&commit).expect("the resync commit") {
+            PublicProcessedMessage::Commit(summary) => {
+                assert_eq!(summary.sender.sender, Sender::NewMemberCommit);
+                assert_eq!(summary.removed.len(), 1, "{backend}: the old leaf");
+                assert_eq!(summary.added.len(), 1, "{backend}: the new leaf");
+            }
+            other => panic!("{backend}: not a commit: {other:?}"),
+        }
+        w.members[carol].group = Some(rejoined);
+        assert_follows(&w, &pg, &format!("{backend}: resync"));
+        let new_leaf = w.leaf(carol);
+        assert_eq!(new_leaf, old_leaf, "{backend}: the leftmost blank leaf");
+        let tree = pg.ratchet_tree();
+        let Some(Some(mls_core::tree::node::Node::Leaf(now))) =
+            tree.nodes().nth(2 * new_leaf as usize)
+        else {
+            panic!("{backend}: no leaf at carol's index");
+        };
+        assert_ne!(now.encryption_key, old_key, "{backend}: a new leaf key");
+        assert!(
+            w.shadow.followed >= 1,
+            "{backend}: the world's view followed it"
+        );
+    }
+}

@@ -51,13 +51,31 @@
 //! The application's [`GroupRules`](super::GroupRules) are not consulted:
 //! a delivery service has its own policy.
 //!
-//! # Not done yet
+//! # Storage
 //!
-//! Persistence through the storage trait (load, crash matrix, fault
-//! injection); starting from the creator's first commit instead of a
-//! GroupInfo; a test of resync external commits (the code path is the
-//! shared one, tested through members); PrivateMessage handshakes, which
-//! a delivery service can only order by epoch.
+//! A view is stored through the provider's storage with a member's
+//! transaction model (`group/persist/public.rs`), in its own namespace
+//! ([`Namespace::PublicGroups`](crate::provider::Namespace)): building it,
+//! caching a proposal and merging a commit are one transaction each,
+//! guarded by the view's write counter, so a crash leaves the view in the
+//! epoch before or after a commit and two instances of one view on one
+//! store cannot both write ([`Error::Conflict`]). A failed write leaves
+//! the view in memory as it was. [`PublicGroupBuilder::load`] reads it
+//! back.
+//!
+//! # Where a view starts
+//!
+//! From a GroupInfo and its tree, such as the creator's GroupInfo of
+//! epoch 0 or any member's later. Not from the creator's first commit
+//! alone: that commit's confirmed transcript hash chains from the
+//! interim transcript hash of epoch 0, which is computed from epoch 0's
+//! confirmation tag, a MAC under that epoch's secrets (§8.2, §11), and
+//! only a GroupInfo carries it.
+//!
+//! # Not done
+//!
+//! PrivateMessage handshakes are refused: a delivery service can only
+//! order them by epoch.
 
 use super::commit_tree::{
     PublicCommit, SummaryParts, apply_commit_public, resolve_list, summarize,
@@ -131,7 +149,12 @@ impl<P: Provider> PublicGroupBuilder<P> {
     /// GroupInfo) and its ratchet tree: from the GroupInfo's
     /// `ratchet_tree` extension, else `ratchet_tree`. Checks the GroupInfo
     /// and the tree as a joiner does (§12.4.3.1), except the confirmation
-    /// tag, which needs the epoch's secrets.
+    /// tag, which needs the epoch's secrets, and stores the view in one
+    /// transaction.
+    ///
+    /// Errors: those of a joiner's checks; [`Misuse::GroupIdInUse`] if a
+    /// view of this group that did not end in a ReInit is stored already
+    /// (load it, or [`PublicGroup::delete_stored`] it first).
     pub fn build_from_group_info(
         self,
         group_info: &MlsMessage,
@@ -316,7 +339,8 @@ impl PublicStagedCommit {
 }
 
 impl<P: Provider> PublicGroup<P> {
-    /// A builder over `provider` (its crypto is used; storage not yet).
+    /// A builder over `provider`: its crypto checks, its storage keeps
+    /// the view.
     pub fn builder(provider: P) -> PublicGroupBuilder<P> {
         PublicGroupBuilder {
             provider,
@@ -441,9 +465,10 @@ impl<P: Provider> PublicGroup<P> {
 
     /// Checks a PublicMessage proposal or commit of the current epoch as
     /// far as it can be without secrets (see the module documentation).
-    /// A proposal is cached; a commit is returned staged, the group
-    /// unchanged until [`merge_staged_commit`](Self::merge_staged_commit).
-    /// Any error leaves the group as it was.
+    /// A proposal is cached (and stored, in one transaction); a commit is
+    /// returned staged, the group unchanged until
+    /// [`merge_staged_commit`](Self::merge_staged_commit). Any error
+    /// leaves the group as it was.
     pub fn process_message(
         &mut self,
         message: &MlsMessage,
@@ -533,9 +558,13 @@ impl<P: Provider> PublicGroup<P> {
         }
     }
 
-    /// Applies a staged commit: the group enters the commit's epoch.
-    /// Refused with [`Misuse::StaleStagedCommit`] if the group is no longer
-    /// in the state the commit was staged in.
+    /// Applies a staged commit: the group enters the commit's epoch, and
+    /// the nodes it changed, the new epoch's record and the deletion of
+    /// the epoch's proposals are stored in one transaction. Refused with
+    /// [`Misuse::StaleStagedCommit`] if the group is no longer in the
+    /// state the commit was staged in; [`Error::Conflict`] if another
+    /// instance of the view wrote first. Any error leaves the group as it
+    /// was.
     pub fn merge_staged_commit(
         &mut self,
         staged: PublicStagedCommit,
