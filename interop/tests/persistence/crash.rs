@@ -106,8 +106,8 @@ fn write_message(dir: &Path, name: &str, m: &MlsMessage) {
 
 /// The subject after the transition.
 enum Subject {
-    Member(Group<StoredProvider>),
-    View(View),
+    Member(Box<Group<StoredProvider>>),
+    View(Box<View>),
 }
 
 impl Subject {
@@ -135,9 +135,9 @@ fn transition(scenario: Scenario, dir: &Path, client: &Client<StoredProvider>) -
             .load(&group_id)
             .unwrap();
         v.process_and_merge(&read_message(dir, "commit")).unwrap();
-        return Subject::View(v);
+        return Subject::View(Box::new(v));
     }
-    Subject::Member(match scenario {
+    Subject::Member(Box::new(match scenario {
         Scenario::Merge => {
             let mut g = Group::load(client, &group_id).unwrap();
             g.merge_pending_commit().unwrap();
@@ -152,7 +152,7 @@ fn transition(scenario: Scenario, dir: &Path, client: &Client<StoredProvider>) -
             let welcome = read_message(dir, "welcome");
             Group::join(client, &welcome, GroupConfig::default()).unwrap()
         }
-    })
+    }))
 }
 
 /// Entry point of the child process; does nothing unless started by the
@@ -341,9 +341,9 @@ fn recover_and_continue(
         let group_id = std::fs::read(dir.join("group_id")).unwrap();
         if scenario == Scenario::Public {
             let storage = client.provider().storage().clone();
-            Subject::View(view_builder(storage, 4).load(&group_id).unwrap())
+            Subject::View(Box::new(view_builder(storage, 4).load(&group_id).unwrap()))
         } else {
-            Subject::Member(Group::load(&client, &group_id).unwrap())
+            Subject::Member(Box::new(Group::load(&client, &group_id).unwrap()))
         }
     };
     assert_eq!(
