@@ -321,17 +321,7 @@ impl<P: Provider> Group<P> {
         commit: &Commit,
         sender: MessageSender,
     ) -> Result<StagedCommit, Error> {
-        let committer = match sender.sender {
-            Sender::Member(l) => Committer::Member(LeafIndex(l)),
-            Sender::NewMemberCommit => Committer::External,
-            other => {
-                return Err(ProtocolError::SenderContentMismatch {
-                    sender: other.name(),
-                    content: "commit",
-                }
-                .into());
-            }
-        };
+        let committer = Committer::of(sender.sender)?;
         let resolved = resolve_list(&self.proposals, commit, sender.sender)?;
         let items: Vec<ListItem> = resolved.iter().map(|(i, _)| i.clone()).collect();
         self.tree.begin_changes();

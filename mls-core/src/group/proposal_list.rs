@@ -36,6 +36,22 @@ pub(crate) enum Committer {
     External,
 }
 
+impl Committer {
+    /// The committer a commit's sender makes (§6: only a member or a new
+    /// member's commit may carry a Commit).
+    pub(crate) fn of(sender: Sender) -> Result<Self, Error> {
+        match sender {
+            Sender::Member(l) => Ok(Committer::Member(LeafIndex(l))),
+            Sender::NewMemberCommit => Ok(Committer::External),
+            other => Err(ProtocolError::SenderContentMismatch {
+                sender: other.name(),
+                content: "commit",
+            }
+            .into()),
+        }
+    }
+}
+
 /// What applying a proposal list produced, besides the tree changes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Applied {

@@ -97,7 +97,7 @@ use crate::credential::CredentialValidator;
 use crate::error::{Error, Misuse, ProtocolError};
 use crate::extensions::{ExtensionType, Extensions};
 use crate::framing::verify_public_message;
-use crate::framing::{AuthenticatedContent, Content, MlsMessage, MlsMessageBody, Sender};
+use crate::framing::{AuthenticatedContent, Content, MlsMessage, MlsMessageBody};
 use crate::group::commit::Commit;
 use crate::group::group_info::GroupInfo;
 use crate::group::proposal::{ProposalRef, ReInit};
@@ -626,17 +626,7 @@ impl<P: Provider> PublicGroup<P> {
         commit: &Commit,
         sender: MessageSender,
     ) -> Result<PublicStagedCommit, Error> {
-        let committer = match sender.sender {
-            Sender::Member(l) => Committer::Member(LeafIndex(l)),
-            Sender::NewMemberCommit => Committer::External,
-            other => {
-                return Err(ProtocolError::SenderContentMismatch {
-                    sender: other.name(),
-                    content: "commit",
-                }
-                .into());
-            }
-        };
+        let committer = Committer::of(sender.sender)?;
         let tag = content
             .auth
             .confirmation_tag
