@@ -186,7 +186,6 @@ pub fn upload_with_tree(
             },
             welcome_recipients: joiners.iter().map(|s| s.to_string()).collect(),
             ratchet_tree: tree,
-            ..CommitUpload::default()
         },
     )
     .unwrap()
