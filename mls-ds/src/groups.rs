@@ -51,11 +51,11 @@ use crate::db::{to_i64, to_u64};
 use crate::error::{ApiError, ApiResult};
 use crate::queues::{Outgoing, client_for_key, clients_for_keys, enqueue};
 use crate::views::View;
+use mls_core::MlsMessage;
 use mls_core::framing::{Content, ContentType, FramedContent, MlsMessageBody, Sender};
 use mls_core::group::PublicProcessedMessage;
 use mls_core::group::proposal::Proposal;
 use mls_core::tree::node::RatchetTree;
-use mls_core::{MlsMessage, ProtocolError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The service's record of a group.
@@ -358,13 +358,10 @@ fn claimed_sender_key(view: &View, content: &FramedContent) -> ApiResult<Vec<u8>
         },
     };
     key.ok_or_else(|| {
-        ApiError::refused(
-            "message",
-            &ProtocolError::SenderContentMismatch {
-                sender: "unknown",
-                content: "message",
-            }
-            .into(),
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "message refused: its sender is not in the group (a blank leaf, an unknown \
+             external sender, or a joiner's message without its new leaf)",
         )
     })
 }

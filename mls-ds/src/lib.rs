@@ -38,7 +38,8 @@
 //!
 //! # Ordering and checks
 //!
-//! See [`groups`](crate#groups) below: a handshake for epoch `E` is
+//! Every request runs under one lock, so the messages of a group are
+//! accepted one at a time. A handshake for epoch `E` is
 //! accepted only while the group is at `E`; the first valid commit wins
 //! and a later one for `E` gets 409 "stale epoch". PublicMessage
 //! handshakes are validated by the public view before they are accepted;

@@ -9,7 +9,7 @@ fn parse() -> Result<(mls_ds::Config, String), String> {
     let mut args = std::env::args().skip(1);
     let (mut db, mut listen, mut max_body, mut max_skew) = (None, None, None, None);
     while let Some(flag) = args.next() {
-        let value = || format!("{flag} needs a value");
+        let value = || format!("{flag} needs a value\n{USAGE}");
         match flag.as_str() {
             "--db" => db = Some(args.next().ok_or_else(value)?),
             "--listen" => listen = Some(args.next().ok_or_else(value)?),

@@ -348,3 +348,52 @@ fn oversized_bodies_get_413_and_change_nothing() {
         .unwrap();
     assert_refused(&r, 400, "malformed");
 }
+
+#[test]
+fn racing_commits_for_one_epoch_one_wins() {
+    let mut w = World::new(&["alice", "bob", "carol"], 3);
+    let gid = w.group_id.clone();
+    let outs: Vec<_> = (0..3)
+        .map(|i| w.people[i].g().self_update().unwrap())
+        .collect();
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = outs
+            .iter()
+            .enumerate()
+            .map(|(i, out)| {
+                let ds = &w.people[i].ds;
+                let gid = &gid;
+                s.spawn(move || {
+                    ds.send_commit(
+                        gid,
+                        &CommitUpload {
+                            commit: Some(&out.commit),
+                            group_info: Some(&out.group_info),
+                            ..CommitUpload::default()
+                        },
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let winners: Vec<usize> = (0..3).filter(|&i| results[i].is_ok()).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    for r in results.into_iter().filter_map(Result::err) {
+        refused(r, 409, "stale epoch");
+    }
+    assert_eq!(w.epoch(), 3);
+    // Everyone follows the winner.
+    let winner = winners[0];
+    for i in 0..3 {
+        if i == winner {
+            w.people[i].g().merge_pending_commit().unwrap();
+        } else {
+            w.people[i].g().clear_pending_commit().unwrap();
+        }
+    }
+    sync_all(&mut w.people, &gid);
+    for p in &mut w.people {
+        assert_eq!(p.g().epoch(), 3);
+    }
+}
