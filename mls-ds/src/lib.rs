@@ -103,6 +103,7 @@ mod db;
 mod directory;
 mod error;
 mod groups;
+mod handshakes;
 mod queues;
 mod routes;
 mod server;

@@ -4,7 +4,7 @@
 use crate::auth::{Caller, Request, authenticate_with};
 use crate::error::{ApiError, ApiResult};
 use crate::groups::parse_group_id;
-use crate::{Core, directory, groups, queues};
+use crate::{Core, directory, groups, handshakes, queues};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -275,7 +275,7 @@ async fn submit(
             let id = parse_group_id(&group)?;
             Ok(json(
                 StatusCode::OK,
-                &groups::submit(core, caller, &id, &i.body)?,
+                &handshakes::submit(core, caller, &id, &i.body)?,
             ))
         },
     )
@@ -402,6 +402,14 @@ async fn not_found(uri: Uri) -> Response {
     ApiError::not_found(format!("no endpoint {}", uri.path())).into_response()
 }
 
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+    .into_response()
+}
+
 /// The service's router over `shared`.
 pub(crate) fn router(shared: Shared, max_body_bytes: usize) -> Router {
     Router::new()
@@ -419,6 +427,7 @@ pub(crate) fn router(shared: Shared, max_body_bytes: usize) -> Router {
         .route("/v1/queues/{client}/{group}", get(fetch))
         .route("/v1/queues/{client}/{group}/ack", post(ack))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(shared)
 }
