@@ -34,6 +34,9 @@ pub struct Config {
     pub max_message_age: u64,
     /// The most messages one fetch returns. Default: 100.
     pub max_fetch: u32,
+    /// The most KeyPackages one client may have published and unclaimed;
+    /// one more is refused (409) until some are claimed. Default: 1,000.
+    pub max_key_packages: u64,
     /// The Authentication Service the public views consult for every
     /// credential of a tree and every new leaf (RFC 9420 §5.3.1).
     /// Default: [`AcceptAll`]: the service orders and routes messages;
@@ -56,6 +59,7 @@ impl std::fmt::Debug for Config {
             .field("max_queue_len", &self.max_queue_len)
             .field("max_message_age", &self.max_message_age)
             .field("max_fetch", &self.max_fetch)
+            .field("max_key_packages", &self.max_key_packages)
             .finish_non_exhaustive()
     }
 }
@@ -87,6 +91,7 @@ impl Config {
             max_queue_len: 10_000,
             max_message_age: 30 * 24 * 3600,
             max_fetch: 100,
+            max_key_packages: 1_000,
             credential_validator: Arc::new(AcceptAll),
             group_config: GroupConfig::default(),
             clock: Arc::new(system_clock),

@@ -111,6 +111,13 @@ pub(crate) fn publish(core: &mut Core, caller: &Caller, body: &[u8]) -> ApiResul
         .reference(suite)
         .map_err(|e| ApiError::refused("KeyPackage", &e))?;
     let last_resort = key_package.extensions.get(LAST_RESORT).is_some();
+    let held = counts(&core.conn, caller)?;
+    if held.one_time.saturating_add(held.last_resort) >= core.config.max_key_packages {
+        return Err(ApiError::conflict(format!(
+            "the client already has {} KeyPackages, the most this service keeps",
+            core.config.max_key_packages
+        )));
+    }
     let encoded = key_package
         .to_message()
         .to_bytes()

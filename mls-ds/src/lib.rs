@@ -24,7 +24,7 @@
 //! | method | path | body | answer | refusals |
 //! |---|---|---|---|---|
 //! | POST | `/v1/clients` | [`RegisterRequest`](api::RegisterRequest), signed by the key it registers | 201 [`RegisterResponse`](api::RegisterResponse) | 400 bad id, scheme or key; 401; 409 id or key taken |
-//! | POST | `/v1/key-packages` | a KeyPackage MLSMessage (binary) | 201 [`PublishResponse`](api::PublishResponse) | 400 malformed or not a KeyPackage; 403 not signed by the caller's key; 409 already published; 422 invalid (§10.1) |
+//! | POST | `/v1/key-packages` | a KeyPackage MLSMessage (binary) | 201 [`PublishResponse`](api::PublishResponse) | 400 malformed or not a KeyPackage; 403 not signed by the caller's key; 409 already published, or the client holds `max_key_packages`; 422 invalid (§10.1) |
 //! | GET | `/v1/key-packages` | — | 200 [`KeyPackageCounts`](api::KeyPackageCounts) of the caller | — |
 //! | POST | `/v1/key-packages/claim` | [`ClaimRequest`](api::ClaimRequest) | 200 [`ClaimResponse`](api::ClaimResponse): the oldest one-time package (deleted), else the last-resort one (kept) | 400; 404 no such client, or nothing left |
 //! | POST | `/v1/groups` | [`CreateGroupRequest`](api::CreateGroupRequest): the GroupInfo of the group's epoch (0 for a new group), with its tree | 201 [`GroupState`](api::GroupState) | 400 malformed; 403 the caller is not a member; 409 the group exists; 422 GroupInfo or tree invalid (§12.4.3.1) |

@@ -94,6 +94,30 @@ fn one_time_packages_are_claimed_once_and_the_last_resort_stays() {
 }
 
 #[test]
+fn a_client_keeps_a_bounded_number_of_key_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(dir.path().join("ds.db"));
+    config.max_key_packages = 2;
+    let server = start_with(config);
+    let alice = Person::new(&server.url(), "alice");
+    alice.ds.register().unwrap();
+    alice.publish(false);
+    alice.publish(true);
+    let e = alice
+        .ds
+        .publish_key_package(&alice.key_package(false))
+        .unwrap_err();
+    assert!(
+        matches!(&e, mls_ds::Error::Refused { status: 409, reason } if reason.contains("the most")),
+        "{e}"
+    );
+    assert_eq!(alice.ds.key_package_counts().unwrap(), counts(1, 1));
+    alice.ds.claim_key_package("alice", SUITE).unwrap();
+    alice.publish(false);
+    assert_eq!(alice.ds.key_package_counts().unwrap(), counts(1, 1));
+}
+
+#[test]
 fn invalid_key_packages_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path());
