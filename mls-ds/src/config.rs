@@ -73,6 +73,13 @@ pub fn system_clock() -> u64 {
         .unwrap_or(0)
 }
 
+impl Default for Config {
+    /// [`Config::in_memory`].
+    fn default() -> Self {
+        Self::in_memory()
+    }
+}
+
 impl Config {
     /// The defaults, with the tables in the SQLite file at `database`.
     pub fn new(database: impl Into<PathBuf>) -> Self {

@@ -243,6 +243,20 @@ fn private_message_handshakes_are_ordered_by_epoch() {
     assert_agree(&mut people, 3);
     say(&mut people, CAROL, &gid, "private handshakes work");
 
+    // After a restart the service knows the members from the GroupInfo
+    // the last commit brought.
+    server.shutdown().unwrap();
+    let server = start(dir.path());
+    for p in people.iter_mut() {
+        p.reconnect(&server.url());
+    }
+    assert_eq!(people[ALICE].ds.group_state(&gid).unwrap().epoch, 3);
+    say(&mut people, BOB, &gid, "after the restart");
+    let out = people[CAROL].g().self_update().unwrap();
+    commit_private(&mut people[CAROL], &gid, &out, &[]);
+    sync_all(&mut people, &gid);
+    assert_agree(&mut people, 4);
+
     // A non-member cannot post a PrivateMessage, even a member's.
     let message = people[ALICE]
         .g()
