@@ -147,7 +147,12 @@ fn parse_welcome(
             "welcome_recipients must name one client per new member the Welcome is for",
         ));
     }
-    for r in &req.welcome_recipients {
+    for (i, r) in req.welcome_recipients.iter().enumerate() {
+        if req.welcome_recipients.iter().take(i).any(|x| x == r) {
+            return Err(ApiError::bad_request(format!(
+                "welcome recipient {r:?} is listed twice"
+            )));
+        }
         let known: Option<i64> = conn
             .query_row(
                 "SELECT 1 FROM clients WHERE client_id = ?1",

@@ -440,6 +440,30 @@ fn members_cannot_act_as_each_other() {
         "{refused}"
     );
     assert_eq!(w.snapshot(), before);
+    for (recipients, status) in [
+        (vec!["nobody".to_owned()], 400),
+        (vec!["carol".to_owned(), "carol".to_owned()], 400),
+        (vec![], 400),
+    ] {
+        let refused = w.people[ALICE]
+            .ds
+            .send_commit(
+                &gid,
+                &CommitUpload {
+                    commit: Some(&out.commit),
+                    group_info: Some(&out.group_info),
+                    welcome: out.welcome.as_ref(),
+                    welcome_recipients: recipients.clone(),
+                    ..CommitUpload::default()
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(refused, mls_ds::Error::Refused { status: s, .. } if s == status),
+            "{recipients:?}: {refused}"
+        );
+    }
+    assert_eq!(w.snapshot(), before);
     // The same commit, routed right, is accepted: the refusal left the
     // view as it was.
     upload(&w.people[ALICE], &gid, &out, &["carol"]);
