@@ -62,6 +62,26 @@
 //! GroupInfo the new base, so the replay stays short when committers
 //! upload one, as [`client::DsClient::send_commit`] callers should.
 //!
+//! # Limits
+//!
+//! * One lock serializes every request (signature checks included): the
+//!   simplest total order, at the cost of throughput.
+//! * A view stays in memory once used. A restart replays the handshakes
+//!   accepted since the group's last GroupInfo, so commits uploaded
+//!   without one make the replay (and the log) longer.
+//! * The public view cannot check membership or confirmation tags (RFC
+//!   9420 §6.2, §8.2) or path secrets: a commit members will refuse for
+//!   those reasons is accepted here and the group is then ahead of its
+//!   members. Nothing but secrets can catch that.
+//! * One signature key per client: a member signing with another key in
+//!   a group (a per-group identity, a rotated key) gets no fan-out.
+//! * `GET .../group-info` is open to every registered client, as external
+//!   joins need; an application with closed groups restricts it.
+//! * A request signature names the path, not the service: a client that
+//!   registers one key with two services lets a request to one be replayed
+//!   once at the other. Use a key per service.
+//! * Plain HTTP: put TLS in front ([`client::DsClient`] speaks HTTPS too).
+//!
 //! # Crypto
 //!
 //! Request signatures and the public views use `mls-crypto-rustcrypto`:
