@@ -1,16 +1,27 @@
 //! `mls-interop demo`: a small group whose members run on different crypto
-//! backends and keep their state in SQLite files, restarted halfway.
+//! backends, keep their state in SQLite files, talk only through the
+//! reference delivery service (`mls-ds`, over HTTP), and are restarted
+//! halfway.
 //!
 //! Alice (aws-lc), Bob (RustCrypto), Carol (ring) and Dave (RustCrypto)
 //! use suite 1 with the operating system's randomness and the system clock.
 //! Each member keeps its group state and its signature key in its own
-//! SQLite database. The run goes through Welcome, application messages,
-//! a full commit, a proposal committed by reference, an Add and a Remove,
-//! printing each epoch's authenticator per member and stopping with an
-//! error if they differ. Then every group, client and database is closed,
-//! each member reopens its file, finds its group with
-//! [`Client::group_ids`], loads it with [`Group::load`] and must be where it
-//! was; the group then carries on for one more epoch.
+//! SQLite database, registers with the delivery service, publishes
+//! KeyPackages there, and sends and fetches every message through it: the
+//! creator uploads the group's first GroupInfo, committers claim the
+//! KeyPackages they add and upload each commit with its GroupInfo and
+//! Welcome, and every member reads its queue. Handshakes are
+//! PublicMessages, so the service checks each with its public view of the
+//! group and orders them: when two members commit in one epoch, the first
+//! commit wins and the second is refused. The run goes through Welcome,
+//! application messages, two racing commits, a proposal committed by
+//! reference, an Add and a Remove, printing each epoch's authenticator per
+//! member and stopping with an error if they differ. Then every group,
+//! client and database is closed (and the service, when it runs in this
+//! process, restarts on its own database); each member reopens its file,
+//! finds its group with [`Client::group_ids`], loads it with
+//! [`Group::load`] and must be where it was; the group then carries on for
+//! one more epoch.
 //!
 //! ```no_run
 //! let dir = tempfile::tempdir()?;
@@ -23,12 +34,14 @@
 use crate::clients::{StoredProvider, crypto};
 use mls_core::credential::Credential;
 use mls_core::crypto::generate_signature_key_pair;
+use mls_core::framing::{MlsMessageBody, WireFormat};
 use mls_core::provider::{MlsProvider, RandProvider, StorageProvider};
 use mls_core::storage::{signature_key, store_signature_key};
 use mls_core::{
     CipherSuite, Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, MlsMessage,
     ProcessedMessage,
 };
+use mls_ds::client::{CommitUpload, DsClient};
 use mls_storage_sqlite::SqliteStorage;
 use std::fmt;
 use std::io::Write;
@@ -99,19 +112,86 @@ fn database(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.db"))
 }
 
-/// One member: its client (on its own database) and, once it is in the
-/// group, its group.
+/// The delivery service's database when it runs in this process.
+const DS_DATABASE: &str = "ds.db";
+
+/// The group settings of every member: handshakes as PublicMessages, so
+/// the delivery service can check them with its public view before it
+/// orders them (RFC 9420 §6, RFC 9750 §5).
+fn config() -> GroupConfig {
+    GroupConfig {
+        handshake_wire_format: WireFormat::PublicMessage,
+        ..GroupConfig::default()
+    }
+}
+
+/// The delivery service the members talk through: one started in this
+/// process on a loopback port (restarted with the members), or one
+/// running elsewhere.
+struct Service {
+    url: String,
+    local: Option<(mls_ds::ServerHandle, PathBuf)>,
+}
+
+impl Service {
+    /// Starts the service in this process, its tables in `db`.
+    fn start(db: &Path) -> Result<Self, DemoError> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .context("binding a loopback port for the delivery service")?;
+        let handle = mls_ds::serve(listener, mls_ds::Config::new(db))
+            .context("starting the delivery service")?;
+        Ok(Self {
+            url: handle.url(),
+            local: Some((handle, db.to_path_buf())),
+        })
+    }
+
+    /// The service at `url`, run by someone else.
+    fn remote(url: &str) -> Self {
+        Self {
+            url: url.to_string(),
+            local: None,
+        }
+    }
+
+    /// Stops a service of this process and starts it again on its
+    /// database (on a new port); says what it did.
+    fn restart(&mut self, out: &mut dyn Write) -> Result<(), DemoError> {
+        let Some((handle, db)) = self.local.take() else {
+            writeln!(
+                out,
+                "       the delivery service at {} keeps running",
+                self.url
+            )?;
+            return Ok(());
+        };
+        handle.shutdown().context("stopping the delivery service")?;
+        *self = Self::start(&db)?;
+        writeln!(
+            out,
+            "       the delivery service restarts on {} and listens at {}",
+            db.file_name().unwrap_or_default().to_string_lossy(),
+            self.url
+        )?;
+        Ok(())
+    }
+}
+
+/// One member: its client (on its own database), its connection to the
+/// delivery service and, once it is in the group, its group.
 struct Member {
     name: &'static str,
     client: Client<StoredProvider>,
+    ds: DsClient,
     group: Option<Group<StoredProvider>>,
 }
 
 impl Member {
     /// Opens member `i`'s database in `dir` (creating it if need be) and
     /// makes its client, with the signature key kept in the database: a
-    /// member opened again is the same member.
-    fn open(dir: &Path, i: usize) -> Result<Self, DemoError> {
+    /// member opened again is the same member. It talks to the service at
+    /// `url` as `name-tag`.
+    fn open(dir: &Path, i: usize, url: &str, tag: &str) -> Result<Self, DemoError> {
         let (name, backend) = MEMBERS[i];
         let path = database(dir, name);
         let storage: Arc<dyn StorageProvider> = Arc::new(
@@ -123,10 +203,10 @@ impl Member {
         let suite = crypto
             .cipher_suite(SUITE)
             .context(format!("{name}: {backend} and suite {}", SUITE.code()))?;
-        let signer = match signature_key(&*storage, name.as_bytes())
+        let key = match signature_key(&*storage, name.as_bytes())
             .context(format!("{name}: reading the stored signature key"))?
         {
-            Some((stored, key)) if stored == SUITE => suite.signer(key.as_bytes()),
+            Some((stored, key)) if stored == SUITE => key,
             Some((stored, _)) => {
                 return fail(format!(
                     "{name}: {} holds a signature key for suite {}, not {}",
@@ -140,10 +220,19 @@ impl Member {
                     .context(format!("{name}: generating a signature key"))?;
                 store_signature_key(&*storage, name.as_bytes(), SUITE, key.as_bytes())
                     .context(format!("{name}: storing the signature key"))?;
-                suite.signer(key.as_bytes())
+                key
             }
-        }
-        .context(format!("{name}: the signature key"))?;
+        };
+        // The same key signs the member's MLS messages and its requests to
+        // the service, which knows the member by it.
+        let signer = suite
+            .signer(key.as_bytes())
+            .context(format!("{name}: the signature key"))?;
+        let request_signer: Arc<dyn mls_core::provider::Signer> = suite
+            .signer(key.as_bytes())
+            .context(format!("{name}: the signature key"))?
+            .into();
+        let ds = DsClient::new(url, &format!("{name}-{tag}"), request_signer);
         let provider = MlsProvider::new(crypto, rand, storage);
         // The demo's members all run in this process: they take each
         // other's basic credentials as they are.
@@ -157,6 +246,7 @@ impl Member {
         Ok(Member {
             name,
             client,
+            ds,
             group: None,
         })
     }
@@ -173,6 +263,80 @@ impl Member {
     fn active(&self) -> bool {
         self.group.as_ref().is_some_and(Group::is_active)
     }
+
+    /// Publishes a fresh KeyPackage at the delivery service.
+    fn publish_key_package(&self) -> Result<(), DemoError> {
+        let name = self.name;
+        let package = self
+            .client
+            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .context(format!("{name} making a KeyPackage"))?;
+        self.ds
+            .publish_key_package(&MlsMessage::new(MlsMessageBody::KeyPackage(package)))
+            .context(format!("{name} publishing a KeyPackage"))?;
+        Ok(())
+    }
+
+    /// Fetches everything the service queued for this member, in order,
+    /// and processes it: a Welcome joins the group, the rest goes to the
+    /// group.
+    fn fetch(&mut self) -> Result<Vec<Fetched>, DemoError> {
+        let name = self.name;
+        let queues = self
+            .ds
+            .queues()
+            .context(format!("{name} listing its queues"))?;
+        let mut fetched = Vec::new();
+        for queue in queues.queues {
+            let group_id =
+                hex::decode(&queue.group_id).context(format!("{name}: a queue's group id"))?;
+            let messages = self
+                .ds
+                .drain(&group_id)
+                .context(format!("{name} fetching its queue"))?;
+            for (_, message) in messages {
+                if let MlsMessageBody::Welcome(_) = &message.body {
+                    let group = Group::join(&self.client, &message, config())
+                        .context(format!("{name} joining from the Welcome"))?;
+                    self.group = Some(group);
+                    fetched.push(Fetched::Joined);
+                    continue;
+                }
+                let processed = self
+                    .group()?
+                    .process_and_merge(&message)
+                    .context(format!("{name} processing a message from its queue"))?;
+                fetched.push(match processed {
+                    ProcessedMessage::Commit(_) => Fetched::Commit,
+                    ProcessedMessage::Proposal(_) => Fetched::Proposal,
+                    ProcessedMessage::Application(a) => Fetched::Application(a.data),
+                    other => return fail(format!("{name} fetched {other:?}")),
+                });
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// [`fetch`](Self::fetch), which must bring exactly `expected`.
+    fn expect(&mut self, expected: &[Fetched], what: &str) -> Result<(), DemoError> {
+        let fetched = self.fetch()?;
+        if fetched != expected {
+            return fail(format!(
+                "{} fetched {fetched:?} after \"{what}\", expected {expected:?}",
+                self.name
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a member found in its queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fetched {
+    Joined,
+    Commit,
+    Proposal,
+    Application(Vec<u8>),
 }
 
 /// The first 8 bytes of `bytes`, in hex.
@@ -220,8 +384,10 @@ fn epoch_line(out: &mut dyn Write, members: &[Member], what: &str) -> Result<(),
     Ok(())
 }
 
-/// Member `by` merges its commit; every other active member processes it.
-/// New members join from the Welcome.
+/// Member `by` sends its commit (with the new epoch's GroupInfo, and the
+/// Welcome for `joiners`) to the service and, once it is accepted, merges
+/// it; every other active member fetches it, and the joiners their
+/// Welcome.
 fn commit(
     members: &mut [Member],
     by: usize,
@@ -230,41 +396,42 @@ fn commit(
     what: &str,
 ) -> Result<(), DemoError> {
     let committer = members[by].name;
+    let group_id = members[by].group()?.group_id().to_vec();
+    let upload = CommitUpload {
+        commit: Some(&output.commit),
+        group_info: Some(&output.group_info),
+        welcome: output.welcome.as_ref(),
+        welcome_recipients: joiners
+            .iter()
+            .map(|&j| members[j].ds.client_id().to_string())
+            .collect(),
+        ..CommitUpload::default()
+    };
+    members[by]
+        .ds
+        .send_commit(&group_id, &upload)
+        .context(format!(
+            "the delivery service refused {committer}'s \"{what}\""
+        ))?;
     members[by]
         .group()?
         .merge_pending_commit()
         .context(format!("{committer} merging \"{what}\""))?;
     for (j, m) in members.iter_mut().enumerate() {
-        if j == by || !m.active() {
+        if j == by {
             continue;
         }
-        let name = m.name;
-        match m
-            .group()?
-            .process_and_merge(&output.commit)
-            .context(format!("{name} processing {committer}'s \"{what}\""))?
-        {
-            ProcessedMessage::Commit(_) => {}
-            other => return fail(format!("{name} expected a commit, got {other:?}")),
-        }
-    }
-    if !joiners.is_empty() {
-        let welcome = output
-            .welcome
-            .as_ref()
-            .ok_or_else(|| DemoError(format!("\"{what}\" made no Welcome")))?;
-        for &j in joiners {
-            let m = &mut members[j];
-            let group = Group::join(&m.client, welcome, GroupConfig::default())
-                .context(format!("{} joining from the Welcome", m.name))?;
-            m.group = Some(group);
+        if joiners.contains(&j) {
+            m.expect(&[Fetched::Joined], what)?;
+        } else if m.active() {
+            m.expect(&[Fetched::Commit], what)?;
         }
     }
     Ok(())
 }
 
-/// Each of `senders` sends an application message; every other active
-/// member must read exactly what was sent.
+/// Each of `senders` sends an application message through the service;
+/// every other active member must fetch exactly what was sent.
 fn messages(
     out: &mut dyn Write,
     members: &mut [Member],
@@ -274,45 +441,29 @@ fn messages(
     for &s in senders {
         let sender = members[s].name;
         let group = members[s].group()?;
+        let group_id = group.group_id().to_vec();
         let text = format!("hello from {sender} in epoch {}", group.epoch());
         let message = group
             .encrypt_application_message(text.as_bytes(), b"")
             .context(format!("{sender} encrypting a message"))?;
-        delivered += deliver(members, s, &message, text.as_bytes())?;
+        members[s]
+            .ds
+            .send_message(&group_id, &message)
+            .context(format!("{sender} sending a message"))?;
+        for (j, m) in members.iter_mut().enumerate() {
+            if j != s && m.active() {
+                m.expect(&[Fetched::Application(text.clone().into_bytes())], &text)?;
+                delivered += 1;
+            }
+        }
     }
     let names: Vec<&str> = senders.iter().map(|&s| members[s].name).collect();
     writeln!(
         out,
-        "       messages from {}: {delivered} delivered, each read as sent",
+        "       messages from {}: {delivered} delivered through the service, each read as sent",
         names.join(", ")
     )?;
     Ok(())
-}
-
-/// Every active member but `from` reads `message`, which must be `text`.
-fn deliver(
-    members: &mut [Member],
-    from: usize,
-    message: &MlsMessage,
-    text: &[u8],
-) -> Result<usize, DemoError> {
-    let sender = members[from].name;
-    let mut count = 0;
-    for (j, m) in members.iter_mut().enumerate() {
-        if j == from || !m.active() {
-            continue;
-        }
-        let name = m.name;
-        match m
-            .group()?
-            .process_and_merge(message)
-            .context(format!("{name} reading {sender}'s message"))?
-        {
-            ProcessedMessage::Application(a) if a.data == text => count += 1,
-            other => return fail(format!("{name} read {other:?} from {sender}")),
-        }
-    }
-    Ok(count)
 }
 
 /// The group as one member left it before the restart.
@@ -322,12 +473,23 @@ struct Before {
     active: bool,
 }
 
-/// Runs the demo with the members' databases in `dir`, writing its report
+/// Runs the demo with the members' databases in `dir` and the delivery
+/// service in this process (its database in `dir` too), writing its report
 /// to `out`. `dir` must exist and must not hold databases of an earlier
-/// run. Every member is closed when it returns.
+/// run. Every member and the service are closed when it returns.
 pub fn run(dir: &Path, out: &mut dyn Write) -> Result<(), DemoError> {
-    for (name, _) in MEMBERS {
-        let path = database(dir, name);
+    run_with(dir, None, out)
+}
+
+/// [`run`], through the delivery service at `ds_url` if given (an
+/// `mls-ds` running elsewhere) rather than one in this process.
+pub fn run_with(dir: &Path, ds_url: Option<&str>, out: &mut dyn Write) -> Result<(), DemoError> {
+    let mut files = MEMBERS
+        .iter()
+        .map(|(name, _)| database(dir, name))
+        .collect::<Vec<_>>();
+    files.push(dir.join(DS_DATABASE));
+    for path in files {
         if path.exists() {
             return fail(format!(
                 "{} already exists (from an earlier run?): give the demo an empty folder",
@@ -335,6 +497,18 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<(), DemoError> {
             ));
         }
     }
+    let mut service = match ds_url {
+        Some(url) => Service::remote(url),
+        None => Service::start(&dir.join(DS_DATABASE))?,
+    };
+    // Client ids of this run: a service that outlives the run (--ds) keeps
+    // the ids of earlier runs registered.
+    let mut tag = [0u8; 4];
+    mls_crypto_rustcrypto::SystemRand
+        .fill(&mut tag)
+        .context("drawing the run's client-id tag")?;
+    let tag = hex::encode(tag);
+
     writeln!(
         out,
         "MLS demo: {} members on three crypto backends, suite {} ({SUITE:?})",
@@ -348,24 +522,44 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<(), DemoError> {
         roster.join(", "),
         dir.display()
     )?;
+    let place = match &service.local {
+        Some((_, db)) => format!("in this process, its tables in {}", db.display()),
+        None => "run elsewhere".to_string(),
+    };
+    writeln!(
+        out,
+        "  every message goes through the delivery service (mls-ds) at {}, {place}",
+        service.url
+    )?;
     let mut header = format!("{:>5}  {:<40}", "epoch", "what happened");
     for (name, _) in MEMBERS {
         header.push_str(&format!(" {name:<16}"));
     }
     writeln!(out, "{}", header.trim_end())?;
 
-    let (group_id, before) = first_part(dir, out)?;
-    let members = restart(dir, out, &group_id, &before)?;
+    let (group_id, before) = first_part(dir, &service.url, &tag, out)?;
+    writeln!(
+        out,
+        "restart: all groups, clients and databases closed; each member reopens its file"
+    )?;
+    service.restart(out)?;
+    let members = restart(dir, &service.url, &tag, out, &group_id, &before)?;
     second_part(out, members)?;
+    drop(service);
 
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).context(format!("listing {}", dir.display()))? {
         let entry = entry.context(format!("listing {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // SQLite's write-ahead log and index files come and go.
+        if !name.ends_with(".db") {
+            continue;
+        }
         let len = entry
             .metadata()
             .context(format!("reading the size of {}", entry.path().display()))?
             .len();
-        files.push((entry.file_name().to_string_lossy().into_owned(), len));
+        files.push((name, len));
     }
     files.sort();
     let listed: Vec<String> = files
@@ -381,28 +575,50 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<(), DemoError> {
 }
 
 /// Up to the restart: returns the group id and where each member was.
-fn first_part(dir: &Path, out: &mut dyn Write) -> Result<(Vec<u8>, Vec<Before>), DemoError> {
+fn first_part(
+    dir: &Path,
+    url: &str,
+    tag: &str,
+    out: &mut dyn Write,
+) -> Result<(Vec<u8>, Vec<Before>), DemoError> {
     let mut members = (0..MEMBERS.len())
-        .map(|i| Member::open(dir, i))
+        .map(|i| Member::open(dir, i, url, tag))
         .collect::<Result<Vec<_>, _>>()?;
-    let config = GroupConfig::default();
+    for m in &members {
+        m.ds.register()
+            .context(format!("{} registering with the delivery service", m.name))?;
+    }
+    for i in [BOB, CAROL, DAVE] {
+        members[i].publish_key_package()?;
+    }
 
-    let group = Group::create(&members[ALICE].client, SUITE, Default::default(), config)
+    let group = Group::create(&members[ALICE].client, SUITE, Default::default(), config())
         .context("alice creating the group")?;
     let group_id = group.group_id().to_vec();
+    let info = group
+        .group_info(true)
+        .context("alice's GroupInfo of epoch 0")?;
+    members[ALICE]
+        .ds
+        .create_group(&info, None)
+        .context("alice creating the group at the delivery service")?;
     members[ALICE].group = Some(group);
     epoch_line(out, &members, "alice creates the group")?;
 
-    let packages = [BOB, CAROL]
-        .iter()
-        .map(|&i| {
-            members[i]
-                .client
-                .generate_key_package(SUITE, &KeyPackageOptions::default())
-                .context(format!("{} making a KeyPackage", members[i].name))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     let what = "alice adds bob and carol (one Welcome)";
+    let mut packages = Vec::new();
+    for i in [BOB, CAROL] {
+        let id = members[i].ds.client_id().to_string();
+        let claimed = members[ALICE]
+            .ds
+            .claim_key_package(&id, SUITE)
+            .context(format!("alice claiming a KeyPackage of {id}"))?;
+        packages.push(
+            claimed
+                .into_key_package()
+                .ok_or_else(|| DemoError(format!("the service gave no KeyPackage for {id}")))?,
+        );
+    }
     let output = members[ALICE]
         .group()?
         .add_members(&packages)
@@ -411,36 +627,66 @@ fn first_part(dir: &Path, out: &mut dyn Write) -> Result<(Vec<u8>, Vec<Before>),
     epoch_line(out, &members, what)?;
     messages(out, &mut members, &[ALICE, BOB, CAROL])?;
 
-    let what = "bob updates his keys (full commit)";
-    let output = members[BOB].group()?.self_update().context(what)?;
-    commit(&mut members, BOB, output, &[], what)?;
-    epoch_line(out, &members, what)?;
+    // Two members commit in the same epoch: the service takes the first
+    // and refuses the second, whose author drops it and follows the first.
+    let what = "bob and carol commit at once: bob's wins";
+    let bobs = members[BOB].group()?.self_update().context(what)?;
+    let carols = members[CAROL].group()?.self_update().context(what)?;
+    commit(&mut members, BOB, bobs, &[], what)?;
+    let refused = members[CAROL].ds.send_commit(
+        &group_id,
+        &CommitUpload {
+            commit: Some(&carols.commit),
+            group_info: Some(&carols.group_info),
+            ..CommitUpload::default()
+        },
+    );
+    match refused {
+        Err(mls_ds::Error::Refused {
+            status: 409,
+            reason,
+        }) => {
+            members[CAROL]
+                .group()?
+                .clear_pending_commit()
+                .context("carol dropping her refused commit")?;
+            epoch_line(out, &members, what)?;
+            writeln!(
+                out,
+                "       carol's commit for the same epoch: refused (409, {reason})"
+            )?;
+        }
+        other => {
+            return fail(format!(
+                "the service should refuse carol's commit for a finished epoch, said {other:?}"
+            ));
+        }
+    }
 
     let what = "carol proposes an update; alice commits";
     let proposal = members[CAROL]
         .group()?
         .propose_update()
         .context("carol proposing an update")?;
+    members[CAROL]
+        .ds
+        .send_message(&group_id, &proposal)
+        .context("carol sending her proposal")?;
     for i in [ALICE, BOB] {
-        let name = members[i].name;
-        match members[i]
-            .group()?
-            .process_and_merge(&proposal)
-            .context(format!("{name} receiving carol's proposal"))?
-        {
-            ProcessedMessage::Proposal(_) => {}
-            other => return fail(format!("{name} expected carol's proposal, got {other:?}")),
-        }
+        members[i].expect(&[Fetched::Proposal], "carol's proposal")?;
     }
     let output = members[ALICE].group()?.commit().context(what)?;
     commit(&mut members, ALICE, output, &[], what)?;
     epoch_line(out, &members, what)?;
 
     let what = "alice adds dave";
-    let package = members[DAVE]
-        .client
-        .generate_key_package(SUITE, &KeyPackageOptions::default())
-        .context("dave making a KeyPackage")?;
+    let id = members[DAVE].ds.client_id().to_string();
+    let package = members[ALICE]
+        .ds
+        .claim_key_package(&id, SUITE)
+        .context("alice claiming dave's KeyPackage")?
+        .into_key_package()
+        .ok_or_else(|| DemoError("the service gave no KeyPackage for dave".into()))?;
     let output = members[ALICE]
         .group()?
         .add_members(&[package])
@@ -479,17 +725,15 @@ fn first_part(dir: &Path, out: &mut dyn Write) -> Result<(Vec<u8>, Vec<Before>),
 /// where it was.
 fn restart(
     dir: &Path,
+    url: &str,
+    tag: &str,
     out: &mut dyn Write,
     group_id: &[u8],
     before: &[Before],
 ) -> Result<Vec<Member>, DemoError> {
-    writeln!(
-        out,
-        "restart: all groups, clients and databases closed; each member reopens its file"
-    )?;
     let mut members = Vec::new();
     for (i, was) in before.iter().enumerate() {
-        let mut m = Member::open(dir, i)?;
+        let mut m = Member::open(dir, i, url, tag)?;
         let name = m.name;
         let ids = m
             .client
@@ -556,7 +800,8 @@ fn restart(
 }
 
 /// After the restart: messages in the same epoch (each sender's ratchet
-/// carries on where it stopped), one more epoch and more messages.
+/// carries on where it stopped), one more epoch and more messages, all
+/// through the restarted service.
 fn second_part(out: &mut dyn Write, mut members: Vec<Member>) -> Result<(), DemoError> {
     messages(out, &mut members, &[ALICE, CAROL, DAVE])?;
     let what = "dave updates his keys (full commit)";
@@ -567,20 +812,24 @@ fn second_part(out: &mut dyn Write, mut members: Vec<Member>) -> Result<(), Demo
     Ok(())
 }
 
-/// [`run`] for the command line: in `dir` if given (created if needed,
-/// kept afterwards), else in a temporary folder that is removed at the
-/// end.
-pub fn run_cli(dir: Option<&Path>, out: &mut dyn Write) -> Result<(), DemoError> {
+/// [`run_with`] for the command line: in `dir` if given (created if
+/// needed, kept afterwards), else in a temporary folder that is removed at
+/// the end.
+pub fn run_cli(
+    dir: Option<&Path>,
+    ds_url: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), DemoError> {
     match dir {
         Some(dir) => {
             std::fs::create_dir_all(dir).context(format!("creating {}", dir.display()))?;
-            run(dir, out)?;
+            run_with(dir, ds_url, out)?;
             writeln!(out, "the databases are kept in {}", dir.display())?;
         }
         None => {
             let tmp = tempfile::tempdir().context("creating a temporary folder")?;
             let shown = tmp.path().display().to_string();
-            run(tmp.path(), out)?;
+            run_with(tmp.path(), ds_url, out)?;
             tmp.close()
                 .context(format!("removing the temporary folder {shown}"))?;
             writeln!(

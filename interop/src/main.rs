@@ -5,7 +5,7 @@
 //! mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
 //! mls-interop conformance --passive FILE... [--no-lifetime-check] [--backend NAME]... [--json]
 //! mls-interop fetch-vectors [--dir DIR] [--base-url URL]
-//! mls-interop demo [--dir PATH]
+//! mls-interop demo [--dir PATH] [--ds URL]
 //! mls-interop storage-corpus --out DIR
 //! ```
 
@@ -19,7 +19,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
        mls-interop conformance --passive FILE... [--no-lifetime-check] [--backend NAME]... [--json]
        mls-interop fetch-vectors [--dir DIR] [--base-url URL]
-       mls-interop demo [--dir PATH]
+       mls-interop demo [--dir PATH] [--ds URL]
        mls-interop storage-corpus --out DIR
 
 fetch-vectors: makes the pinned official vectors available (they are not in
@@ -36,9 +36,12 @@ there is reported and nothing is downloaded. In the download cache such
 files are replaced or removed.
 
 demo: a group of four members on three crypto backends, each keeping its
-state in a SQLite file, restarted halfway (see interop/src/demo.rs).
+state in a SQLite file and talking through the reference delivery service
+(mls-ds) over HTTP, restarted halfway (see interop/src/demo.rs).
   --dir PATH             keep the databases in PATH (default: a temporary
                          folder, removed at the end)
+  --ds URL               use the mls-ds running at URL (default: start one
+                         in this process on a loopback port)
 storage-corpus: writes the stored-state corpus of this build's storage
 format to DIR, which must be empty or new
 (interop/tests/fixtures/storage/README.md).
@@ -205,21 +208,26 @@ fn fetch_vectors(mut args: impl Iterator<Item = String>) -> ExitCode {
     }
 }
 
-/// `demo [--dir PATH]`.
+/// `demo [--dir PATH] [--ds URL]`.
 fn demo(mut args: impl Iterator<Item = String>) -> ExitCode {
     let mut dir = None;
+    let mut ds = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--dir" => match args.next() {
                 Some(d) => dir = Some(PathBuf::from(d)),
                 None => return usage_error("--dir needs a folder"),
             },
+            "--ds" => match args.next() {
+                Some(url) => ds = Some(url),
+                None => return usage_error("--ds needs the service's URL"),
+            },
             "-h" | "--help" => return usage_error(""),
             other => return usage_error(&format!("unknown argument {other:?}")),
         }
     }
     let mut out = std::io::stdout().lock();
-    match interop::demo::run_cli(dir.as_deref(), &mut out) {
+    match interop::demo::run_cli(dir.as_deref(), ds.as_deref(), &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,6 +1,8 @@
 //! `mls-interop demo` runs to the end: members on three crypto backends
-//! agree at every epoch, come back from their SQLite files at the same
-//! epoch after a restart, and carry on.
+//! talk through the delivery service (in process, over HTTP), agree at
+//! every epoch, see the service refuse a second commit for one epoch, come
+//! back from their SQLite files at the same epoch after a restart (the
+//! service's too), and carry on.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -14,6 +16,26 @@ fn the_demo_runs_restarts_and_agrees() {
         panic!("demo failed: {e}\noutput so far:\n{text}");
     }
     assert!(text.contains("restart"), "{text}");
+    assert!(
+        text.contains(
+            "every message goes through the delivery service (mls-ds) at http://127.0.0.1:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("carol's commit for the same epoch: refused (409, stale epoch"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the delivery service restarts on ds.db"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("delivered through the service, each read as sent")
+            .count(),
+        4,
+        "{text}"
+    );
     assert!(text.contains("as before"), "{text}");
     assert!(
         text.contains("all members agreed at every epoch, before and after the restart"),
@@ -27,7 +49,8 @@ fn the_demo_runs_restarts_and_agrees() {
             "no line for epoch {epoch}:\n{text}"
         );
     }
-    for (name, _) in interop::demo::MEMBERS {
+    let names = interop::demo::MEMBERS.iter().map(|(name, _)| *name);
+    for name in names.chain(["ds"]) {
         let db = dir.path().join(format!("{name}.db"));
         assert!(db.is_file(), "{} missing", db.display());
     }
@@ -35,8 +58,40 @@ fn the_demo_runs_restarts_and_agrees() {
 
 #[test]
 fn the_demo_refuses_a_folder_with_databases_of_an_earlier_run() {
+    for name in ["alice.db", "ds.db"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), b"").unwrap();
+        let err = interop::demo::run(dir.path(), &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains(name), "{err}");
+    }
+}
+
+/// `--ds URL`: the members go through a service that runs apart (here one
+/// started by the test), which is not restarted with them.
+#[test]
+fn the_demo_runs_through_a_service_elsewhere() {
+    let service_dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let service = mls_ds::serve(
+        listener,
+        mls_ds::Config::new(service_dir.path().join("elsewhere.db")),
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("alice.db"), b"").unwrap();
-    let err = interop::demo::run(dir.path(), &mut Vec::new()).unwrap_err();
-    assert!(err.to_string().contains("alice.db"), "{err}");
+    let mut out = Vec::new();
+    let result = interop::demo::run_with(dir.path(), Some(&service.url()), &mut out);
+    let text = String::from_utf8(out).unwrap();
+    if let Err(e) = result {
+        panic!("demo failed: {e}\noutput so far:\n{text}");
+    }
+    assert!(
+        text.contains(&format!("at {}, run elsewhere", service.url())),
+        "{text}"
+    );
+    assert!(text.contains("keeps running"), "{text}");
+    assert!(!dir.path().join("ds.db").exists());
+    // A second run on the same service registers other client ids.
+    let again = tempfile::tempdir().unwrap();
+    interop::demo::run_with(again.path(), Some(&service.url()), &mut Vec::new()).unwrap();
+    service.shutdown().unwrap();
 }
