@@ -48,6 +48,9 @@ pub struct CommitUpload<'a> {
     pub welcome_recipients: Vec<String>,
 }
 
+/// The most messages one [`DsClient::drain`] takes.
+pub const DRAIN_LIMIT: usize = 10_000;
+
 /// A client of the delivery service, signing as `client_id`.
 pub struct DsClient {
     base: String,
@@ -380,20 +383,28 @@ impl DsClient {
     }
 
     /// Fetches every message waiting for us in the group, decoded, and
-    /// acknowledges them.
+    /// acknowledges them: at most [`DRAIN_LIMIT`] messages per call (call
+    /// again for more). A server whose message ids do not increase is
+    /// refused ([`Error::BadAnswer`]) rather than followed round a loop.
     pub fn drain(&self, group_id: &[u8]) -> Result<Vec<(QueuedMessage, MlsMessage)>, Error> {
         let mut out = Vec::new();
         let mut after = 0;
-        loop {
+        while out.len() < DRAIN_LIMIT {
             let batch = self.fetch(group_id, after, 100)?;
-            let Some(last) = batch.messages.last().map(|m| m.id) else {
+            if batch.messages.is_empty() {
                 break;
-            };
+            }
             for m in batch.messages {
+                if m.id <= after {
+                    return Err(Error::BadAnswer(format!(
+                        "queue message id {} after {after}: ids must increase",
+                        m.id
+                    )));
+                }
+                after = m.id;
                 let message = unhex_message(&m.message)?;
                 out.push((m, message));
             }
-            after = last;
         }
         if after > 0 {
             self.ack(group_id, after)?;

@@ -45,6 +45,23 @@ pub struct Config {
     /// The group settings the public views check with (leaf bound,
     /// proposal bound, lifetimes), as the members use them.
     pub group_config: GroupConfig,
+    /// Whether clients outside a group may join it by external commit
+    /// and send new members' proposals (§12.4.3.2), and read its GroupInfo
+    /// to do so. Default: off. A public view cannot check an external
+    /// commit's confirmation tag, path secrets or `kem_output`, so with
+    /// joins open (and the default [`AcceptAll`] validator) any
+    /// registered client can move a group into an epoch its members
+    /// refuse; turn it on for groups whose members want open joins, with
+    /// a validator that knows who may join.
+    pub allow_external_joins: bool,
+    /// Whether PrivateMessage proposals and commits are taken. Default:
+    /// off. The service cannot read them: it orders them by epoch only,
+    /// and follows a PrivateMessage commit by the GroupInfo its committer
+    /// uploads, which it cannot check is the one the commit leads to.
+    pub allow_private_handshakes: bool,
+    /// The largest KeyPackage accepted, in bytes (the MLSMessage); a
+    /// larger one gets 413. Default: 64 KiB.
+    pub max_key_package_bytes: usize,
     /// The server's clock (seconds since the Unix epoch). Default: the
     /// system clock. Tests move it to check skew and retention.
     pub clock: Clock,
@@ -60,6 +77,9 @@ impl std::fmt::Debug for Config {
             .field("max_message_age", &self.max_message_age)
             .field("max_fetch", &self.max_fetch)
             .field("max_key_packages", &self.max_key_packages)
+            .field("allow_external_joins", &self.allow_external_joins)
+            .field("allow_private_handshakes", &self.allow_private_handshakes)
+            .field("max_key_package_bytes", &self.max_key_package_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -102,6 +122,9 @@ impl Config {
             credential_validator: Arc::new(AcceptAll),
             group_config: GroupConfig::default(),
             clock: Arc::new(system_clock),
+            allow_external_joins: false,
+            allow_private_handshakes: false,
+            max_key_package_bytes: 64 << 10,
         }
     }
 

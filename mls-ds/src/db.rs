@@ -12,8 +12,9 @@
 //!
 //! The public views live in memory and are rebuilt from `groups` and
 //! `handshake_log` (see [`crate::views`]): every accepted handshake is
-//! written to both, with its fan-out, in one transaction, so a restart
-//! finds each view where it was.
+//! written with its fan-out in one transaction, to the log, or, for a
+//! commit that came with its GroupInfo, as the group's new base (which
+//! empties the log), so a restart finds each view where it was.
 
 use crate::error::{ApiError, ApiResult, Error};
 use rusqlite::Connection;
@@ -90,11 +91,12 @@ pub(crate) fn open(path: Option<&Path>) -> Result<Connection, Error> {
         Some(p) => Connection::open(p)?,
         None => Connection::open_in_memory()?,
     };
-    // WAL keeps a crash from tearing a transaction; NORMAL sync is durable
-    // at each checkpoint and consistent always, which a DS whose clients
-    // resend on error can afford.
+    // WAL keeps a crash from tearing a transaction.
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: an accepted commit must survive a power loss, or the service
+    // could accept a second commit for an epoch whose first its members
+    // already merged (a forked group).
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > 1 {

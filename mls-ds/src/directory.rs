@@ -17,6 +17,7 @@ use crate::api::{
 use crate::auth::{Caller, scheme_from_code, suite_for_scheme, valid_client_id};
 use crate::db::{to_i64, to_u64};
 use crate::error::{ApiError, ApiResult};
+use axum::http::StatusCode;
 use mls_core::group::LAST_RESORT;
 use mls_core::key_package::validate_key_package;
 use mls_core::provider::CryptoProvider;
@@ -89,6 +90,18 @@ pub(crate) fn register(
 
 /// Validates and stores a KeyPackage the caller publishes.
 pub(crate) fn publish(core: &mut Core, caller: &Caller, body: &[u8]) -> ApiResult<PublishResponse> {
+    // Only the count of a client's packages is bounded otherwise: without
+    // a size bound one client could store max_key_packages request bodies.
+    if body.len() > core.config.max_key_package_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "a KeyPackage of {} bytes; this service takes at most {}",
+                body.len(),
+                core.config.max_key_package_bytes
+            ),
+        ));
+    }
     let message =
         MlsMessage::from_bytes(body).map_err(|e| ApiError::malformed("MLS message", e))?;
     let key_package = message

@@ -189,10 +189,23 @@ pub(crate) fn get_state(
     state(&core.conn, group_id, &row, view)
 }
 
-/// `GET /v1/groups/{id}/group-info`: for any registered client (a joiner
-/// is not a member yet).
-pub(crate) fn get_group_info(core: &mut Core, group_id: &[u8]) -> ApiResult<GroupInfoResponse> {
+/// `GET /v1/groups/{id}/group-info`: for members, and for any registered
+/// client (a joiner is not a member yet) where external joins are allowed
+/// ([`Config::allow_external_joins`](crate::Config)).
+pub(crate) fn get_group_info(
+    core: &mut Core,
+    caller: &Caller,
+    group_id: &[u8],
+) -> ApiResult<GroupInfoResponse> {
     let row = group_row(&core.conn, group_id)?;
+    if !core.config.allow_external_joins {
+        let view = core.views.get(&core.conn, &core.config, group_id)?;
+        if !is_member(view, &caller.signature_key) {
+            return Err(ApiError::forbidden(
+                "only members may read the GroupInfo: external joins are off on this service",
+            ));
+        }
+    }
     if row.base_epoch != row.epoch {
         return Err(ApiError::not_found(format!(
             "no GroupInfo of the current epoch {}: the last commit came without one",

@@ -239,6 +239,7 @@ pub(crate) fn submit(
         ));
     }
     let public = matches!(message.body, MlsMessageBody::PublicMessage(_));
+    check_policy(&core.config, &message, public, content_type)?;
     with_view(core, group_id, |core, view, dirty| {
         let ctx = Submission {
             caller,
@@ -254,6 +255,36 @@ pub(crate) fn submit(
             (false, kind) => private_other(core, view, &ctx, kind, msg_epoch),
         }
     })
+}
+
+/// What the service's configuration allows, before the view is used:
+/// joins from outside the group and PrivateMessage handshakes are off
+/// unless turned on (see [`Config`](crate::Config)).
+fn check_policy(
+    config: &crate::config::Config,
+    message: &MlsMessage,
+    public: bool,
+    content_type: ContentType,
+) -> ApiResult<()> {
+    if let MlsMessageBody::PublicMessage(m) = &message.body {
+        let from_outside = matches!(
+            m.content.sender,
+            Sender::NewMemberCommit | Sender::NewMemberProposal
+        );
+        if from_outside && !config.allow_external_joins {
+            return Err(ApiError::forbidden(
+                "joins from outside the group (external commits, new members' proposals) \
+                 are off on this service",
+            ));
+        }
+    }
+    if !public && content_type != ContentType::Application && !config.allow_private_handshakes {
+        return Err(ApiError::forbidden(
+            "PrivateMessage proposals and commits are off on this service: it cannot \
+             check them; send handshakes as PublicMessages",
+        ));
+    }
+    Ok(())
 }
 
 /// What every kind of submission needs.
@@ -287,8 +318,21 @@ fn public_proposal(
 ) -> ApiResult<SubmitResponse> {
     check_sender(view, s)?;
     let keys = member_keys(view);
+    let cached: Vec<_> = view
+        .pending_proposals()
+        .into_iter()
+        .map(|p| p.reference)
+        .collect();
     // The view leaves itself as it was on any error.
     match view.process_message(s.message) {
+        // The view takes a proposal it holds already without change; the
+        // service must not log and fan it out again (or the log would grow
+        // past the proposal bound).
+        Ok(PublicProcessedMessage::Proposal(p)) if cached.contains(&p.reference) => {
+            return Err(ApiError::conflict(
+                "duplicate proposal: this proposal was accepted already in this epoch",
+            ));
+        }
         Ok(PublicProcessedMessage::Proposal(_)) => *dirty = true,
         Ok(_) => {
             *dirty = true;
@@ -460,6 +504,16 @@ fn private_commit(
         .views
         .build(&core.config, &info, tree)
         .map_err(|e| ApiError::refused("GroupInfo", &e))?;
+    // The committer vouches for the next epoch: the GroupInfo must be
+    // signed by its own leaf.
+    let MlsMessageBody::GroupInfo(signed) = &info.body else {
+        return Err(ApiError::internal("a decoded GroupInfo is not one"));
+    };
+    if next.member(signed.signer).map(|m| m.signature_key) != Some(s.caller.signature_key.clone()) {
+        return Err(ApiError::forbidden(
+            "the GroupInfo of a PrivateMessage commit must be signed by the committer",
+        ));
+    }
     let next_epoch = s
         .epoch
         .checked_add(1)

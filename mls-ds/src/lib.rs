@@ -16,7 +16,9 @@
 //! Every request but registration is signed by a registered client (see
 //! [`auth`] for the headers and what is signed); binary values in JSON are
 //! hex. Every refusal is a 4xx (or 5xx for the service's own failure) with
-//! a JSON body `{"error": "<reason>"}`, and changes nothing. Any request
+//! a JSON body `{"error": "<reason>"}`, and changes nothing but the
+//! request's nonce, which is spent once its signature verifies (see
+//! [`auth`]). Any request
 //! may also get 401 (unsigned, unknown client, stale timestamp, bad
 //! signature), 409 (replayed nonce) or 413 (body over the configured
 //! bound).
@@ -24,13 +26,13 @@
 //! | method | path | body | answer | refusals |
 //! |---|---|---|---|---|
 //! | POST | `/v1/clients` | [`RegisterRequest`](api::RegisterRequest), signed by the key it registers | 201 [`RegisterResponse`](api::RegisterResponse) | 400 bad id, scheme or key; 401; 409 id or key taken |
-//! | POST | `/v1/key-packages` | a KeyPackage MLSMessage (binary) | 201 [`PublishResponse`](api::PublishResponse) | 400 malformed or not a KeyPackage; 403 not signed by the caller's key; 409 already published, or the client holds `max_key_packages`; 422 invalid (§10.1) |
+//! | POST | `/v1/key-packages` | a KeyPackage MLSMessage (binary) | 201 [`PublishResponse`](api::PublishResponse) | 400 malformed or not a KeyPackage; 403 not signed by the caller's key; 409 already published, or the client holds `max_key_packages`; 413 over `max_key_package_bytes`; 422 invalid (§10.1) |
 //! | GET | `/v1/key-packages` | — | 200 [`KeyPackageCounts`](api::KeyPackageCounts) of the caller | — |
 //! | POST | `/v1/key-packages/claim` | [`ClaimRequest`](api::ClaimRequest) | 200 [`ClaimResponse`](api::ClaimResponse): the oldest one-time package (deleted), else the last-resort one (kept) | 400; 404 no such client, or nothing left |
 //! | POST | `/v1/groups` | [`CreateGroupRequest`](api::CreateGroupRequest): the GroupInfo of the group's epoch (0 for a new group), with its tree | 201 [`GroupState`](api::GroupState) | 400 malformed; 403 the caller is not a member; 409 the group exists; 422 GroupInfo or tree invalid (§12.4.3.1) |
 //! | GET | `/v1/groups/{group_id}` | — | 200 [`GroupState`](api::GroupState) | 403 not a member; 404 |
-//! | POST | `/v1/groups/{group_id}/messages` | [`SubmitRequest`](api::SubmitRequest): a handshake or application message, and with a commit its GroupInfo and Welcome | 200 [`SubmitResponse`](api::SubmitResponse) | 400 malformed, wrong group, extras without a commit, PrivateMessage commit without GroupInfo; 403 sender is not the caller, caller not a member, Welcome recipient not added; 404; 409 stale or future epoch, group re-initialized; 422 refused by the public view; 503 view cannot be rebuilt |
-//! | GET | `/v1/groups/{group_id}/group-info` | — | 200 [`GroupInfoResponse`](api::GroupInfoResponse): the current epoch's GroupInfo and tree | 404 no group, or no GroupInfo of the current epoch |
+//! | POST | `/v1/groups/{group_id}/messages` | [`SubmitRequest`](api::SubmitRequest): a handshake or application message, and with a commit its GroupInfo and Welcome | 200 [`SubmitResponse`](api::SubmitResponse) | 400 malformed, wrong group, extras without a commit, PrivateMessage commit without GroupInfo; 403 sender is not the caller, caller not a member, Welcome recipient not added, a join from outside or a PrivateMessage handshake where the configuration does not allow it, a PrivateMessage commit's GroupInfo not signed by its committer; 404; 409 duplicate proposal, stale or future epoch, group re-initialized; 422 refused by the public view; 503 view cannot be rebuilt |
+//! | GET | `/v1/groups/{group_id}/group-info` | — | 200 [`GroupInfoResponse`](api::GroupInfoResponse): the current epoch's GroupInfo and tree | 403 not a member, unless [`Config::allow_external_joins`]; 404 no group, or no GroupInfo of the current epoch |
 //! | PUT | `/v1/groups/{group_id}/group-info` | [`PutGroupInfoRequest`](api::PutGroupInfoRequest) | 200 [`GroupInfoResponse`](api::GroupInfoResponse) | 400; 403 not a member; 404; 422 not the current epoch's (signer, GroupContext, confirmation tag, tree) |
 //! | GET | `/v1/queues/{client_id}` | — | 200 [`QueueList`](api::QueueList) | 403 not the caller's |
 //! | GET | `/v1/queues/{client_id}/{group_id}?after=N&limit=M` | — | 200 [`FetchResponse`](api::FetchResponse): messages with id > N, at most M (and the configured bound) | 400 bad query; 403 not the caller's |
@@ -45,8 +47,10 @@
 //! handshakes are validated by the public view before they are accepted;
 //! **PrivateMessage handshakes are ordered by epoch only** (the service
 //! cannot read them): the sender must be a member by signature key, and
-//! a PrivateMessage commit must bring the new epoch's GroupInfo and tree,
-//! which the service checks as a joiner does and follows the group from.
+//! a PrivateMessage commit must bring the new epoch's GroupInfo, signed by
+//! the committer, and tree, which the service checks as a joiner does and
+//! follows the group from. A proposal the view holds already is refused
+//! as a duplicate (409).
 //!
 //! Fan-out goes to the clients whose registered signature keys are the
 //! members' keys. A member whose leaf carries a key no client registered
@@ -75,8 +79,19 @@
 //!   members. Nothing but secrets can catch that.
 //! * One signature key per client: a member signing with another key in
 //!   a group (a per-group identity, a rotated key) gets no fan-out.
-//! * `GET .../group-info` is open to every registered client, as external
-//!   joins need; an application with closed groups restricts it.
+//! * Joins from outside a group (external commits, new members'
+//!   proposals) and `GET .../group-info` for non-members are off unless
+//!   [`Config::allow_external_joins`]; PrivateMessage handshakes unless
+//!   [`Config::allow_private_handshakes`]. With joins on and the default
+//!   `AcceptAll` validator, any registered client can join any group, or
+//!   move it into an epoch its members refuse (a forged tag); give such a
+//!   service a validator that knows who may join.
+//! * Registration is open and unmetered; KeyPackages are bounded in count
+//!   and size per client, groups and views are not (no quota per client,
+//!   no eviction of views). A deployment meters registration.
+//! * A commit whose GroupInfo fails its check is refused after the view
+//!   merged it: the view is dropped and rebuilt by a replay on next use
+//!   (the tables were not changed), which costs the log's length.
 //! * A request signature names the path, not the service: a client that
 //!   registers one key with two services lets a request to one be replayed
 //!   once at the other. Use a key per service.

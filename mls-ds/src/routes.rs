@@ -293,9 +293,12 @@ async fn get_group_info(
     authed(
         s,
         incoming!(method, uri, headers, body),
-        move |core, _, _| {
+        move |core, caller, _| {
             let id = parse_group_id(&group)?;
-            Ok(json(StatusCode::OK, &groups::get_group_info(core, &id)?))
+            Ok(json(
+                StatusCode::OK,
+                &groups::get_group_info(core, caller, &id)?,
+            ))
         },
     )
     .await

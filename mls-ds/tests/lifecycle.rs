@@ -57,7 +57,7 @@ fn say(people: &mut [Person], from: usize, group_id: &[u8], text: &str) {
 
 #[test]
 fn three_members_an_external_join_and_a_restart() {
-    let mut w = World::new(&["alice", "bob", "carol", "dave"], 1);
+    let mut w = World::with(&["alice", "bob", "carol", "dave"], 1, open_config);
     let gid = w.group_id.clone();
     let people = &mut w.people;
 
@@ -141,7 +141,7 @@ fn three_members_an_external_join_and_a_restart() {
 
     // Restart on the same database.
     w.server.take().unwrap().shutdown().unwrap();
-    let server = start(w.dir.path());
+    let server = start_with(open_config(w.dir.path()));
     let url = server.url();
     w.server = Some(server);
     let people = &mut w.people;
@@ -185,7 +185,7 @@ fn three_members_an_external_join_and_a_restart() {
 #[test]
 fn private_message_handshakes_are_ordered_by_epoch() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path());
+    let server = start_with(open_config(dir.path()));
     let config = mls_core::GroupConfig::default(); // PrivateMessage handshakes
     let mut people = vec![
         Person::with_config(&server.url(), "alice", config.clone()),
@@ -246,7 +246,7 @@ fn private_message_handshakes_are_ordered_by_epoch() {
     // After a restart the service knows the members from the GroupInfo
     // the last commit brought.
     server.shutdown().unwrap();
-    let server = start(dir.path());
+    let server = start_with(open_config(dir.path()));
     for p in people.iter_mut() {
         p.reconnect(&server.url());
     }

@@ -344,9 +344,25 @@ fn oversized_bodies_get_413_and_change_nothing() {
     // Just under the bound is read (and refused for what it is).
     let r = alice
         .ds
-        .request("POST", "/v1/key-packages", &big[1..])
+        .request(
+            "POST",
+            &format!("/v1/groups/{}/messages", hex::encode(&gid)),
+            &big[1..],
+        )
+        .unwrap();
+    assert_refused(&r, 400, "message body");
+    // A KeyPackage has a bound of its own (64 KiB by default).
+    let r = alice
+        .ds
+        .request("POST", "/v1/key-packages", &big[..(64 << 10) + 1])
+        .unwrap();
+    assert_refused(&r, 413, "a KeyPackage of 65537 bytes");
+    let r = alice
+        .ds
+        .request("POST", "/v1/key-packages", &big[..64 << 10])
         .unwrap();
     assert_refused(&r, 400, "malformed");
+    assert_eq!(w.snapshot(), before);
 }
 
 #[test]

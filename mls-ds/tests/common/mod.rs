@@ -43,6 +43,14 @@ pub fn start(dir: &Path) -> ServerHandle {
     start_with(Config::new(dir.join("ds.db")))
 }
 
+/// The defaults with joins from outside and PrivateMessage handshakes on.
+pub fn open_config(dir: &Path) -> Config {
+    let mut config = Config::new(dir.join("ds.db"));
+    config.allow_external_joins = true;
+    config.allow_private_handshakes = true;
+    config
+}
+
 pub fn start_with(config: Config) -> ServerHandle {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     mls_ds::serve(listener, config).unwrap()
@@ -223,8 +231,13 @@ pub struct World {
 
 impl World {
     pub fn new(names: &[&str], members: usize) -> Self {
+        Self::with(names, members, |dir| Config::new(dir.join("ds.db")))
+    }
+
+    /// [`World::new`] on a server with `config(dir)`.
+    pub fn with(names: &[&str], members: usize, config: impl FnOnce(&Path) -> Config) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let server = start(dir.path());
+        let server = start_with(config(dir.path()));
         let mut people: Vec<Person> = names
             .iter()
             .map(|n| Person::new(&server.url(), n))
@@ -262,11 +275,11 @@ impl World {
 /// counts and queues, and the group's state and GroupInfo.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Snapshot {
-    counts: Vec<mls_ds::api::KeyPackageCounts>,
-    queues: Vec<mls_ds::api::QueueList>,
-    pending: Vec<Vec<mls_ds::api::QueuedMessage>>,
-    group: Option<mls_ds::api::GroupState>,
-    group_info: Option<(u64, Vec<u8>)>,
+    pub counts: Vec<mls_ds::api::KeyPackageCounts>,
+    pub queues: Vec<mls_ds::api::QueueList>,
+    pub pending: Vec<Vec<mls_ds::api::QueuedMessage>>,
+    pub group: Option<mls_ds::api::GroupState>,
+    pub group_info: Option<(u64, Vec<u8>)>,
 }
 
 pub fn snapshot(people: &[Person], group_id: &[u8]) -> Snapshot {

@@ -1,0 +1,173 @@
+//! What the service refuses unless its configuration allows it (safe by
+//! default): joins from outside a group and its GroupInfo for
+//! non-members (`Config::allow_external_joins`), PrivateMessage
+//! handshakes (`Config::allow_private_handshakes`); and, whatever the
+//! configuration, a proposal sent twice and a PrivateMessage commit whose
+//! GroupInfo its committer did not sign. Each refusal changes nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use mls_core::group::ExternalJoinOptions;
+use mls_core::{Group, GroupConfig};
+use mls_ds::client::CommitUpload;
+
+const ALICE: usize = 0;
+const BOB: usize = 1;
+const CAROL: usize = 2;
+
+fn refused(result: Result<mls_ds::api::SubmitResponse, mls_ds::Error>, status: u16, reason: &str) {
+    match result {
+        Err(mls_ds::Error::Refused {
+            status: s,
+            reason: r,
+        }) => {
+            assert_eq!(s, status, "{r}");
+            assert!(r.contains(reason), "expected {reason:?} in {r:?}");
+        }
+        other => panic!("expected {status} {reason:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn joins_from_outside_are_off_by_default() {
+    let w = World::new(&["alice", "bob", "carol"], 2);
+    let gid = w.group_id.clone();
+    let before = w.snapshot();
+
+    // Carol is registered but not a member: no GroupInfo for her.
+    let r = w.people[CAROL]
+        .ds
+        .request(
+            "GET",
+            &format!("/v1/groups/{}/group-info", hex::encode(&gid)),
+            &[],
+        )
+        .unwrap();
+    assert_refused(&r, 403, "only members may read the GroupInfo");
+    // A member may read it.
+    let (epoch, info, tree) = w.people[BOB].ds.group_info(&gid).unwrap();
+    assert_eq!(epoch, 1);
+
+    // With the GroupInfo from a member, her external commit is refused.
+    let options = ExternalJoinOptions {
+        ratchet_tree: Some(tree),
+        ..ExternalJoinOptions::default()
+    };
+    let config = w.people[CAROL].config.clone();
+    let (_, commit) =
+        Group::join_by_external_commit(&w.people[CAROL].client, &info, config, options).unwrap();
+    refused(
+        w.people[CAROL].ds.send_message(&gid, &commit),
+        403,
+        "joins from outside the group",
+    );
+    assert_eq!(w.snapshot(), before);
+    assert_eq!(w.epoch(), 1);
+}
+
+#[test]
+fn private_message_handshakes_are_off_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path());
+    let config = GroupConfig::default(); // PrivateMessage handshakes
+    let mut people = vec![
+        Person::with_config(&server.url(), "alice", config.clone()),
+        Person::with_config(&server.url(), "bob", config),
+    ];
+    for p in &people {
+        p.ds.register().unwrap();
+        p.publish(false);
+    }
+    let gid = people[ALICE].create_group();
+    let before = snapshot(&people, &gid);
+    let kp = people[ALICE]
+        .ds
+        .claim_key_package("bob", SUITE)
+        .unwrap()
+        .into_key_package()
+        .unwrap();
+    let out = people[ALICE].g().add_members(&[kp]).unwrap();
+    people[ALICE].g().merge_pending_commit().unwrap();
+    let tree = people[ALICE].g().ratchet_tree();
+    refused(
+        people[ALICE].ds.send_commit(
+            &gid,
+            &CommitUpload {
+                commit: Some(&out.commit),
+                group_info: Some(&out.group_info),
+                ratchet_tree: Some(&tree),
+                ..CommitUpload::default()
+            },
+        ),
+        403,
+        "PrivateMessage proposals and commits are off",
+    );
+    // The claim spent bob's one-time KeyPackage; nothing else changed.
+    let after = snapshot(&people, &gid);
+    assert_eq!(after.group, before.group);
+    assert_eq!(after.queues, before.queues);
+    assert_eq!(after.pending, before.pending);
+    assert_eq!(people[ALICE].ds.group_state(&gid).unwrap().epoch, 0);
+}
+
+#[test]
+fn a_proposal_sent_twice_is_refused_the_second_time() {
+    let mut w = World::new(&["alice", "bob"], 2);
+    let gid = w.group_id.clone();
+    let proposal = w.people[BOB].g().propose_update().unwrap();
+    let sent = w.people[BOB].ds.send_message(&gid, &proposal).unwrap();
+    assert_eq!(sent.kind, "proposal");
+    let before = w.snapshot();
+    refused(
+        w.people[BOB].ds.send_message(&gid, &proposal),
+        409,
+        "duplicate proposal",
+    );
+    assert_eq!(w.snapshot(), before);
+    // Alice got it once.
+    assert_eq!(w.people[ALICE].ds.drain(&gid).unwrap().len(), 1);
+}
+
+#[test]
+fn a_private_commit_needs_the_committers_group_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with(open_config(dir.path()));
+    let config = GroupConfig::default(); // PrivateMessage handshakes
+    let mut people = vec![
+        Person::with_config(&server.url(), "alice", config.clone()),
+        Person::with_config(&server.url(), "bob", config),
+    ];
+    for p in &people {
+        p.ds.register().unwrap();
+        p.publish(false);
+    }
+    let gid = people[ALICE].create_group();
+    add(&mut people, ALICE, BOB, &gid);
+    let before = snapshot(&people, &gid);
+
+    // Bob commits, but uploads a GroupInfo alice signed.
+    let out = people[BOB].g().self_update().unwrap();
+    let alices = people[ALICE].g().group_info(true).unwrap();
+    refused(
+        people[BOB].ds.send_commit(
+            &gid,
+            &CommitUpload {
+                commit: Some(&out.commit),
+                group_info: Some(&alices),
+                ..CommitUpload::default()
+            },
+        ),
+        403,
+        "signed by the committer",
+    );
+    assert_eq!(snapshot(&people, &gid), before);
+    // His own goes through.
+    commit_private(&mut people[BOB], &gid, &out, &[]);
+    sync_all(&mut people, &gid);
+    assert_eq!(people[ALICE].g().epoch(), 2);
+    let alices = people[ALICE].g().epoch_authenticator().to_vec();
+    assert_eq!(alices, people[BOB].g().epoch_authenticator());
+}
