@@ -67,6 +67,8 @@ pub const MAX_CLIENT_ID_LEN: usize = 64;
 pub fn valid_client_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_CLIENT_ID_LEN
+        // "." and ".." are path segments clients and proxies rewrite.
+        && !id.bytes().all(|b| b == b'.')
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
@@ -280,11 +282,13 @@ fn registered_key(
     Ok(Some((scheme, key)))
 }
 
-/// Records the nonce, refusing one seen in the window. Expired nonces are
-/// pruned first, so the table holds at most one window of requests.
+/// Records the nonce, refusing one seen in the window. Nonces are pruned
+/// one window after they expire, so the table holds at most two windows
+/// of requests, and a clock stepped back by up to a window does not
+/// re-open a request whose nonce was pruned too early.
 fn spend_nonce(conn: &Connection, claimed: &Claimed, now: u64, max_skew: u64) -> ApiResult<()> {
-    let now_i = crate::db::to_i64(now)?;
-    conn.execute("DELETE FROM nonces WHERE expires_at < ?1", params![now_i])?;
+    let horizon = crate::db::to_i64(now.saturating_sub(max_skew))?;
+    conn.execute("DELETE FROM nonces WHERE expires_at < ?1", params![horizon])?;
     let expires = crate::db::to_i64(claimed.timestamp.saturating_add(max_skew))?;
     let inserted = conn.execute(
         "INSERT OR IGNORE INTO nonces (client_id, nonce, expires_at) VALUES (?1, ?2, ?3)",

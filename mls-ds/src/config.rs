@@ -34,6 +34,9 @@ pub struct Config {
     pub max_message_age: u64,
     /// The most messages one fetch returns. Default: 100.
     pub max_fetch: u32,
+    /// The most message bytes one fetch returns (at least one message is
+    /// returned, whatever its size). Default: 4 MiB.
+    pub max_fetch_bytes: usize,
     /// The most KeyPackages one client may have published and unclaimed;
     /// one more is refused (409) until some are claimed. Default: 1,000.
     pub max_key_packages: u64,
@@ -76,6 +79,7 @@ impl std::fmt::Debug for Config {
             .field("max_queue_len", &self.max_queue_len)
             .field("max_message_age", &self.max_message_age)
             .field("max_fetch", &self.max_fetch)
+            .field("max_fetch_bytes", &self.max_fetch_bytes)
             .field("max_key_packages", &self.max_key_packages)
             .field("allow_external_joins", &self.allow_external_joins)
             .field("allow_private_handshakes", &self.allow_private_handshakes)
@@ -118,6 +122,7 @@ impl Config {
             max_queue_len: 10_000,
             max_message_age: 30 * 24 * 3600,
             max_fetch: 100,
+            max_fetch_bytes: 4 << 20,
             max_key_packages: 1_000,
             credential_validator: Arc::new(AcceptAll),
             group_config: GroupConfig::default(),

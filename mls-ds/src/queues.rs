@@ -165,7 +165,14 @@ pub(crate) fn fetch(
     let dropped = dropped(&tx, client, group_id)?;
     tx.commit()?;
     let mut messages = Vec::with_capacity(rows.len());
+    let mut bytes = 0usize;
     for (id, kind, epoch, sender, message) in rows {
+        // A byte budget as well as a count: 100 messages of 1 MiB would
+        // make one answer of 200 MiB of hex.
+        bytes = bytes.saturating_add(message.len());
+        if !messages.is_empty() && bytes > config.max_fetch_bytes {
+            break;
+        }
         messages.push(QueuedMessage {
             id: to_u64(id)?,
             kind,

@@ -171,3 +171,73 @@ fn a_private_commit_needs_the_committers_group_info() {
     let alices = people[ALICE].g().epoch_authenticator().to_vec();
     assert_eq!(alices, people[BOB].g().epoch_authenticator());
 }
+
+#[test]
+fn dot_only_client_ids_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path());
+    for id in [".", ".."] {
+        let p = Person::new(&server.url(), id);
+        match p.ds.register() {
+            Err(mls_ds::Error::Refused { status: 400, .. }) => {}
+            other => panic!("{id:?}: {other:?}"),
+        }
+    }
+    Person::new(&server.url(), "a.b").ds.register().unwrap();
+}
+
+/// A fetch stops at its byte budget (but always returns a message), and
+/// a drain still gets everything, in order.
+#[test]
+fn a_fetch_is_bounded_in_bytes() {
+    let mut w = World::with(&["alice", "bob"], 2, |dir| {
+        let mut config = mls_ds::Config::new(dir.join("ds.db"));
+        config.max_fetch_bytes = 1;
+        config
+    });
+    let gid = w.group_id.clone();
+    for text in ["one", "two", "three"] {
+        let m = w.people[ALICE]
+            .g()
+            .encrypt_application_message(text.as_bytes(), b"")
+            .unwrap();
+        w.people[ALICE].ds.send_message(&gid, &m).unwrap();
+    }
+    let first = w.people[BOB].ds.fetch(&gid, 0, 100).unwrap();
+    assert_eq!(first.messages.len(), 1, "one message over the budget");
+    assert_eq!(w.people[BOB].sync(&gid), ["one", "two", "three"]);
+}
+
+/// A nonce outlives its window by one more, so a clock stepped back by up
+/// to a window does not let a request be replayed.
+#[test]
+fn a_clock_stepped_back_does_not_reopen_a_replay() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let offset = std::sync::Arc::new(AtomicU64::new(0));
+    let o = offset.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = mls_ds::Config::new(dir.path().join("ds.db"));
+    config.clock = std::sync::Arc::new(move || now() + o.load(Ordering::SeqCst));
+    let skew = config.max_clock_skew;
+    let server = start_with(config);
+    let alice = Person::new(&server.url(), "alice");
+    alice.ds.register().unwrap();
+    let path = "/v1/key-packages";
+    let signed = |at: u64, nonce: u8| {
+        alice
+            .ds
+            .auth_headers("GET", path, &[], Some(at), Some(&[nonce; 16]))
+            .unwrap()
+    };
+    let first = signed(now(), 1);
+    let send = |headers: &[(&str, String)]| alice.ds.send_raw("GET", path, &[], headers).unwrap();
+    assert_eq!(send(&first).status, 200);
+    // The clock runs past the first nonce's window; another request
+    // prunes what has expired.
+    offset.store(skew + 2, Ordering::SeqCst);
+    assert_eq!(send(&signed(now() + skew + 2, 2)).status, 200);
+    // The clock steps back: the first request's timestamp is fresh again,
+    // but its nonce is still known.
+    offset.store(0, Ordering::SeqCst);
+    assert_refused(&send(&first), 409, "replayed request");
+}
