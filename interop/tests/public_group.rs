@@ -363,6 +363,33 @@ fn public_view_checks_a_group_info_against_the_epoch() {
         pg.check_group_info(&resigned).unwrap_err(),
         "confirmation_tag",
     );
+
+    // A commit and its GroupInfo merge together or not at all: with the
+    // epoch's old GroupInfo (or one with the wrong tag) the view stays
+    // where it was; with the committer's, it moves on.
+    let out = w.commit_all(2, |g| g.self_update());
+    let before = (pg.group_context().clone(), pg.ratchet_tree());
+    for (bad, field) in [(&stale, "group_context"), (&resigned, "group_context")] {
+        let PublicProcessedMessage::StagedCommit(staged) =
+            pg.process_message(&out.commit).expect("the commit")
+        else {
+            panic!("not a staged commit");
+        };
+        mismatch(
+            pg.merge_staged_commit_with_group_info(staged, bad)
+                .unwrap_err(),
+            field,
+        );
+        assert_eq!((pg.group_context().clone(), pg.ratchet_tree()), before);
+    }
+    let PublicProcessedMessage::StagedCommit(staged) =
+        pg.process_message(&out.commit).expect("the commit")
+    else {
+        panic!("not a staged commit");
+    };
+    pg.merge_staged_commit_with_group_info(staged, &out.group_info)
+        .expect("the committer's GroupInfo");
+    assert_follows(&w, &pg, "merged with its GroupInfo");
 }
 
 /// A commit with a ReInit is followed, and the view records it (§11.2).

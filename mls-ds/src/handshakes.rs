@@ -409,10 +409,17 @@ fn public_commit(
             .collect();
         check_recipients(&core.conn, w, &added)?;
     }
+    // With a GroupInfo, the view takes the commit only if the GroupInfo
+    // is the new epoch's; either way a refusal leaves the view as it was.
+    let summary = match &info {
+        Some(info) => view
+            .merge_staged_commit_with_group_info(staged, info)
+            .map_err(|e| ApiError::refused("GroupInfo", &e))?,
+        None => view
+            .merge_staged_commit(staged)
+            .map_err(|e| ApiError::refused("commit", &e))?,
+    };
     *dirty = true;
-    let summary = view
-        .merge_staged_commit(staged)
-        .map_err(|e| ApiError::refused("commit", &e))?;
     let base = match &info {
         Some(info) => Some((info, check_new_base(core, view, info)?)),
         None => None,

@@ -89,9 +89,11 @@
 //! * Registration is open and unmetered; KeyPackages are bounded in count
 //!   and size per client, groups and views are not (no quota per client,
 //!   no eviction of views). A deployment meters registration.
-//! * A commit whose GroupInfo fails its check is refused after the view
-//!   merged it: the view is dropped and rebuilt by a replay on next use
-//!   (the tables were not changed), which costs the log's length.
+//! * A commit is merged into the view together with its GroupInfo, or not
+//!   at all (`PublicGroup::merge_staged_commit_with_group_info`). A step
+//!   that fails after that (the GroupInfo refused as a new base, a
+//!   database error) drops the view, which is rebuilt by a replay on next
+//!   use (the tables were not changed), at the cost of the log's length.
 //! * A request signature names the path, not the service: a client that
 //!   registers one key with two services lets a request to one be replayed
 //!   once at the other. Use a key per service.

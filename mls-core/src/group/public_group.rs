@@ -427,32 +427,14 @@ impl<P: Provider> PublicGroup<P> {
     /// current ratchet tree. Its `external_pub` cannot be checked: it is
     /// derived from the epoch's secrets.
     pub fn check_group_info(&self, group_info: &MlsMessage) -> Result<(), Error> {
-        let MlsMessageBody::GroupInfo(info) = &group_info.body else {
-            return Err(Misuse::UnexpectedMessage("a GroupInfo").into());
-        };
-        let suite = self.suite()?;
-        info.extensions.check_no_duplicates()?;
-        let signer = self
-            .tree
-            .leaf(LeafIndex(info.signer))
-            .ok_or(ProtocolError::GroupInfoSignerBlank(info.signer))?;
-        info.verify_signature(suite, signer.signature_key.as_slice())?;
-        if info.group_context != self.context {
-            return Err(ProtocolError::GroupInfoMismatch("group_context").into());
-        }
-        if info.confirmation_tag.as_slice() != self.confirmation_tag.as_slice() {
-            return Err(ProtocolError::GroupInfoMismatch("confirmation_tag").into());
-        }
-        if let Some(ext) = info.extensions.get(ExtensionType::RATCHET_TREE) {
-            let carried = RatchetTree::from_bytes_bounded(
-                ext.extension_data.as_slice(),
-                self.config.leaf_limit(),
-            )?;
-            if carried != self.tree.to_wire() {
-                return Err(ProtocolError::GroupInfoMismatch("ratchet_tree").into());
-            }
-        }
-        Ok(())
+        check_group_info_of(
+            self.suite()?,
+            &self.tree,
+            &self.context,
+            &self.confirmation_tag,
+            self.config.leaf_limit(),
+            group_info,
+        )
     }
 
     fn suite(&self) -> Result<&dyn CipherSuiteProvider, Error> {
@@ -569,6 +551,28 @@ impl<P: Provider> PublicGroup<P> {
         &mut self,
         staged: PublicStagedCommit,
     ) -> Result<CommitSummary, Error> {
+        self.merge_checked(staged, None)
+    }
+
+    /// [`merge_staged_commit`](Self::merge_staged_commit), if
+    /// `group_info` is the GroupInfo of the epoch the commit leads to, as
+    /// [`check_group_info`](Self::check_group_info) would find it after
+    /// the merge; else the group stays as it was. A delivery service that
+    /// keeps the committer's GroupInfo for external joiners takes the
+    /// commit and the GroupInfo together or neither.
+    pub fn merge_staged_commit_with_group_info(
+        &mut self,
+        staged: PublicStagedCommit,
+        group_info: &MlsMessage,
+    ) -> Result<CommitSummary, Error> {
+        self.merge_checked(staged, Some(group_info))
+    }
+
+    fn merge_checked(
+        &mut self,
+        staged: PublicStagedCommit,
+        group_info: Option<&MlsMessage>,
+    ) -> Result<CommitSummary, Error> {
         if staged.group_id.as_slice() != self.context.group_id.as_slice()
             || staged.base_epoch != self.context.epoch
             || staged.base_confirmation_tag != self.confirmation_tag
@@ -576,6 +580,22 @@ impl<P: Provider> PublicGroup<P> {
             return Err(Misuse::StaleStagedCommit.into());
         }
         self.tree.replay_changes(&staged.tree_changes)?;
+        if let Some(info) = group_info {
+            let checked = self.suite().and_then(|suite| {
+                check_group_info_of(
+                    suite,
+                    &self.tree,
+                    &staged.context,
+                    &staged.confirmation_tag,
+                    self.config.leaf_limit(),
+                    info,
+                )
+            });
+            if let Err(err) = checked {
+                self.tree.rollback_changes()?;
+                return Err(err);
+            }
+        }
         let leaf_count = self.tree.size().leaf_count();
         let config = self.config.clone();
         let next = PublicRecordRef {
@@ -715,4 +735,39 @@ fn list_context<'a>(
         now,
         resumption_commit: false,
     }
+}
+
+/// A GroupInfo offered as the one of the epoch whose tree, GroupContext
+/// and confirmation tag are given: signed by the member at its `signer`
+/// leaf (§12.4.3.1), with that GroupContext and tag, and, if it carries
+/// one, that tree.
+fn check_group_info_of(
+    suite: &dyn CipherSuiteProvider,
+    tree: &PublicTree,
+    context: &GroupContext,
+    confirmation_tag: &[u8],
+    leaf_limit: u32,
+    group_info: &MlsMessage,
+) -> Result<(), Error> {
+    let MlsMessageBody::GroupInfo(info) = &group_info.body else {
+        return Err(Misuse::UnexpectedMessage("a GroupInfo").into());
+    };
+    info.extensions.check_no_duplicates()?;
+    let signer = tree
+        .leaf(LeafIndex(info.signer))
+        .ok_or(ProtocolError::GroupInfoSignerBlank(info.signer))?;
+    info.verify_signature(suite, signer.signature_key.as_slice())?;
+    if &info.group_context != context {
+        return Err(ProtocolError::GroupInfoMismatch("group_context").into());
+    }
+    if info.confirmation_tag.as_slice() != confirmation_tag {
+        return Err(ProtocolError::GroupInfoMismatch("confirmation_tag").into());
+    }
+    if let Some(ext) = info.extensions.get(ExtensionType::RATCHET_TREE) {
+        let carried = RatchetTree::from_bytes_bounded(ext.extension_data.as_slice(), leaf_limit)?;
+        if carried != tree.to_wire() {
+            return Err(ProtocolError::GroupInfoMismatch("ratchet_tree").into());
+        }
+    }
+    Ok(())
 }
