@@ -1,13 +1,17 @@
 //! `mls-ds --db PATH --listen ADDR`: runs the delivery service alone
 //! until interrupted (Ctrl-C).
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: mls-ds --db PATH --listen ADDR [--max-body BYTES] [--max-skew SECONDS]";
+const USAGE: &str = "usage: mls-ds --db PATH --listen ADDR [--max-body BYTES] [--max-skew SECONDS]
+              [--allow-external-joins] [--allow-private-handshakes]";
 
 fn parse() -> Result<(mls_ds::Config, String), String> {
     let mut args = std::env::args().skip(1);
     let (mut db, mut listen, mut max_body, mut max_skew) = (None, None, None, None);
+    let (mut external_joins, mut private_handshakes) = (false, false);
     while let Some(flag) = args.next() {
         let value = || format!("{flag} needs a value\n{USAGE}");
         match flag.as_str() {
@@ -27,6 +31,8 @@ fn parse() -> Result<(mls_ds::Config, String), String> {
                         .map_err(|_| format!("--max-skew {v}: not a number"))?,
                 );
             }
+            "--allow-external-joins" => external_joins = true,
+            "--allow-private-handshakes" => private_handshakes = true,
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -40,6 +46,8 @@ fn parse() -> Result<(mls_ds::Config, String), String> {
     if let Some(v) = max_skew {
         config.max_clock_skew = v;
     }
+    config.allow_external_joins = external_joins;
+    config.allow_private_handshakes = private_handshakes;
     Ok((config, listen))
 }
 
