@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the reference delivery service (`mls-ds`) on
 //! loopback: the service in-process (`mls_ds::serve` on 127.0.0.1, its
 //! tables in a SQLite file in a temporary directory: WAL, `synchronous =
-//! NORMAL`), a group of 50 members, suite 1 (X25519, AES-128-GCM, SHA-256,
+//! FULL`), a group of 50 members, suite 1 (X25519, AES-128-GCM, SHA-256,
 //! Ed25519), members on aws-lc, handshakes as PublicMessages (so the
 //! service checks each commit with its public view).
 //!
