@@ -29,8 +29,9 @@
 //! Registration is signed the same way by the key it registers (proof of
 //! possession). The server refuses a timestamp more than the configured
 //! skew away from its clock, and a nonce the client already used within
-//! that window (it keeps each nonce until its timestamp is out of the
-//! window, after which the timestamp check refuses the request anyway).
+//! that window (it keeps each nonce one window longer than its timestamp
+//! can pass the check, so a clock stepped back by up to a window does not
+//! make a pruned nonce usable again).
 //! A nonce is spent once its signature verifies, whatever the outcome of
 //! the request: a refused request cannot be replayed later, when it might
 //! succeed.
