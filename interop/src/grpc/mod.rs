@@ -1,0 +1,18 @@
+//! `mls-interop serve`: this library as a client of the MLS working group's
+//! interoperability runner (`mls_client.MLSClient` over gRPC).
+//!
+//! * [`messages`]: the `mls_client` package's messages as our own prost
+//!   types; the working group's `.proto` is not part of this repository and
+//!   a build needs neither it nor `protoc`.
+//! * [`service`]: the service as tonic server code written by hand, in the
+//!   shape `tonic-build` generates.
+//! * [`server`]: our implementation, on the crypto backend and storage chosen
+//!   on the command line.
+//!
+//! `tests/grpc_proto.rs` checks [`messages::MESSAGES`] and
+//! [`service::RPCS`] against the working group's file when
+//! `MLS_INTEROP_PROTO` names it.
+
+pub mod messages;
+pub mod server;
+pub mod service;
