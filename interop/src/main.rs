@@ -1,5 +1,6 @@
-//! `mls-interop`: the conformance runner, the vector fetcher, the demo and
-//! the stored-state corpus generator.
+//! `mls-interop`: the conformance runner, the vector fetcher, the demo, the
+//! stored-state corpus generator and the gRPC server for the working
+//! group's interoperability runner.
 //!
 //! ```text
 //! mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
@@ -7,6 +8,7 @@
 //! mls-interop fetch-vectors [--dir DIR] [--base-url URL]
 //! mls-interop demo [--dir PATH] [--ds URL]
 //! mls-interop storage-corpus --out DIR
+//! mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
 //! ```
 
 #![forbid(unsafe_code)]
@@ -21,6 +23,7 @@ const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend N
        mls-interop fetch-vectors [--dir DIR] [--base-url URL]
        mls-interop demo [--dir PATH] [--ds URL]
        mls-interop storage-corpus --out DIR
+       mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
 
 fetch-vectors: makes the pinned official vectors available (they are not in
 this repository; interop/src/vectors/pin.rs names the upstream commit and
@@ -45,6 +48,13 @@ state in a SQLite file and talking through the reference delivery service
 storage-corpus: writes the stored-state corpus of this build's storage
 format to DIR, which must be empty or new
 (interop/tests/fixtures/storage/README.md).
+
+serve: this library as an MLSClient gRPC server for the MLS working
+group's interoperability runner, on 127.0.0.1:N (plain HTTP/2), until
+interrupted.
+  --port N               the TCP port (0: any free port, printed)
+  --backend NAME         awslc, rustcrypto (default) or ring
+  --storage KIND         memory (default) or sqlite
 
 conformance: runs the official MLS test vectors against every crypto backend.
   --vectors DIR          vector folder (default: $MLS_TEST_VECTORS, else the
@@ -268,6 +278,53 @@ fn storage_corpus(mut args: impl Iterator<Item = String>) -> ExitCode {
     }
 }
 
+/// `serve --port N [--backend NAME] [--storage KIND]`.
+fn serve(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut port = None;
+    let mut backend = interop::grpc::server::DEFAULT_BACKEND.to_string();
+    let mut storage = interop::grpc::server::StorageChoice::Memory;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => match args.next().map(|p| p.parse::<u16>()) {
+                Some(Ok(p)) => port = Some(p),
+                Some(Err(e)) => return usage_error(&format!("--port: {e}")),
+                None => return usage_error("--port needs a number"),
+            },
+            "--backend" => match args.next() {
+                Some(b) => backend = b,
+                None => return usage_error("--backend needs a name"),
+            },
+            "--storage" => match args
+                .next()
+                .map(|s| interop::grpc::server::StorageChoice::parse(&s))
+            {
+                Some(Ok(s)) => storage = s,
+                Some(Err(e)) => return usage_error(&e),
+                None => return usage_error("--storage needs memory or sqlite"),
+            },
+            "-h" | "--help" => return usage_error(""),
+            other => return usage_error(&format!("unknown argument {other:?}")),
+        }
+    }
+    let Some(port) = port else {
+        return usage_error("serve needs --port N");
+    };
+    let server = match interop::grpc::server::InteropServer::new(&backend, storage) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    // Loopback only: the service has no authentication and the runner runs
+    // on the same machine.
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    match interop::grpc::server::run(addr, server) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Prints `message` (if any) and the usage; exit status 2.
 fn usage_error(message: &str) -> ExitCode {
     if message.is_empty() {
@@ -284,6 +341,7 @@ fn main() -> ExitCode {
         Some("demo") => return demo(argv.skip(1)),
         Some("storage-corpus") => return storage_corpus(argv.skip(1)),
         Some("fetch-vectors") => return fetch_vectors(argv.skip(1)),
+        Some("serve") => return serve(argv.skip(1)),
         _ => {}
     }
     let args = match parse(argv) {

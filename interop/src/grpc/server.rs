@@ -143,7 +143,9 @@ impl MlsClient for InteropServer {
             .into_iter()
             .map(|suite| u32::from(suite.code()))
             .collect();
-        Ok(Response::new(SupportedCiphersuitesResponse { ciphersuites }))
+        Ok(Response::new(SupportedCiphersuitesResponse {
+            ciphersuites,
+        }))
     }
 
     not_implemented_yet! {
