@@ -7,6 +7,9 @@
 //! prints that it was skipped and passes; with it, any difference in a
 //! message, a field's number, type or label, or an RPC fails.
 
+// Test helpers outside #[test] fns fail loudly, as the tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use interop::grpc::messages::{FieldSchema, MESSAGES};
 use interop::grpc::service::{RPCS, SERVICE_NAME};
 use prost_types::field_descriptor_proto::{Label, Type};
