@@ -4,7 +4,7 @@
 //! through [`tonic::server::Grpc::unary`] with prost's codec), so the build
 //! needs no `.proto` and no `protoc`.
 //!
-//! One table, in [`mls_client_service!`]'s invocation below, declares the
+//! One table, in the `mls_client_service!` invocation below, declares the
 //! RPCs: the trait, the routing and [`RPCS`] (which the proto test compares
 //! with the working group's file) all come from it, so they cannot disagree.
 
