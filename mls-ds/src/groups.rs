@@ -248,6 +248,13 @@ pub(crate) fn with_view<T>(
 pub(crate) fn check_new_base(core: &Core, view: &View, info: &MlsMessage) -> ApiResult<Vec<u8>> {
     view.check_group_info(info)
         .map_err(|e| ApiError::refused("GroupInfo", &e))?;
+    rebuildable_base(core, view, info)
+}
+
+/// The second half of [`check_new_base`], for a GroupInfo the view has
+/// checked already (merged with its commit): a view built from it alone
+/// is accepted. Returns the encoded tree that goes with it.
+pub(crate) fn rebuildable_base(core: &Core, view: &View, info: &MlsMessage) -> ApiResult<Vec<u8>> {
     core.views
         .build(&core.config, info, Some(view.ratchet_tree()))
         .map_err(|e| ApiError::refused("GroupInfo", &e))?;

@@ -47,8 +47,8 @@ use crate::auth::Caller;
 use crate::db::to_i64;
 use crate::error::{ApiError, ApiResult};
 use crate::groups::{
-    check_new_base, decode_group_info, decode_message, decode_tree, group_row, is_member,
-    member_keys, set_base, tree_bytes, with_view,
+    decode_group_info, decode_message, decode_tree, group_row, is_member, member_keys,
+    rebuildable_base, set_base, tree_bytes, with_view,
 };
 use crate::queues::{Outgoing, clients_for_keys, enqueue};
 use crate::views::View;
@@ -421,7 +421,8 @@ fn public_commit(
     };
     *dirty = true;
     let base = match &info {
-        Some(info) => Some((info, check_new_base(core, view, info)?)),
+        // Checked against the new epoch by the merge above.
+        Some(info) => Some((info, rebuildable_base(core, view, info)?)),
         None => None,
     };
     let now = core.config.now();
