@@ -13,6 +13,10 @@
 //! [`service::RPCS`] against the working group's file when
 //! `MLS_INTEROP_PROTO` names it.
 
+pub mod actor;
 pub mod messages;
+pub mod ops;
 pub mod server;
 pub mod service;
+pub mod status;
+pub mod table;
