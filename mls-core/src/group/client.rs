@@ -425,9 +425,11 @@ impl<P: Provider> Client<P> {
         suite: CipherSuite,
         options: &KeyPackageOptions,
     ) -> Result<KeyPackage, Error> {
-        let cs = self.suite(suite)?;
         check_scheme(identity, suite)?;
+        // Added first: `suite` refuses a suite none of our identities can
+        // sign for, and this one may be the first that can.
         self.add_identity(identity.clone());
+        let cs = self.suite(suite)?;
         let rand = &self.inner.provider.rand();
         let (init_priv, init_pub) = generate_hpke_key_pair(cs, rand)?;
         let (enc_priv, enc_pub) = generate_hpke_key_pair(cs, rand)?;
