@@ -105,7 +105,7 @@ fn key_package_private_keys_are_the_package_s_and_go_with_the_join() {
         .unwrap();
     let mut group =
         Group::create(&alice, ED25519, Default::default(), GroupConfig::default()).unwrap();
-    let out = group.add_members(&[package.clone()]).unwrap();
+    let out = group.add_members(std::slice::from_ref(&package)).unwrap();
     group.merge_pending_commit().unwrap();
     let welcome = out.welcome.unwrap();
     let on_device = Group::join(&device, &welcome, GroupConfig::default()).unwrap();
@@ -208,7 +208,7 @@ fn a_reinit_to_a_suite_with_another_signature_scheme() {
         .generate_key_package_as(&bob_p256, P256, &KeyPackageOptions::default())
         .unwrap();
     assert!(matches!(
-        group.reinit_successor(&[bob_kp.clone()], GroupConfig::default()),
+        group.reinit_successor(std::slice::from_ref(&bob_kp), GroupConfig::default()),
         Err(Error::Misuse(
             mls_core::Misuse::SignatureSchemeMismatch { .. }
         ))
