@@ -7,7 +7,13 @@
 //! * [`service`]: the service as tonic server code written by hand, in the
 //!   shape `tonic-build` generates.
 //! * [`server`]: our implementation, on the crypto backend and storage chosen
-//!   on the command line.
+//!   on the command line; it hands each RPC to
+//! * [`ops`]: the work of each RPC, on
+//! * [`table`]: the numbered state the runner refers to (`state_id`,
+//!   `transaction_id`, `reinit_id`, `signer_id`), whose members are
+//! * [`actor`]s: one MLS client per identity the runner names, each with
+//!   its own store; failures are reported as [`status`]es carrying the
+//!   library's error text.
 //!
 //! `tests/grpc_proto.rs` checks [`messages::MESSAGES`] and
 //! [`service::RPCS`] against the working group's file when
