@@ -8,11 +8,17 @@
 //!   shape `tonic-build` generates.
 //! * [`server`]: our implementation, on the crypto backend and storage chosen
 //!   on the command line.
+//! * [`client`]: the other side of the wire, a typed client of the service.
+//! * [`runner`]: the working group's scenario runner on that client
+//!   (`mls-interop run-scenarios`), which also records passive-client
+//!   vectors.
 //!
 //! `tests/grpc_proto.rs` checks [`messages::MESSAGES`] and
 //! [`service::RPCS`] against the working group's file when
 //! `MLS_INTEROP_PROTO` names it.
 
+pub mod client;
 pub mod messages;
+pub mod runner;
 pub mod server;
 pub mod service;
