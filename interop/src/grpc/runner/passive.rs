@@ -194,3 +194,82 @@ impl Recorder {
             .map(|(_, d)| d)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_package(n: u8) -> CreateKeyPackageResponse {
+        CreateKeyPackageResponse {
+            transaction_id: u32::from(n),
+            key_package: vec![n],
+            init_priv: vec![n, 1],
+            encryption_priv: vec![n, 2],
+            signature_priv: vec![n, 3],
+        }
+    }
+
+    #[test]
+    fn a_case_follows_until_the_actor_acts() {
+        let mut r = Recorder::default();
+        r.key_package("bob", &key_package(7));
+        r.psk("bob", &[1], &[2]);
+        r.joined("bob", 3, &[9], None, &[0xaa]);
+        r.psk("bob", &[3], &[4]);
+        r.handled("bob", &[vec![5]], &[6], &[0xbb]);
+        r.handled("carol", &[], &[6], &[0xbb]);
+        r.stop("bob");
+        r.handled("bob", &[], &[7], &[0xcc]);
+        // A second join ends nothing new and starts no second case.
+        r.joined("bob", 3, &[9], None, &[0xdd]);
+        let cases = r.finish();
+        assert_eq!(cases.len(), 1);
+        let (actor, case) = &cases[0];
+        assert_eq!(actor, "bob");
+        assert_eq!(case.cipher_suite, 3);
+        assert_eq!(case.key_package, "07");
+        assert_eq!(case.init_priv, "0701");
+        assert_eq!(case.encryption_priv, "0702");
+        assert_eq!(case.signature_priv, "0703");
+        assert_eq!(case.welcome, "09");
+        assert_eq!(case.ratchet_tree, None);
+        assert_eq!(case.initial_epoch_authenticator, "aa");
+        assert_eq!(case.external_psks.len(), 2);
+        assert_eq!(case.external_psks[1].psk_id, "03");
+        assert_eq!(
+            case.epochs,
+            [PassiveEpoch {
+                proposals: vec!["05".into()],
+                commit: "06".into(),
+                epoch_authenticator: "bb".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn joins_without_epochs_are_kept_only_when_no_case_has_one() {
+        let mut r = Recorder::default();
+        for (n, actor) in [(1, "a"), (2, "b")] {
+            r.key_package(actor, &key_package(n));
+            r.joined(actor, 1, &[n], Some(&[n]), &[n]);
+        }
+        r.forget_key_package("c");
+        r.joined("c", 1, &[3], None, &[3]);
+        let kept = std::mem::take(&mut r).finish();
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].1.ratchet_tree.as_deref(), Some("01"));
+
+        for (n, actor) in [(1, "a"), (2, "b")] {
+            r.key_package(actor, &key_package(n));
+            r.joined(actor, 1, &[n], None, &[n]);
+        }
+        for i in 0..=MAX_EPOCHS {
+            r.handled("b", &[], &[1], &[u8::try_from(i % 256).unwrap_or(0)]);
+        }
+        r.stop_all();
+        let kept = r.finish();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].0, "b");
+        assert_eq!(kept[0].1.epochs.len(), MAX_EPOCHS);
+    }
+}
