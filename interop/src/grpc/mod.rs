@@ -17,8 +17,12 @@
 //! [`service::RPCS`] against the working group's file when
 //! `MLS_INTEROP_PROTO` names it.
 
+pub mod actor;
 pub mod client;
 pub mod messages;
+pub mod ops;
 pub mod runner;
 pub mod server;
 pub mod service;
+pub mod status;
+pub mod table;

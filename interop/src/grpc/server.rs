@@ -2,17 +2,24 @@
 //! MLS client on one crypto backend and one kind of storage, chosen on the
 //! command line (`mls-interop serve --backend … --storage …`).
 //!
-//! This first step answers `Name` and `SupportedCiphersuites` from the
-//! chosen backend; every other RPC replies `UNIMPLEMENTED` with the RPC's
-//! name, so the runner reports what is missing instead of hanging or
-//! misreading an empty reply.
+//! Every RPC of the service is answered: `Name` and
+//! `SupportedCiphersuites` from the chosen backend, the others by the
+//! operations of [`super::ops`] on the numbered state of
+//! [`super::table`]. Failures are statuses carrying the library's error
+//! text; nothing a request contains makes a handler panic, and a bug that
+//! did would cost that one call, not the server.
 
+use super::actor::Store;
 use super::messages::*;
+use super::ops::{self, Env};
 use super::service::{MlsClient, MlsClientServer};
+use super::table::Table;
 use crate::backends::{self, AWS_LC};
 use mls_core::provider::CryptoProvider;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, PoisonError};
 use tonic::{Request, Response, Status};
 
 /// Where a server keeps its members' state.
@@ -51,13 +58,19 @@ impl StorageChoice {
 /// every scenario on it.
 pub const DEFAULT_BACKEND: &str = "rustcrypto";
 
-/// The `MLSClient` server: a crypto backend and a storage choice. Later
-/// steps add the tables of group states, pending joins and external signers
-/// behind handles.
+/// The `MLSClient` server: a crypto backend, a storage choice, and the
+/// numbered state the runner's calls create (see [`super::table`]).
 pub struct InteropServer {
     backend: &'static str,
     crypto: Box<dyn CryptoProvider>,
     storage: StorageChoice,
+    shared: Arc<Shared>,
+}
+
+/// What the blocking tasks share: the environment and the table.
+struct Shared {
+    env: Env,
+    table: Mutex<Table>,
 }
 
 impl std::fmt::Debug for InteropServer {
@@ -72,7 +85,9 @@ impl std::fmt::Debug for InteropServer {
 impl InteropServer {
     /// A server on backend `backend` (`awslc`, `rustcrypto` or `ring`; the
     /// conformance runner's names `aws-lc` and, in a FIPS build,
-    /// `aws-lc-fips` are accepted too) keeping state in `storage`.
+    /// `aws-lc-fips` are accepted too) keeping state in `storage` (for
+    /// SQLite, one database per actor in a temporary folder removed with
+    /// the server).
     pub fn new(backend: &str, storage: StorageChoice) -> Result<Self, String> {
         // The spelling `awslc` is the aws-lc backend of this build
         // (the FIPS module in a `fips` build).
@@ -81,10 +96,25 @@ impl InteropServer {
             .into_iter()
             .next()
             .ok_or_else(|| format!("no backend named {backend:?}"))?;
+        let store = match storage {
+            StorageChoice::Memory => Store::Memory,
+            StorageChoice::Sqlite => Store::Sqlite {
+                dir: tempfile::tempdir()
+                    .map_err(|e| format!("cannot create a folder for the databases: {e}"))?,
+                next: AtomicU64::new(0),
+            },
+        };
         Ok(Self {
             backend: chosen.name,
             crypto: chosen.provider,
             storage,
+            shared: Arc::new(Shared {
+                env: Env {
+                    backend: chosen.name,
+                    store,
+                },
+                table: Mutex::new(Table::default()),
+            }),
         })
     }
 
@@ -109,19 +139,86 @@ impl InteropServer {
     pub fn storage(&self) -> StorageChoice {
         self.storage
     }
+
+    /// How many states, transactions, reinits and signers the server
+    /// holds (all freed by `Free`).
+    pub fn held(&self) -> usize {
+        self.shared
+            .table
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// A handle on the same server state, for a caller that keeps
+    /// watching the server after handing it to [`serve`].
+    pub fn handle(&self) -> ServerHandle {
+        ServerHandle {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Runs `op` on a blocking thread with the table locked. A panic (a
+    /// bug: no input should cause one) becomes an `INTERNAL` status, and
+    /// the table stays usable: every later call still works.
+    async fn run<Req, Resp>(
+        &self,
+        rpc: &'static str,
+        request: Request<Req>,
+        op: fn(&Env, &mut Table, Req) -> Result<Resp, Status>,
+    ) -> Result<Response<Resp>, Status>
+    where
+        Req: Send + 'static,
+        Resp: Send + 'static,
+    {
+        let shared = Arc::clone(&self.shared);
+        let request = request.into_inner();
+        let joined = tokio::task::spawn_blocking(move || {
+            let mut table = shared.table.lock().unwrap_or_else(PoisonError::into_inner);
+            op(&shared.env, &mut table, request)
+        })
+        .await;
+        match joined {
+            Ok(Ok(response)) => Ok(Response::new(response)),
+            Ok(Err(status)) => Err(Status::new(
+                status.code(),
+                format!("{rpc}: {}", status.message()),
+            )),
+            Err(e) => Err(Status::internal(format!("{rpc} failed: {e}"))),
+        }
+    }
 }
 
-/// The status of an RPC this build does not implement yet.
-fn not_implemented(rpc: &str) -> Status {
-    Status::unimplemented(format!("{rpc} is not implemented by this server yet"))
+/// Watches a server's state from outside (tests check that `Free` left
+/// nothing behind).
+#[derive(Clone)]
+pub struct ServerHandle {
+    shared: Arc<Shared>,
 }
 
-/// Methods that reply [`not_implemented`]; each later step moves one out of
-/// this list into a real method.
-macro_rules! not_implemented_yet {
-    ($($method:ident($req:ident) -> $resp:ident: $rpc:literal;)*) => {$(
-        async fn $method(&self, _request: Request<$req>) -> Result<Response<$resp>, Status> {
-            Err(not_implemented($rpc))
+impl std::fmt::Debug for ServerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerHandle").finish_non_exhaustive()
+    }
+}
+
+impl ServerHandle {
+    /// How many states, transactions, reinits and signers the server holds.
+    pub fn held(&self) -> usize {
+        self.shared
+            .table
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+/// Methods that hand their request to an operation of [`ops`] under the
+/// table's lock.
+macro_rules! delegate {
+    ($($method:ident($req:ident) -> $resp:ident: $rpc:literal => $op:path;)*) => {$(
+        async fn $method(&self, request: Request<$req>) -> Result<Response<$resp>, Status> {
+            self.run($rpc, request, $op).await
         }
     )*};
 }
@@ -148,51 +245,67 @@ impl MlsClient for InteropServer {
         }))
     }
 
-    not_implemented_yet! {
-        create_group(CreateGroupRequest) -> CreateGroupResponse: "CreateGroup";
+    delegate! {
+        create_group(CreateGroupRequest) -> CreateGroupResponse: "CreateGroup"
+            => ops::join::create_group;
         create_key_package(CreateKeyPackageRequest) -> CreateKeyPackageResponse:
-            "CreateKeyPackage";
-        join_group(JoinGroupRequest) -> JoinGroupResponse: "JoinGroup";
-        external_join(ExternalJoinRequest) -> ExternalJoinResponse: "ExternalJoin";
-        group_info(GroupInfoRequest) -> GroupInfoResponse: "GroupInfo";
-        state_auth(StateAuthRequest) -> StateAuthResponse: "StateAuth";
-        export(ExportRequest) -> ExportResponse: "Export";
-        protect(ProtectRequest) -> ProtectResponse: "Protect";
-        unprotect(UnprotectRequest) -> UnprotectResponse: "Unprotect";
-        store_psk(StorePSKRequest) -> StorePSKResponse: "StorePSK";
-        add_proposal(AddProposalRequest) -> ProposalResponse: "AddProposal";
-        update_proposal(UpdateProposalRequest) -> ProposalResponse: "UpdateProposal";
-        remove_proposal(RemoveProposalRequest) -> ProposalResponse: "RemoveProposal";
+            "CreateKeyPackage" => ops::join::create_key_package;
+        join_group(JoinGroupRequest) -> JoinGroupResponse: "JoinGroup" => ops::join::join_group;
+        external_join(ExternalJoinRequest) -> ExternalJoinResponse: "ExternalJoin"
+            => ops::join::external_join;
+        group_info(GroupInfoRequest) -> GroupInfoResponse: "GroupInfo"
+            => ops::groups::group_info;
+        state_auth(StateAuthRequest) -> StateAuthResponse: "StateAuth"
+            => ops::groups::state_auth;
+        export(ExportRequest) -> ExportResponse: "Export" => ops::groups::export;
+        protect(ProtectRequest) -> ProtectResponse: "Protect" => ops::groups::protect;
+        unprotect(UnprotectRequest) -> UnprotectResponse: "Unprotect" => ops::groups::unprotect;
+        store_psk(StorePSKRequest) -> StorePSKResponse: "StorePSK" => ops::groups::store_psk;
+        add_proposal(AddProposalRequest) -> ProposalResponse: "AddProposal"
+            => ops::proposals::add;
+        update_proposal(UpdateProposalRequest) -> ProposalResponse: "UpdateProposal"
+            => ops::proposals::update;
+        remove_proposal(RemoveProposalRequest) -> ProposalResponse: "RemoveProposal"
+            => ops::proposals::remove;
         external_psk_proposal(ExternalPSKProposalRequest) -> ProposalResponse:
-            "ExternalPSKProposal";
+            "ExternalPSKProposal" => ops::proposals::external_psk;
         resumption_psk_proposal(ResumptionPSKProposalRequest) -> ProposalResponse:
-            "ResumptionPSKProposal";
+            "ResumptionPSKProposal" => ops::proposals::resumption_psk;
         group_context_extensions_proposal(GroupContextExtensionsProposalRequest)
-            -> ProposalResponse: "GroupContextExtensionsProposal";
-        commit(CommitRequest) -> CommitResponse: "Commit";
-        handle_commit(HandleCommitRequest) -> HandleCommitResponse: "HandleCommit";
+            -> ProposalResponse: "GroupContextExtensionsProposal"
+            => ops::proposals::group_context_extensions;
+        commit(CommitRequest) -> CommitResponse: "Commit" => ops::groups::commit;
+        handle_commit(HandleCommitRequest) -> HandleCommitResponse: "HandleCommit"
+            => ops::groups::handle_commit;
         handle_pending_commit(HandlePendingCommitRequest) -> HandleCommitResponse:
-            "HandlePendingCommit";
-        reinit_proposal(ReInitProposalRequest) -> ProposalResponse: "ReInitProposal";
-        reinit_commit(CommitRequest) -> CommitResponse: "ReInitCommit";
+            "HandlePendingCommit" => ops::groups::handle_pending_commit;
+        reinit_proposal(ReInitProposalRequest) -> ProposalResponse: "ReInitProposal"
+            => ops::proposals::reinit;
+        reinit_commit(CommitRequest) -> CommitResponse: "ReInitCommit" => ops::groups::commit;
         handle_pending_reinit_commit(HandlePendingCommitRequest)
-            -> HandleReInitCommitResponse: "HandlePendingReInitCommit";
+            -> HandleReInitCommitResponse: "HandlePendingReInitCommit"
+            => ops::resumption::handle_pending_reinit_commit;
         handle_reinit_commit(HandleCommitRequest) -> HandleReInitCommitResponse:
-            "HandleReInitCommit";
-        reinit_welcome(ReInitWelcomeRequest) -> CreateSubgroupResponse: "ReInitWelcome";
+            "HandleReInitCommit" => ops::resumption::handle_reinit_commit;
+        reinit_welcome(ReInitWelcomeRequest) -> CreateSubgroupResponse: "ReInitWelcome"
+            => ops::resumption::reinit_welcome;
         handle_reinit_welcome(HandleReInitWelcomeRequest) -> JoinGroupResponse:
-            "HandleReInitWelcome";
-        create_branch(CreateBranchRequest) -> CreateSubgroupResponse: "CreateBranch";
-        handle_branch(HandleBranchRequest) -> HandleBranchResponse: "HandleBranch";
+            "HandleReInitWelcome" => ops::resumption::handle_reinit_welcome;
+        create_branch(CreateBranchRequest) -> CreateSubgroupResponse: "CreateBranch"
+            => ops::resumption::create_branch;
+        handle_branch(HandleBranchRequest) -> HandleBranchResponse: "HandleBranch"
+            => ops::resumption::handle_branch;
         new_member_add_proposal(NewMemberAddProposalRequest)
-            -> NewMemberAddProposalResponse: "NewMemberAddProposal";
+            -> NewMemberAddProposalResponse: "NewMemberAddProposal"
+            => ops::external::new_member_add_proposal;
         create_external_signer(CreateExternalSignerRequest)
-            -> CreateExternalSignerResponse: "CreateExternalSigner";
+            -> CreateExternalSignerResponse: "CreateExternalSigner"
+            => ops::external::create_external_signer;
         add_external_signer(AddExternalSignerRequest) -> ProposalResponse:
-            "AddExternalSigner";
+            "AddExternalSigner" => ops::external::add_external_signer;
         external_signer_proposal(ExternalSignerProposalRequest) -> ProposalResponse:
-            "ExternalSignerProposal";
-        free(FreeRequest) -> FreeResponse: "Free";
+            "ExternalSignerProposal" => ops::external::external_signer_proposal;
+        free(FreeRequest) -> FreeResponse: "Free" => ops::groups::free;
     }
 }
 
