@@ -177,6 +177,8 @@ fn every_action_on_every_assignment() {
         }
         let runs: usize = report.scripts.iter().map(|s| s.runs.len()).sum();
         assert_eq!(runs, 7 * 54 + 18);
+        // `Free` after every run left nothing on the servers.
+        assert_eq!(servers.held(), 0);
 
         // Per handshake flag: commits 1 case (charlie, 1 epoch), external
         // 1 (bob, 2), external_reinit 1 (bob, 1), new_member none (its
@@ -228,6 +230,7 @@ fn every_suite_through_the_session() {
         print!("{out}");
         assert!(passed, "{out}");
         let runs = expected_runs(&SERVERS, 2, None);
+        assert_eq!(servers.held(), 0);
         assert!(
             out.contains(&format!("total: {runs} passed, 0 failed")),
             "{out}"

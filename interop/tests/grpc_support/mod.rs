@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use interop::grpc::client::MlsClientConn;
-use interop::grpc::server::{InteropServer, StorageChoice, serve};
+use interop::grpc::server::{InteropServer, ServerHandle, StorageChoice, serve};
 
 /// The three backends, one with SQLite storage so a run also goes
 /// through the stored-state encoding.
@@ -18,16 +18,27 @@ pub(crate) const SERVERS: [(&str, StorageChoice); 3] = [
 /// Running servers; dropping this stops them.
 pub(crate) struct Servers {
     pub(crate) pool: Vec<MlsClientConn>,
+    handles: Vec<ServerHandle>,
     _stop: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Servers {
+    /// How many ids (states, transactions, reinits, signers) the servers
+    /// still hold: 0 once the runner has freed everything.
+    pub(crate) fn held(&self) -> usize {
+        self.handles.iter().map(ServerHandle::held).sum()
+    }
 }
 
 /// Starts one server per entry of `servers` and connects to each.
 pub(crate) async fn start(servers: &[(&str, StorageChoice)]) -> Servers {
     let mut pool = Vec::new();
     let mut stop = Vec::new();
+    let mut handles = Vec::new();
     for &(backend, storage) in servers {
         let server = InteropServer::new(backend, storage)
             .unwrap_or_else(|e| panic!("backend {backend}: {e}"));
+        handles.push(server.handle());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .expect("bind a loopback port");
@@ -48,7 +59,11 @@ pub(crate) async fn start(servers: &[(&str, StorageChoice)]) -> Servers {
         );
         stop.push(tx);
     }
-    Servers { pool, _stop: stop }
+    Servers {
+        pool,
+        handles,
+        _stop: stop,
+    }
 }
 
 /// A multi-threaded runtime for a test.

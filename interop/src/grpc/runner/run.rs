@@ -40,12 +40,11 @@ pub(super) struct Run<'a> {
     pub(super) transaction_id: HashMap<String, u32>,
     pub(super) signer_id: HashMap<String, u32>,
     cache: Vec<HashMap<&'static str, Vec<u8>>>,
-    /// Handles the run holds besides `state_id`, to free at the end:
-    /// states of groups an actor moved away from (it still has them on
-    /// the server), pending joins and pending reinitialisations not yet
-    /// used.
-    retired: Vec<(String, u32)>,
-    pending: Vec<(String, u32)>,
+    /// Every handle a server gave the run (state, transaction, reinit and
+    /// signer ids), with the actor whose server gave it, to free at the
+    /// end. All are freed, used up or not: a server forgets an unknown id
+    /// without error, and a run cannot tell which ids a server reuses.
+    held: Vec<(String, u32)>,
     pub(super) recorder: Option<Recorder>,
 }
 
@@ -65,8 +64,7 @@ impl<'a> Run<'a> {
             transaction_id: HashMap::new(),
             signer_id: HashMap::new(),
             cache: vec![HashMap::new(); steps],
-            retired: Vec::new(),
-            pending: Vec::new(),
+            held: Vec::new(),
             recorder: record.then(Recorder::default),
         }
     }
@@ -234,30 +232,19 @@ impl<'a> Run<'a> {
         self.state_id.get(actor).copied().unwrap_or(0)
     }
 
-    /// `actor` now has `state` in the same group it was in (a new epoch).
+    /// `actor`'s state is now `state` (a new epoch, or another group: the
+    /// old state stays held and is freed at the end too).
     pub(super) fn set_state(&mut self, actor: &str, state: u32) {
+        self.hold(actor, state);
         self.state_id.insert(actor.to_string(), state);
     }
 
-    /// `actor` now has `state` in another group; its old state stays on
-    /// the server until freed.
-    pub(super) fn enter_group(&mut self, actor: &str, state: u32) {
-        if let Some(old) = self.state_id.insert(actor.to_string(), state)
-            && old != state
-        {
-            self.retired.push((actor.to_string(), old));
+    /// A handle `actor`'s server gave (pending join, reinitialisation,
+    /// external signer, state), freed at the end of the run.
+    pub(super) fn hold(&mut self, actor: &str, handle: u32) {
+        if !self.held.iter().any(|(a, h)| a == actor && *h == handle) {
+            self.held.push((actor.to_string(), handle));
         }
-    }
-
-    /// A handle (pending join or reinitialisation) that is freed at the
-    /// end unless [`Self::used`] first.
-    pub(super) fn pending(&mut self, actor: &str, handle: u32) {
-        self.pending.push((actor.to_string(), handle));
-    }
-
-    /// `handle` of `actor` was consumed by the server.
-    pub(super) fn used(&mut self, actor: &str, handle: u32) {
-        self.pending.retain(|(a, h)| !(a == actor && *h == handle));
     }
 
     /// Keeps the output `key` of step `index`.
@@ -289,12 +276,7 @@ impl<'a> Run<'a> {
     /// Frees every handle of the run once, each on its own client. All
     /// are tried; the errors are reported together.
     async fn free_all(&mut self) -> Result<(), String> {
-        let mut handles: Vec<(String, u32)> = Vec::new();
-        let mut actors: Vec<(&String, &u32)> = self.state_id.iter().collect();
-        actors.sort();
-        handles.extend(actors.into_iter().map(|(a, s)| (a.clone(), *s)));
-        handles.append(&mut self.retired);
-        handles.append(&mut self.pending);
+        let handles = std::mem::take(&mut self.held);
         let mut freed: Vec<(&str, u32)> = Vec::new();
         let mut errors = Vec::new();
         for (actor, handle) in &handles {

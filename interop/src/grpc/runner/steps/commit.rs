@@ -121,7 +121,6 @@ impl Run<'_> {
                 })
                 .await
                 .map_err(by(joiner))?;
-            self.used(joiner, transaction_id);
             agree(
                 "joiner",
                 joiner,
@@ -139,7 +138,7 @@ impl Run<'_> {
                     &joined.epoch_authenticator,
                 );
             }
-            self.enter_group(joiner, joined.state_id);
+            self.set_state(joiner, joined.state_id);
         }
         Ok(())
     }

@@ -34,7 +34,7 @@ impl Run<'_> {
             .map_err(by(joiner))?;
         self.transaction_id
             .insert(joiner.to_string(), proposed.transaction_id);
-        self.pending(joiner, proposed.transaction_id);
+        self.hold(joiner, proposed.transaction_id);
         if let Some(r) = self.rec() {
             // Its KeyPackage travels inside the proposal only.
             r.stop(joiner);
@@ -64,6 +64,7 @@ impl Run<'_> {
             .await
             .map_err(by(signer))?;
         self.signer_id.insert(signer.to_string(), created.signer_id);
+        self.hold(signer, created.signer_id);
         let proposed = self
             .client(actor)?
             .add_external_signer(AddExternalSignerRequest {

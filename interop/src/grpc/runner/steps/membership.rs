@@ -28,7 +28,7 @@ impl Run<'_> {
         if let Some(r) = self.rec() {
             r.stop(actor);
         }
-        self.enter_group(actor, created.state_id);
+        self.set_state(actor, created.state_id);
         self.store(index, "group_id", group_id);
         if members.is_empty() {
             return Ok(());
@@ -77,7 +77,6 @@ impl Run<'_> {
                 })
                 .await
                 .map_err(by(member))?;
-            self.used(member, transaction_id);
             agree(
                 "joiner",
                 member,
@@ -94,7 +93,7 @@ impl Run<'_> {
                     &joined.epoch_authenticator,
                 );
             }
-            self.enter_group(member, joined.state_id);
+            self.set_state(member, joined.state_id);
         }
         Ok(())
     }
@@ -113,7 +112,7 @@ impl Run<'_> {
             })
             .await
             .map_err(by(member))?;
-        self.pending(member, kp.transaction_id);
+        self.hold(member, kp.transaction_id);
         if let Some(r) = self.rec() {
             r.key_package(member, &kp);
         }
@@ -156,12 +155,11 @@ impl Run<'_> {
             })
             .await
             .map_err(by(actor))?;
-        self.used(actor, transaction_id);
         let suite = self.suite;
         if let Some(r) = self.rec() {
             r.joined(actor, suite, &welcome, None, &joined.epoch_authenticator);
         }
-        self.enter_group(actor, joined.state_id);
+        self.set_state(actor, joined.state_id);
         Ok(())
     }
 
@@ -213,7 +211,7 @@ impl Run<'_> {
         if let Some(r) = self.rec() {
             r.stop(joiner);
         }
-        self.enter_group(joiner, joined.state_id);
+        self.set_state(joiner, joined.state_id);
         self.store(index, "commit", joined.commit.clone());
         self.store(
             index,

@@ -85,7 +85,7 @@ impl Run<'_> {
             })
             .await
             .map_err(by(committer))?;
-        self.pending(committer, merged.reinit_id);
+        self.hold(committer, merged.reinit_id);
         let authenticator = merged.epoch_authenticator;
         let mut offers: Vec<(&str, u32, Vec<u8>)> =
             vec![(committer.as_str(), merged.reinit_id, merged.key_package)];
@@ -100,7 +100,7 @@ impl Run<'_> {
                 })
                 .await
                 .map_err(by(member))?;
-            self.pending(member, handled.reinit_id);
+            self.hold(member, handled.reinit_id);
             agree(
                 "member",
                 member,
@@ -138,8 +138,7 @@ impl Run<'_> {
             })
             .await
             .map_err(by(welcomer))?;
-        self.used(welcomer, welcomer_reinit);
-        self.enter_group(welcomer, created.state_id);
+        self.set_state(welcomer, created.state_id);
         let ratchet_tree = if *external_tree {
             created.ratchet_tree
         } else {
@@ -157,13 +156,12 @@ impl Run<'_> {
                 })
                 .await
                 .map_err(by(member))?;
-            self.used(member, id);
             if joined.epoch_authenticator != created.epoch_authenticator {
                 return Err(format!(
                     "member [{member}] failed to agree on reinit epoch authenticator"
                 ));
             }
-            self.enter_group(member, joined.state_id);
+            self.set_state(member, joined.state_id);
         }
         Ok(())
     }
@@ -200,7 +198,7 @@ impl Run<'_> {
             })
             .await
             .map_err(by(actor))?;
-        self.enter_group(actor, created.state_id);
+        self.set_state(actor, created.state_id);
         let ratchet_tree = if external_tree {
             created.ratchet_tree
         } else {
@@ -217,14 +215,13 @@ impl Run<'_> {
                 })
                 .await
                 .map_err(by(member))?;
-            self.used(member, transaction_id);
             agree(
                 "member",
                 member,
                 &joined.epoch_authenticator,
                 &created.epoch_authenticator,
             )?;
-            self.enter_group(member, joined.state_id);
+            self.set_state(member, joined.state_id);
         }
         Ok(())
     }
