@@ -16,7 +16,9 @@
 //!   (`mls-interop storage-corpus`), so a release that cannot read an older
 //!   release's stored groups fails its tests.
 //! * [`grpc`]: the working group's `MLSClient` gRPC service on tonic
-//!   (`mls-interop serve`), for their interoperability runner.
+//!   (`mls-interop serve`), for their interoperability runner, and that
+//!   runner's scenarios in Rust with a passive-vector recorder
+//!   (`mls-interop run-scenarios`).
 //! * [`SeededRand`]: a deterministic randomness source, so two backends given
 //!   the same seed produce the same keys and HPKE output.
 //! * `tests/`: the same vectors under `cargo test`, differential property

@@ -14,14 +14,20 @@
 //! * [`actor`]s: one MLS client per identity the runner names, each with
 //!   its own store; failures are reported as [`status`]es carrying the
 //!   library's error text.
+//! * [`client`]: the other side of the wire, a typed client of the service.
+//! * [`runner`]: the working group's scenario runner on that client
+//!   (`mls-interop run-scenarios`), which also records passive-client
+//!   vectors.
 //!
 //! `tests/grpc_proto.rs` checks [`messages::MESSAGES`] and
 //! [`service::RPCS`] against the working group's file when
 //! `MLS_INTEROP_PROTO` names it.
 
 pub mod actor;
+pub mod client;
 pub mod messages;
 pub mod ops;
+pub mod runner;
 pub mod server;
 pub mod service;
 pub mod status;
