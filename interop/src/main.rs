@@ -10,7 +10,7 @@
 //! mls-interop storage-corpus --out DIR
 //! mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
 //! mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
-//!                  [--suite N] [--private|--public] [--random] [--fail-fast]
+//!                  [--suite N] [--private|--public] [--random|--rotate] [--fail-fast]
 //!                  [--json FILE] [--passive-out DIR]
 //! ```
 
@@ -28,7 +28,7 @@ const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend N
        mls-interop storage-corpus --out DIR
        mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
        mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
-                 [--suite N] [--private|--public] [--random] [--fail-fast]
+                 [--suite N] [--private|--public] [--random|--rotate] [--fail-fast]
                  [--json FILE] [--passive-out DIR]
 
 fetch-vectors: makes the pinned official vectors available (they are not in
@@ -73,6 +73,9 @@ with each failure's step and error.
   --suite N              only cipher suite N
   --private, --public    only encrypted, or only plaintext, handshakes
   --random               one random assignment per suite and flag
+  --rotate               one assignment per client: actor i on client
+                         (i + k) mod n in run k (every actor on every
+                         client, linear in the clients; what CI runs)
   --fail-fast            stop at the first failed run
   --json FILE            write the results as the Go runner's JSON
   --passive-out DIR      write passive-client vectors recorded from the
@@ -369,7 +372,8 @@ fn run_scenarios(mut args: impl Iterator<Item = String>) -> ExitCode {
             },
             "--private" => private = true,
             "--public" => public = true,
-            "--random" => session.options.random = true,
+            "--random" => session.options.assign = interop::grpc::runner::matrix::Assign::Random,
+            "--rotate" => session.options.assign = interop::grpc::runner::matrix::Assign::Rotate,
             "--fail-fast" => session.options.fail_fast = true,
             "--json" => match args.next() {
                 Some(f) => session.json = Some(PathBuf::from(f)),

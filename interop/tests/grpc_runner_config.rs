@@ -270,7 +270,7 @@ fn runs_fail_at_the_step_that_cannot_run() {
         );
         let one = Options {
             handshakes: Handshakes::Private,
-            random: true,
+            assign: interop::grpc::runner::matrix::Assign::Random,
             fail_fast: false,
             ..Options::default()
         };

@@ -320,7 +320,10 @@ pub async fn serve(
     tonic::transport::Server::builder()
         .add_service(MlsClientServer::new(server))
         .serve_with_incoming_shutdown(
-            tonic::transport::server::TcpIncoming::from(listener),
+            // Without TCP_NODELAY each small reply waits for the peer's
+            // delayed ACK (tens of milliseconds): a run of the harness
+            // spent most of its time there.
+            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true)),
             shutdown,
         )
         .await

@@ -8,6 +8,12 @@
 //! assignment in `random` mode. Scripts with more than
 //! [`MAX_ACTORS_FOR_ALL`] actors fall back to a random assignment, as the
 //! Go runner does, because `clients^actors` would not finish.
+//!
+//! Ours adds [`Assign::Rotate`]: `n` deterministic assignments for `n`
+//! clients, actor `i` on client `(i + k) mod n` in run `k`. Every actor
+//! runs on every client and neighbouring actors on different ones, at a
+//! cost linear in the clients, so CI can cover every config mixed without
+//! the `clients^actors` runs (53,000 for one script of `commit.json`).
 
 /// Above this many actors, a script gets one random assignment per suite
 /// and flag even in `allCombinations` mode (the Go runner's threshold).
@@ -40,6 +46,21 @@ impl Handshakes {
     }
 }
 
+/// How actors are assigned to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Assign {
+    /// Every assignment (`clients^actors`), the harness's default
+    /// (`allCombinations`).
+    #[default]
+    All,
+    /// One random assignment per suite and flag (`--random`, or the
+    /// config's `mode: random`).
+    Random,
+    /// One rotation per client (`--rotate`): actor `i` on client
+    /// `(i + k) mod n` in run `k`.
+    Rotate,
+}
+
 /// One run of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
@@ -70,18 +91,18 @@ pub fn suites(client_suites: &[&[u16]], only: Option<u16>) -> Result<Vec<u16>, S
     }
 }
 
-/// The runs of a script with `actors` actors. `random` picks one
-/// assignment per suite and flag; `pick(n)` must return a number below
-/// `n` (the caller's randomness, so tests can fix it).
+/// The runs of a script with `actors` actors, assigned as `assign` says;
+/// `pick(n)` must return a number below `n` (the caller's randomness, so
+/// tests can fix it).
 pub fn assignments(
     client_suites: &[&[u16]],
     actors: usize,
     only_suite: Option<u16>,
     handshakes: Handshakes,
-    random: bool,
+    assign: Assign,
     pick: &mut dyn FnMut(usize) -> Result<usize, String>,
 ) -> Result<Vec<Assignment>, String> {
-    let random = random || actors > MAX_ACTORS_FOR_ALL;
+    let random = assign == Assign::Random || (assign == Assign::All && actors > MAX_ACTORS_FOR_ALL);
     let mut out = Vec::new();
     let mut total: u64 = 0;
     for suite in suites(client_suites, only_suite)? {
@@ -92,6 +113,21 @@ pub fn assignments(
             .map(|(i, _)| i)
             .collect();
         for &encrypt in handshakes.flags() {
+            if assign == Assign::Rotate {
+                for k in 0..clients.len() {
+                    out.push(Assignment {
+                        suite,
+                        encrypt,
+                        clients: (0..actors)
+                            .map(|i| {
+                                let slot = i.checked_add(k).unwrap_or(0) % clients.len();
+                                clients.get(slot).copied().unwrap_or(0)
+                            })
+                            .collect(),
+                    });
+                }
+                continue;
+            }
             if random {
                 let combo = (0..actors)
                     .map(|_| pick(clients.len()).map(|i| clients.get(i).copied().unwrap_or(0)))
@@ -171,8 +207,15 @@ mod tests {
         let a: &[u16] = &[1, 2, 3];
         let b: &[u16] = &[1, 3];
         let c: &[u16] = &[1];
-        let runs = assignments(&[a, b, c], 2, None, Handshakes::Both, false, &mut no_random)
-            .unwrap_or_default();
+        let runs = assignments(
+            &[a, b, c],
+            2,
+            None,
+            Handshakes::Both,
+            Assign::All,
+            &mut no_random,
+        )
+        .unwrap_or_default();
         // Suite 1: 3^2, suite 2: 1^2, suite 3: 2^2; two flags each.
         assert_eq!(runs.len(), (9 + 1 + 4) * 2);
         assert_eq!(runs[0].clients, vec![0, 0]);
@@ -195,26 +238,84 @@ mod tests {
             3,
             Some(2),
             Handshakes::Public,
-            false,
+            Assign::All,
             &mut no_random,
         )
         .unwrap_or_default();
         assert_eq!(runs.len(), 8);
         assert!(runs.iter().all(|r| r.suite == 2 && !r.encrypt));
-        assert!(assignments(&[a], 1, Some(7), Handshakes::Both, false, &mut no_random).is_err());
+        assert!(
+            assignments(
+                &[a],
+                1,
+                Some(7),
+                Handshakes::Both,
+                Assign::All,
+                &mut no_random
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn random_and_large_scripts_pick_one() {
         let a: &[u16] = &[1];
         let mut pick = |n: usize| Ok(n - 1);
-        let runs =
-            assignments(&[a, a, a], 4, None, Handshakes::Both, true, &mut pick).unwrap_or_default();
+        let runs = assignments(
+            &[a, a, a],
+            4,
+            None,
+            Handshakes::Both,
+            Assign::Random,
+            &mut pick,
+        )
+        .unwrap_or_default();
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0].clients, vec![2; 4]);
-        let runs = assignments(&[a, a, a], 11, None, Handshakes::Private, false, &mut pick)
-            .unwrap_or_default();
+        let runs = assignments(
+            &[a, a, a],
+            11,
+            None,
+            Handshakes::Private,
+            Assign::All,
+            &mut pick,
+        )
+        .unwrap_or_default();
         assert_eq!(runs.len(), 1);
         assert!(random_below(3).is_ok_and(|v| v < 3));
+    }
+
+    #[test]
+    fn rotations_put_every_actor_on_every_client() {
+        let a: &[u16] = &[1, 2];
+        let b: &[u16] = &[1];
+        let runs = assignments(
+            &[a, b, a],
+            4,
+            None,
+            Handshakes::Private,
+            Assign::Rotate,
+            &mut no_random,
+        )
+        .unwrap_or_default();
+        // Suite 1 on three clients: three rotations; suite 2 on clients 0
+        // and 2: two.
+        assert_eq!(runs.len(), 3 + 2);
+        assert_eq!(runs[0].clients, vec![0, 1, 2, 0]);
+        assert_eq!(runs[1].clients, vec![1, 2, 0, 1]);
+        assert_eq!(runs[2].clients, vec![2, 0, 1, 2]);
+        assert_eq!(runs[3].clients, vec![0, 2, 0, 2]);
+        assert_eq!(runs[4].clients, vec![2, 0, 2, 0]);
+        // Rotation ignores the size that makes `All` fall back to random.
+        let many = assignments(
+            &[a, a, a],
+            841,
+            Some(1),
+            Handshakes::Both,
+            Assign::Rotate,
+            &mut no_random,
+        )
+        .unwrap_or_default();
+        assert_eq!(many.len(), 6);
     }
 }

@@ -51,9 +51,9 @@ pub struct Options {
     pub suite: Option<u16>,
     /// Which handshake flags (`--private`, `--public`).
     pub handshakes: Handshakes,
-    /// One random assignment per suite and flag (`--random`; also when the
-    /// config's `mode` is `random`).
-    pub random: bool,
+    /// How actors are assigned to clients (`--random`, `--rotate`; the
+    /// config's `mode: random` turns `All` into `Random`).
+    pub assign: matrix::Assign,
     /// Stop at the first failed run (`--fail-fast`).
     pub fail_fast: bool,
     /// Record passive-client cases (`--passive-out`).
@@ -71,7 +71,10 @@ pub async fn run_config(
     options: &Options,
 ) -> Result<ConfigReport, String> {
     let client_suites: Vec<&[u16]> = pool.iter().map(MlsClientConn::suites).collect();
-    let random = options.random || config.mode == Mode::Random;
+    let assign = match (options.assign, config.mode) {
+        (matrix::Assign::All, Mode::Random) => matrix::Assign::Random,
+        (assign, _) => assign,
+    };
     let mut report = ConfigReport {
         name: name.to_string(),
         scripts: Vec::new(),
@@ -86,7 +89,7 @@ pub async fn run_config(
             actors.len(),
             options.suite,
             options.handshakes,
-            random,
+            assign,
             &mut matrix::random_below,
         )
         .map_err(|e| format!("script {script_name:?}: {e}"))?;
