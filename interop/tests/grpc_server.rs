@@ -11,17 +11,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // The crate root looks for modules next to it, in `tests/`: name the folder.
+#[path = "grpc_support/mod.rs"]
+mod grpc_support;
 #[path = "grpc_server/hostile.rs"]
 mod hostile;
 #[path = "grpc_server/lifecycle.rs"]
 mod lifecycle;
-#[path = "grpc_server/support.rs"]
-mod support;
 
+use grpc_support::{call, runtime, start_one as start};
 use interop::grpc::messages::*;
 use interop::grpc::server::{InteropServer, StorageChoice};
 use interop::grpc::service::RPCS;
-use support::{call, runtime, start};
 use tonic::Code;
 
 #[test]

@@ -1,7 +1,7 @@
 //! Malformed requests: every byte field of every RPC filled with garbage
 //! gets an error status naming the problem, and the server keeps serving.
 
-use super::support::{call, runtime, start};
+use super::grpc_support::{call, runtime, start_one as start};
 use interop::grpc::messages::*;
 use interop::grpc::server::StorageChoice;
 use tonic::Code;

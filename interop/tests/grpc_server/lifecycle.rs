@@ -3,7 +3,7 @@
 //! them, with the epoch authenticator compared at every member after every
 //! change of epoch, and every id freed at the end.
 
-use super::support::{Running, call, runtime, start};
+use super::grpc_support::{Running, call, runtime, start_one as start};
 use interop::grpc::messages::*;
 use interop::grpc::server::StorageChoice;
 use tonic::transport::Channel;

@@ -1,11 +1,16 @@
-//! In-process `MLSClient` servers for the scenario-runner tests: each on a
-//! loopback port, on the runtime of the test, stopped when dropped.
+//! In-process `MLSClient` servers for the gRPC tests (the server's and the
+//! scenario runner's): each on a loopback port, on the runtime of the
+//! test, stopped when dropped; and raw unary calls.
 
 // Each test binary that includes this module uses a part of it.
 #![allow(dead_code)]
 
 use interop::grpc::client::MlsClientConn;
 use interop::grpc::server::{InteropServer, ServerHandle, StorageChoice, serve};
+use interop::grpc::service::SERVICE_NAME;
+use std::net::SocketAddr;
+use tonic::transport::Channel;
+use tonic::{Request, Status};
 
 /// The three backends, one with SQLite storage so a run also goes
 /// through the stored-state encoding.
@@ -15,55 +20,111 @@ pub(crate) const SERVERS: [(&str, StorageChoice); 3] = [
     ("awslc", StorageChoice::Memory),
 ];
 
-/// Running servers; dropping this stops them.
+/// One server running in this process, with a channel to it; dropping it
+/// stops the server.
+pub(crate) struct Running {
+    pub(crate) addr: SocketAddr,
+    pub(crate) channel: Channel,
+    pub(crate) handle: ServerHandle,
+    pub(crate) name: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts a server for `backend` with `storage` on a loopback port and
+/// opens a channel to it.
+pub(crate) async fn start_one(backend: &str, storage: StorageChoice) -> Running {
+    let server =
+        InteropServer::new(backend, storage).unwrap_or_else(|e| panic!("backend {backend}: {e}"));
+    let handle = server.handle();
+    let name = server.display_name();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("bound address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(e) = serve(listener, server, shutdown).await {
+            eprintln!("server on {addr} failed: {e}");
+        }
+    });
+    let channel = Channel::from_shared(format!("http://{addr}"))
+        .expect("a valid URI")
+        .connect()
+        .await
+        .expect("connect to the server");
+    Running {
+        addr,
+        channel,
+        handle,
+        name,
+        stop: Some(stop),
+    }
+}
+
+/// One unary call with any message types, as tonic-build's client code
+/// makes it (the typed client cannot send a request of the wrong type).
+pub(crate) async fn call<Req, Resp>(
+    channel: &Channel,
+    rpc: &str,
+    request: Req,
+) -> Result<Resp, Status>
+where
+    Req: prost::Message + Send + Sync + 'static,
+    Resp: prost::Message + Default + Send + Sync + 'static,
+{
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready()
+        .await
+        .map_err(|e| Status::unavailable(format!("not ready: {e}")))?;
+    let path = http::uri::PathAndQuery::try_from(format!("/{SERVICE_NAME}/{rpc}"))
+        .map_err(|e| Status::internal(format!("bad path: {e}")))?;
+    let codec = tonic_prost::ProstCodec::<Req, Resp>::default();
+    grpc.unary(Request::new(request), path, codec)
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+/// Running servers and the runner's connections to them; dropping this
+/// stops them.
 pub(crate) struct Servers {
     pub(crate) pool: Vec<MlsClientConn>,
-    handles: Vec<ServerHandle>,
-    _stop: Vec<tokio::sync::oneshot::Sender<()>>,
+    running: Vec<Running>,
 }
 
 impl Servers {
     /// How many ids (states, transactions, reinits, signers) the servers
     /// still hold: 0 once the runner has freed everything.
     pub(crate) fn held(&self) -> usize {
-        self.handles.iter().map(ServerHandle::held).sum()
+        self.running.iter().map(|r| r.handle.held()).sum()
     }
 }
 
-/// Starts one server per entry of `servers` and connects to each.
+/// Starts one server per entry of `servers` and connects the runner's
+/// client to each.
 pub(crate) async fn start(servers: &[(&str, StorageChoice)]) -> Servers {
     let mut pool = Vec::new();
-    let mut stop = Vec::new();
-    let mut handles = Vec::new();
+    let mut running = Vec::new();
     for &(backend, storage) in servers {
-        let server = InteropServer::new(backend, storage)
-            .unwrap_or_else(|e| panic!("backend {backend}: {e}"));
-        handles.push(server.handle());
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind a loopback port");
-        let addr = listener.local_addr().expect("bound address");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let shutdown = async {
-                let _ = rx.await;
-            };
-            if let Err(e) = serve(listener, server, shutdown).await {
-                eprintln!("server on {addr} failed: {e}");
-            }
-        });
+        let server = start_one(backend, storage).await;
         pool.push(
-            MlsClientConn::connect(&addr.to_string())
+            MlsClientConn::connect(&server.addr.to_string())
                 .await
                 .unwrap_or_else(|e| panic!("{e}")),
         );
-        stop.push(tx);
+        running.push(server);
     }
-    Servers {
-        pool,
-        handles,
-        _stop: stop,
-    }
+    Servers { pool, running }
 }
 
 /// A multi-threaded runtime for a test.
