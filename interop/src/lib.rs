@@ -15,6 +15,10 @@
 //! * [`corpus`]: the stored-state corpus under `tests/fixtures/storage`
 //!   (`mls-interop storage-corpus`), so a release that cannot read an older
 //!   release's stored groups fails its tests.
+//! * [`grpc`]: the working group's `MLSClient` gRPC service on tonic
+//!   (`mls-interop serve`), for their interoperability runner, and that
+//!   runner's scenarios in Rust with a passive-vector recorder
+//!   (`mls-interop run-scenarios`).
 //! * [`SeededRand`]: a deterministic randomness source, so two backends given
 //!   the same seed produce the same keys and HPKE output.
 //! * `tests/`: the same vectors under `cargo test`, differential property
@@ -35,6 +39,7 @@ pub mod clients;
 pub mod conformance;
 pub mod corpus;
 pub mod demo;
+pub mod grpc;
 pub mod report;
 mod seeded_rand;
 pub mod vectors;

@@ -1,5 +1,6 @@
-//! `mls-interop`: the conformance runner, the vector fetcher, the demo and
-//! the stored-state corpus generator.
+//! `mls-interop`: the conformance runner, the vector fetcher, the demo, the
+//! stored-state corpus generator, and the gRPC server and scenario runner
+//! of the working group's interoperability harness.
 //!
 //! ```text
 //! mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
@@ -7,6 +8,10 @@
 //! mls-interop fetch-vectors [--dir DIR] [--base-url URL]
 //! mls-interop demo [--dir PATH] [--ds URL]
 //! mls-interop storage-corpus --out DIR
+//! mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
+//! mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
+//!                  [--suite N] [--private|--public] [--random|--rotate] [--fail-fast]
+//!                  [--json FILE] [--passive-out DIR]
 //! ```
 
 #![forbid(unsafe_code)]
@@ -21,6 +26,10 @@ const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend N
        mls-interop fetch-vectors [--dir DIR] [--base-url URL]
        mls-interop demo [--dir PATH] [--ds URL]
        mls-interop storage-corpus --out DIR
+       mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
+       mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
+                 [--suite N] [--private|--public] [--random|--rotate] [--fail-fast]
+                 [--json FILE] [--passive-out DIR]
 
 fetch-vectors: makes the pinned official vectors available (they are not in
 this repository; interop/src/vectors/pin.rs names the upstream commit and
@@ -45,6 +54,32 @@ state in a SQLite file and talking through the reference delivery service
 storage-corpus: writes the stored-state corpus of this build's storage
 format to DIR, which must be empty or new
 (interop/tests/fixtures/storage/README.md).
+
+serve: this library as an MLSClient gRPC server for the MLS working
+group's interoperability runner, on 127.0.0.1:N (plain HTTP/2), until
+interrupted.
+  --port N               the TCP port (0: any free port, printed)
+  --backend NAME         awslc, rustcrypto (default) or ring
+  --storage KIND         memory (default) or sqlite
+
+run-scenarios: the working group's interop scenario runner. Runs every
+script of each config (their JSON format: {\"scripts\": {...}, \"mode\"?})
+on every suite some client supports, with handshakes as PrivateMessage and
+as PublicMessage, for every assignment of the clients to the script's
+actors; then frees every state. Prints passed/failed per script and config
+with each failure's step and error.
+  --client ADDR          an MLSClient gRPC server at host:port (repeatable)
+  --config FILE          a config file (repeatable)
+  --suite N              only cipher suite N
+  --private, --public    only encrypted, or only plaintext, handshakes
+  --random               one random assignment per suite and flag
+  --rotate               one assignment per client: actor i on client
+                         (i + k) mod n in run k (every actor on every
+                         client, linear in the clients; what CI runs)
+  --fail-fast            stop at the first failed run
+  --json FILE            write the results as the Go runner's JSON
+  --passive-out DIR      write passive-client vectors recorded from the
+                         passing runs to DIR/<config-stem>.json
 
 conformance: runs the official MLS test vectors against every crypto backend.
   --vectors DIR          vector folder (default: $MLS_TEST_VECTORS, else the
@@ -268,6 +303,110 @@ fn storage_corpus(mut args: impl Iterator<Item = String>) -> ExitCode {
     }
 }
 
+/// `serve --port N [--backend NAME] [--storage KIND]`.
+fn serve(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut port = None;
+    let mut backend = interop::grpc::server::DEFAULT_BACKEND.to_string();
+    let mut storage = interop::grpc::server::StorageChoice::Memory;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => match args.next().map(|p| p.parse::<u16>()) {
+                Some(Ok(p)) => port = Some(p),
+                Some(Err(e)) => return usage_error(&format!("--port: {e}")),
+                None => return usage_error("--port needs a number"),
+            },
+            "--backend" => match args.next() {
+                Some(b) => backend = b,
+                None => return usage_error("--backend needs a name"),
+            },
+            "--storage" => match args
+                .next()
+                .map(|s| interop::grpc::server::StorageChoice::parse(&s))
+            {
+                Some(Ok(s)) => storage = s,
+                Some(Err(e)) => return usage_error(&e),
+                None => return usage_error("--storage needs memory or sqlite"),
+            },
+            "-h" | "--help" => return usage_error(""),
+            other => return usage_error(&format!("unknown argument {other:?}")),
+        }
+    }
+    let Some(port) = port else {
+        return usage_error("serve needs --port N");
+    };
+    let server = match interop::grpc::server::InteropServer::new(&backend, storage) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    // Loopback only: the service has no authentication and the runner runs
+    // on the same machine.
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    match interop::grpc::server::run(addr, server) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `run-scenarios --client ADDR... --config FILE... [options]`.
+fn run_scenarios(mut args: impl Iterator<Item = String>) -> ExitCode {
+    use interop::grpc::runner::matrix::Handshakes;
+    let mut session = interop::grpc::runner::session::Session::default();
+    let (mut private, mut public) = (false, false);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--client" => match args.next() {
+                Some(a) => session.clients.push(a),
+                None => return usage_error("--client needs host:port"),
+            },
+            "--config" => match args.next() {
+                Some(f) => session.configs.push(PathBuf::from(f)),
+                None => return usage_error("--config needs a file"),
+            },
+            "--suite" => match args.next().map(|s| s.parse::<u16>()) {
+                Some(Ok(s)) => session.options.suite = Some(s),
+                Some(Err(e)) => return usage_error(&format!("--suite: {e}")),
+                None => return usage_error("--suite needs a number"),
+            },
+            "--private" => private = true,
+            "--public" => public = true,
+            "--random" => session.options.assign = interop::grpc::runner::matrix::Assign::Random,
+            "--rotate" => session.options.assign = interop::grpc::runner::matrix::Assign::Rotate,
+            "--fail-fast" => session.options.fail_fast = true,
+            "--json" => match args.next() {
+                Some(f) => session.json = Some(PathBuf::from(f)),
+                None => return usage_error("--json needs a file"),
+            },
+            "--passive-out" => match args.next() {
+                Some(d) => session.passive_out = Some(PathBuf::from(d)),
+                None => return usage_error("--passive-out needs a folder"),
+            },
+            "-h" | "--help" => return usage_error(""),
+            other => return usage_error(&format!("unknown argument {other:?}")),
+        }
+    }
+    // Both flags, like neither, run both kinds (as the Go runner does).
+    session.options.handshakes = match (private, public) {
+        (true, false) => Handshakes::Private,
+        (false, true) => Handshakes::Public,
+        _ => Handshakes::Both,
+    };
+    if session.clients.is_empty() || session.configs.is_empty() {
+        return usage_error("run-scenarios needs --client ADDR and --config FILE");
+    }
+    let mut out = std::io::stdout().lock();
+    match interop::grpc::runner::session::run(&session, &mut out) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Prints `message` (if any) and the usage; exit status 2.
 fn usage_error(message: &str) -> ExitCode {
     if message.is_empty() {
@@ -284,6 +423,8 @@ fn main() -> ExitCode {
         Some("demo") => return demo(argv.skip(1)),
         Some("storage-corpus") => return storage_corpus(argv.skip(1)),
         Some("fetch-vectors") => return fetch_vectors(argv.skip(1)),
+        Some("serve") => return serve(argv.skip(1)),
+        Some("run-scenarios") => return run_scenarios(argv.skip(1)),
         _ => {}
     }
     let args = match parse(argv) {

@@ -52,6 +52,18 @@ impl Default for KeyPackageOptions {
     }
 }
 
+/// The private keys that go with a KeyPackage
+/// ([`Client::key_package_private_keys`]): the HPKE private key of its
+/// `init_key` and of its leaf's `encryption_key`. They zeroize on drop and
+/// do not print in `Debug`.
+#[derive(Clone, Debug)]
+pub struct KeyPackagePrivateKeys {
+    /// The private key of `KeyPackage.init_key`.
+    pub init_private: crate::secret::HpkePrivateKey,
+    /// The private key of `leaf_node.encryption_key`.
+    pub encryption_private: crate::secret::HpkePrivateKey,
+}
+
 /// One MLS client: a credential, the signer of its signature key, and the
 /// provider (crypto, randomness, storage) it runs on. Cheap to clone; every
 /// group made from it shares it.
@@ -258,6 +270,40 @@ impl<P: Provider> Client<P> {
             .cloned()
     }
 
+    /// An identity to sign with in a group of `suite`: `preferred` if its
+    /// key has the suite's signature scheme, else one of this client's
+    /// identities with the same credential and that scheme, else any with
+    /// that scheme (a re-initialization to a suite with another signature
+    /// scheme, §11.2, continues under the key made for it).
+    pub(crate) fn identity_for_suite(
+        &self,
+        preferred: &SigningIdentity,
+        suite: CipherSuite,
+    ) -> Result<SigningIdentity, Error> {
+        if check_scheme(preferred, suite).is_ok() {
+            return Ok(preferred.clone());
+        }
+        let identities = self
+            .inner
+            .identities
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let fits = |i: &&SigningIdentity| check_scheme(i, suite).is_ok();
+        identities
+            .iter()
+            .filter(fits)
+            .find(|i| i.credential == preferred.credential)
+            .or_else(|| identities.iter().find(fits))
+            .cloned()
+            .ok_or_else(|| {
+                Misuse::SignatureSchemeMismatch {
+                    signer: preferred.signer.scheme(),
+                    suite: suite.signature_scheme(),
+                }
+                .into()
+            })
+    }
+
     /// The current time by the client's clock (seconds since the Unix epoch).
     pub fn now(&self) -> u64 {
         (self.inner.clock)()
@@ -379,9 +425,11 @@ impl<P: Provider> Client<P> {
         suite: CipherSuite,
         options: &KeyPackageOptions,
     ) -> Result<KeyPackage, Error> {
-        let cs = self.suite(suite)?;
         check_scheme(identity, suite)?;
+        // Added first: `suite` refuses a suite none of our identities can
+        // sign for, and this one may be the first that can.
         self.add_identity(identity.clone());
+        let cs = self.suite(suite)?;
         let rand = &self.inner.provider.rand();
         let (init_priv, init_pub) = generate_hpke_key_pair(cs, rand)?;
         let (enc_priv, enc_pub) = generate_hpke_key_pair(cs, rand)?;
@@ -457,6 +505,24 @@ impl<P: Provider> Client<P> {
             },
         )?;
         Ok(reference)
+    }
+
+    /// The private keys of the KeyPackage `reference` this client holds
+    /// (`None` once a join consumed it or it was deleted): for exporting a
+    /// package to another device or for recording a session as a
+    /// passive-client test vector, which carries them (the working group's
+    /// interop harness asks for them too). Handle with care: whoever holds
+    /// them can join any group that adds the package.
+    pub fn key_package_private_keys(
+        &self,
+        reference: &KeyPackageRef,
+    ) -> Result<Option<KeyPackagePrivateKeys>, Error> {
+        Ok(self
+            .stored_key_package(reference)?
+            .map(|stored| KeyPackagePrivateKeys {
+                init_private: stored.init_private.clone(),
+                encryption_private: stored.encryption_private.clone(),
+            }))
     }
 
     /// Writes a KeyPackage's private parts under its reference.

@@ -48,6 +48,10 @@ pub struct CommitOutput {
     pub proposals: Vec<CommittedProposal>,
     /// Whether the commit carries an UpdatePath (§12.4).
     pub has_path: bool,
+    /// The new epoch's ratchet tree, when there is a Welcome that does not
+    /// carry it (`ratchet_tree_in_welcome` off): the joiners need it out
+    /// of band (§12.4.3.3).
+    pub ratchet_tree: Option<crate::tree::node::RatchetTree>,
 }
 
 /// Builds a commit: proposals by value on top of those received in the
@@ -60,6 +64,19 @@ pub struct CommitBuilder<'g, P: Provider> {
     force_path: bool,
     authenticated_data: Vec<u8>,
     leaf: LeafChanges,
+    tree_in_welcome: Option<bool>,
+}
+
+/// How a commit is made, besides its proposals by value.
+#[derive(Default)]
+pub(crate) struct CommitOptions {
+    pub(crate) include_received: bool,
+    pub(crate) force_path: bool,
+    pub(crate) authenticated_data: Vec<u8>,
+    pub(crate) leaf: LeafChanges,
+    /// Whether the Welcome's GroupInfo carries the tree; `None`: as the
+    /// group's config says.
+    pub(crate) tree_in_welcome: Option<bool>,
 }
 
 /// A commit's proposals three ways: for validation, on the wire, and as
@@ -150,6 +167,16 @@ impl<P: Provider> CommitBuilder<'_, P> {
         self
     }
 
+    /// Whether the GroupInfo in this commit's Welcome carries the
+    /// `ratchet_tree` extension (§12.4.3.3), overriding the group's
+    /// [`GroupConfig::ratchet_tree_in_welcome`](super::GroupConfig) for
+    /// this commit: without it, joiners need the tree out of band
+    /// ([`Group::ratchet_tree`]).
+    pub fn ratchet_tree_in_welcome(mut self, include: bool) -> Self {
+        self.tree_in_welcome = Some(include);
+        self
+    }
+
     /// Data authenticated with the commit (not encrypted in a PublicMessage).
     pub fn authenticated_data(mut self, data: &[u8]) -> Self {
         self.authenticated_data = data.to_vec();
@@ -196,15 +223,16 @@ impl<P: Provider> CommitBuilder<'_, P> {
             force_path,
             authenticated_data,
             leaf,
+            tree_in_welcome,
         } = self;
-        group.create_commit(
-            proposals,
+        let options = CommitOptions {
             include_received,
             force_path,
-            &authenticated_data,
+            authenticated_data,
             leaf,
-            None,
-        )
+            tree_in_welcome,
+        };
+        group.create_commit(proposals, options, None)
     }
 }
 
@@ -218,6 +246,7 @@ impl<P: Provider> Group<P> {
             force_path: false,
             authenticated_data: Vec::new(),
             leaf: LeafChanges::default(),
+            tree_in_welcome: None,
         }
     }
 
@@ -638,26 +667,16 @@ impl<P: Provider> Group<P> {
     pub(crate) fn create_commit(
         &mut self,
         by_value: Vec<Proposal>,
-        include_received: bool,
-        force_path: bool,
-        authenticated_data: &[u8],
-        leaf_changes: LeafChanges,
+        options: CommitOptions,
         resumption: Option<(PreSharedKeyId, Secret)>,
     ) -> Result<CommitOutput, Error> {
         self.check_active()?;
         if self.pending_commit.is_some() {
             return Err(Misuse::CommitPending.into());
         }
-        let (items, wire, listed) = self.commit_list(by_value, include_received)?;
+        let (items, wire, listed) = self.commit_list(by_value, options.include_received)?;
         self.tree.begin_changes();
-        let result = self.build_commit(
-            &items,
-            wire,
-            force_path,
-            authenticated_data,
-            leaf_changes,
-            resumption,
-        );
+        let result = self.build_commit(&items, wire, options, resumption);
         // The tree goes back to this epoch either way; a successful commit
         // keeps its changes for the merge.
         let changes = self.tree.rollback_changes()?;
@@ -676,11 +695,17 @@ impl<P: Provider> Group<P> {
         &mut self,
         items: &[ListItem],
         wire: Vec<ProposalOrRef>,
-        force_path: bool,
-        authenticated_data: &[u8],
-        leaf_changes: LeafChanges,
+        options: CommitOptions,
         resumption: Option<(PreSharedKeyId, Secret)>,
     ) -> Result<(CommitOutput, NewEpoch), Error> {
+        let CommitOptions {
+            force_path,
+            authenticated_data,
+            leaf: leaf_changes,
+            tree_in_welcome,
+            ..
+        } = options;
+        let authenticated_data = authenticated_data.as_slice();
         let client = self.client.clone();
         let suite = client.suite(self.context.cipher_suite)?;
         let rand = &self.client.provider().rand();
@@ -768,11 +793,17 @@ impl<P: Provider> Group<P> {
             &step.confirmation_tag,
             false,
         )?;
+        let tree_in_welcome = tree_in_welcome.unwrap_or(self.config.ratchet_tree_in_welcome);
+        let mut out_of_band_tree = None;
         let welcome = if applied.added.is_empty() {
             None
         } else {
             let mut welcome_info = group_info.clone();
-            if self.config.ratchet_tree_in_welcome {
+            if !tree_in_welcome {
+                // The tree is still the new epoch's here (the caller rolls
+                // it back afterwards).
+                out_of_band_tree = Some(self.tree.to_wire());
+            } else {
                 welcome_info = self.build_group_info(
                     &self.tree,
                     &step.context,
@@ -805,6 +836,7 @@ impl<P: Provider> Group<P> {
             group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
             proposals: Vec::new(),
             has_path,
+            ratchet_tree: out_of_band_tree,
         };
         Ok((output, next))
     }

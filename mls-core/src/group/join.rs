@@ -113,7 +113,7 @@ impl<P: Provider> Group<P> {
     }
 }
 
-fn create<P: Provider>(
+pub(crate) fn create<P: Provider>(
     client: &Client<P>,
     identity: &SigningIdentity,
     cipher_suite: CipherSuite,

@@ -48,7 +48,7 @@ mod state;
 mod stored_key_package;
 pub mod welcome;
 
-pub use client::{Client, ClientBuilder, KeyPackageOptions, LAST_RESORT};
+pub use client::{Client, ClientBuilder, KeyPackageOptions, KeyPackagePrivateKeys, LAST_RESORT};
 pub use config::{GroupConfig, MAX_LEAVES_CEILING};
 pub use create_commit::{CommitBuilder, CommitOutput};
 pub use external::{ExternalJoinOptions, external_proposal};

@@ -2,7 +2,7 @@
 //! new group linked to the old one by a resumption PSK.
 
 use super::config::GroupConfig;
-use super::create_commit::CommitOutput;
+use super::create_commit::{CommitOptions, CommitOutput};
 use super::state::Group;
 use crate::error::{Error, Misuse};
 use crate::group::proposal::{PreSharedKey, Proposal};
@@ -22,15 +22,38 @@ impl<P: Provider> Group<P> {
         key_packages: &[KeyPackage],
         config: GroupConfig,
     ) -> Result<(Group<P>, CommitOutput), Error> {
+        self.reinit_successor_with(key_packages, config, false)
+    }
+
+    /// [`reinit_successor`](Self::reinit_successor) whose first commit
+    /// carries an UpdatePath if `force_path` (§12.4: optional for a commit
+    /// of Adds and a PSK).
+    pub fn reinit_successor_with(
+        &self,
+        key_packages: &[KeyPackage],
+        config: GroupConfig,
+        force_path: bool,
+    ) -> Result<(Group<P>, CommitOutput), Error> {
         let reinit = self.reinit().ok_or(Misuse::NoReInit)?.clone();
-        let mut successor = Group::create_with_id(
+        // The new suite may have another signature scheme: then we sign
+        // with the key our KeyPackage for it was made with.
+        let identity = self
+            .client
+            .identity_for_suite(&self.own_identity()?, reinit.cipher_suite)?;
+        let mut successor = super::join::create(
             &self.client,
+            &identity,
             reinit.cipher_suite,
             reinit.group_id.as_slice(),
             reinit.extensions.clone(),
             config,
         )?;
-        let output = self.resume_into(&mut successor, key_packages, ResumptionPskUsage::Reinit)?;
+        let output = self.resume_into(
+            &mut successor,
+            key_packages,
+            ResumptionPskUsage::Reinit,
+            force_path,
+        )?;
         Ok((successor, output))
     }
 
@@ -45,16 +68,49 @@ impl<P: Provider> Group<P> {
         key_packages: &[KeyPackage],
         config: GroupConfig,
     ) -> Result<(Group<P>, CommitOutput), Error> {
+        self.branch_with(group_id, extensions, key_packages, config, false)
+    }
+
+    /// [`branch`](Self::branch) whose first commit carries an UpdatePath
+    /// if `force_path`.
+    pub fn branch_with(
+        &self,
+        group_id: &[u8],
+        extensions: crate::extensions::Extensions,
+        key_packages: &[KeyPackage],
+        config: GroupConfig,
+        force_path: bool,
+    ) -> Result<(Group<P>, CommitOutput), Error> {
         self.check_active()?;
-        let mut successor = Group::create_with_id(
+        let mut successor = super::join::create(
             &self.client,
+            &self.own_identity()?,
             self.context.cipher_suite,
             group_id,
             extensions,
             config,
         )?;
-        let output = self.resume_into(&mut successor, key_packages, ResumptionPskUsage::Branch)?;
+        let output = self.resume_into(
+            &mut successor,
+            key_packages,
+            ResumptionPskUsage::Branch,
+            force_path,
+        )?;
         Ok((successor, output))
+    }
+
+    /// Who we are in this group: our leaf's credential and the key the
+    /// group signs with (a successor group keeps them, not the client's
+    /// default identity).
+    fn own_identity(&self) -> Result<super::identity::SigningIdentity, Error> {
+        let leaf = self
+            .tree
+            .leaf(self.own_leaf)
+            .ok_or(Error::Internal("our own leaf is blank"))?;
+        Ok(super::identity::SigningIdentity {
+            credential: leaf.credential.clone(),
+            signer: self.signer.clone(),
+        })
     }
 
     /// The first commit of `successor`: the Adds and the resumption PSK of
@@ -64,6 +120,7 @@ impl<P: Provider> Group<P> {
         successor: &mut Group<P>,
         key_packages: &[KeyPackage],
         usage: ResumptionPskUsage,
+        force_path: bool,
     ) -> Result<CommitOutput, Error> {
         let psk_id = PreSharedKeyId::with_fresh_nonce(
             Psk::Resumption(ResumptionPsk {
@@ -86,13 +143,10 @@ impl<P: Provider> Group<P> {
         proposals.push(Proposal::PreSharedKey(PreSharedKey {
             psk: psk_id.clone(),
         }));
-        successor.create_commit(
-            proposals,
-            false,
-            false,
-            &[],
-            Default::default(),
-            Some((psk_id, value)),
-        )
+        let options = CommitOptions {
+            force_path,
+            ..CommitOptions::default()
+        };
+        successor.create_commit(proposals, options, Some((psk_id, value)))
     }
 }

@@ -241,6 +241,11 @@ impl<P: Provider> Group<P> {
         self.context.group_id.as_slice()
     }
 
+    /// The group's configuration (as created or joined, or loaded).
+    pub fn config(&self) -> &GroupConfig {
+        &self.config
+    }
+
     /// The current epoch.
     pub fn epoch(&self) -> u64 {
         self.context.epoch

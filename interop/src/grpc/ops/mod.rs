@@ -1,0 +1,32 @@
+//! The RPCs' work, one module per family. Each operation runs with the
+//! server's [`Table`](super::table::Table) locked, on a blocking thread
+//! (see `server.rs`), and returns the response or a status carrying the
+//! library's error text.
+
+pub mod common;
+pub mod external;
+pub mod groups;
+pub mod join;
+pub mod proposals;
+pub mod resumption;
+
+use super::actor::Store;
+use mls_core::provider::CryptoProvider;
+use tonic::Status;
+
+/// What every operation may use besides the table: the crypto backend new
+/// actors run on and where they keep their state.
+pub struct Env {
+    /// The backend's name (`rustcrypto`, `ring`, `aws-lc`, `aws-lc-fips`).
+    pub backend: &'static str,
+    /// Where actors keep their state.
+    pub store: Store,
+}
+
+impl Env {
+    /// A fresh instance of the backend, for a new actor.
+    pub fn crypto(&self) -> Result<Box<dyn CryptoProvider>, Status> {
+        crate::clients::crypto(self.backend)
+            .ok_or_else(|| Status::internal(format!("backend {} vanished", self.backend)))
+    }
+}
