@@ -140,16 +140,7 @@ fn reinit_and_branch_put_a_path_in_their_first_commit_when_asked() {
             .unwrap();
         assert_eq!(out.has_path, force_path);
         branch.merge_pending_commit().unwrap();
-        let bob_branch = Group::join_with_options(
-            &bob,
-            &out.welcome.unwrap(),
-            GroupConfig::default(),
-            JoinOptions {
-                ratchet_tree: None,
-                resumed_group: Some(&bob_group),
-            },
-        )
-        .unwrap();
+        let bob_branch = join_resuming(&bob, &out.welcome.unwrap(), &bob_group);
         assert_eq!(
             bob_branch.epoch_authenticator(),
             branch.epoch_authenticator()
@@ -168,16 +159,7 @@ fn reinit_and_branch_put_a_path_in_their_first_commit_when_asked() {
         .unwrap();
     assert!(out.has_path);
     next.merge_pending_commit().unwrap();
-    let bob_next = Group::join_with_options(
-        &bob,
-        &out.welcome.unwrap(),
-        GroupConfig::default(),
-        JoinOptions {
-            ratchet_tree: None,
-            resumed_group: Some(&bob_group),
-        },
-    )
-    .unwrap();
+    let bob_next = join_resuming(&bob, &out.welcome.unwrap(), &bob_group);
     assert_eq!(bob_next.epoch_authenticator(), next.epoch_authenticator());
 }
 
@@ -225,17 +207,26 @@ fn a_reinit_to_a_suite_with_another_signature_scheme() {
     assert_eq!(next.cipher_suite(), P256);
     let own = next.member(next.own_leaf_index()).unwrap();
     assert_eq!(own.signature_key, alice_p256.signature_key());
-    let bob_next = Group::join_with_options(
-        &bob,
-        &out.welcome.unwrap(),
+    let bob_next = join_resuming(&bob, &out.welcome.unwrap(), &bob_group);
+    assert_eq!(bob_next.epoch_authenticator(), next.epoch_authenticator());
+}
+
+/// Joins a reinit or branch Welcome, resuming `old`.
+fn join_resuming(
+    client: &Client<TestProvider>,
+    welcome: &mls_core::MlsMessage,
+    old: &Group<TestProvider>,
+) -> Group<TestProvider> {
+    Group::join_with_options(
+        client,
+        welcome,
         GroupConfig::default(),
         JoinOptions {
             ratchet_tree: None,
-            resumed_group: Some(&bob_group),
+            resumed_group: Some(old),
         },
     )
-    .unwrap();
-    assert_eq!(bob_next.epoch_authenticator(), next.epoch_authenticator());
+    .unwrap()
 }
 
 /// A P-256 identity for `client`'s credential.

@@ -143,11 +143,7 @@ impl InteropServer {
     /// How many states, transactions, reinits and signers the server
     /// holds (all freed by `Free`).
     pub fn held(&self) -> usize {
-        self.shared
-            .table
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.handle().held()
     }
 
     /// A handle on the same server state, for a caller that keeps

@@ -59,6 +59,19 @@ pub fn key_package_from(bytes: &[u8], field: &str) -> Result<KeyPackage, Status>
     }
 }
 
+/// The GroupInfo inside an `MLSMessage` the runner passed in `field`.
+pub fn group_info_of<'m>(
+    message: &'m MlsMessage,
+    field: &str,
+) -> Result<&'m mls_core::group::group_info::GroupInfo, Status> {
+    match &message.body {
+        MlsMessageBody::GroupInfo(info) => Ok(info),
+        _ => Err(invalid(format!(
+            "{field} is an MLSMessage but not a GroupInfo"
+        ))),
+    }
+}
+
 /// A ratchet tree the runner passed out of band; empty means none.
 pub fn optional_tree(bytes: &[u8], field: &str) -> Result<Option<RatchetTree>, Status> {
     if bytes.is_empty() {

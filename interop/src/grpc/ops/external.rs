@@ -11,7 +11,6 @@ use crate::grpc::table::{Entry, ExternalSigner, PendingJoin, Table, decode_messa
 use mls_core::codec::{VarBytes, VarVec, decode_exact, encode};
 use mls_core::credential::Credential;
 use mls_core::extensions::{Extension, ExtensionType, Extensions, ExternalSender, ExternalSenders};
-use mls_core::framing::MlsMessageBody;
 use mls_core::group::external_proposal;
 use mls_core::group::proposal::{GroupContextExtensions, Proposal};
 use tonic::Status;
@@ -24,13 +23,11 @@ pub fn new_member_add_proposal(
     req: NewMemberAddProposalRequest,
 ) -> Result<NewMemberAddProposalResponse, Status> {
     let group_info = decode_message(&req.group_info, "group_info")?;
-    let MlsMessageBody::GroupInfo(info) = &group_info.body else {
-        return Err(invalid("group_info is an MLSMessage but not a GroupInfo"));
-    };
+    let info = super::common::group_info_of(&group_info, "group_info")?;
     let crypto = env.crypto()?;
     let suite = suite_of(
         crypto.as_ref(),
-        u32::from(info.group_context.cipher_suite.code()),
+        info.group_context.cipher_suite.code().into(),
     )?;
     let NewActor {
         actor,
@@ -129,9 +126,7 @@ pub fn external_signer_proposal(
     req: ExternalSignerProposalRequest,
 ) -> Result<ProposalResponse, Status> {
     let group_info = decode_message(&req.group_info, "group_info")?;
-    let MlsMessageBody::GroupInfo(info) = &group_info.body else {
-        return Err(invalid("group_info is an MLSMessage but not a GroupInfo"));
-    };
+    let info = super::common::group_info_of(&group_info, "group_info")?;
     let description = req
         .description
         .as_ref()

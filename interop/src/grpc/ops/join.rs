@@ -8,7 +8,6 @@ use crate::grpc::messages::*;
 use crate::grpc::status::{invalid, mls_context};
 use crate::grpc::table::{Entry, MemberState, PendingJoin, Table, decode_message};
 use mls_core::extensions::Extensions;
-use mls_core::framing::MlsMessageBody;
 use mls_core::group::{ExternalJoinOptions, Group, JoinOptions};
 use tonic::Status;
 
@@ -95,13 +94,11 @@ pub fn external_join(
     req: ExternalJoinRequest,
 ) -> Result<ExternalJoinResponse, Status> {
     let group_info = decode_message(&req.group_info, "group_info")?;
-    let MlsMessageBody::GroupInfo(info) = &group_info.body else {
-        return Err(invalid("group_info is an MLSMessage but not a GroupInfo"));
-    };
+    let info = super::common::group_info_of(&group_info, "group_info")?;
     let crypto = env.crypto()?;
     let suite = suite_of(
         crypto.as_ref(),
-        u32::from(info.group_context.cipher_suite.code()),
+        info.group_context.cipher_suite.code().into(),
     )?;
     let ratchet_tree = optional_tree(&req.ratchet_tree, "ratchet_tree")?;
     let remove_prior_leaf = if req.remove_prior {
