@@ -2,11 +2,11 @@
 //! group's `mls_client.proto`.
 //!
 //! The `.proto` is the working group's file and is not in this repository:
-//! set `MLS_INTEROP_PROTO` to its path (CI points it at
-//! `../shared/interop/mls_client.proto`). Without the variable the test
-//! prints that it was skipped and passes (unless `CI` is set: there it
-//! fails); with it, any difference in a message, a field's number, type or
-//! label, or an RPC fails.
+//! set `MLS_INTEROP_PROTO` to its path (`.ci/run` points it at CI's copy).
+//! Without the variable the test prints that it was skipped and passes,
+//! unless `MLS_INTEROP_PROTO_REQUIRED` is set (`.ci/run` sets it, so CI
+//! cannot skip the comparison); with it, any difference in a message, a
+//! field's number, type or label, or an RPC fails.
 
 // Test helpers outside #[test] fns fail loudly, as the tests do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 const ENV_VAR: &str = "MLS_INTEROP_PROTO";
+/// Set by `.ci/run`: the comparison must run.
+const REQUIRED: &str = "MLS_INTEROP_PROTO_REQUIRED";
 const PACKAGE: &str = "mls_client";
 
 /// A field as both sides can state it: number, type, label and (for
@@ -202,15 +204,13 @@ fn compare(file: &FileDescriptorProto) -> Vec<String> {
 #[test]
 fn messages_and_rpcs_match_the_working_groups_proto() {
     let Some(path) = std::env::var_os(ENV_VAR) else {
-        // CI (which sets `CI`) has the file beside the clone and must
-        // compare: a skipped comparison there would hide a drift.
+        // A skipped comparison in CI would hide a drift.
         assert!(
-            std::env::var_os("CI").is_none(),
-            "{ENV_VAR} is unset under CI: .ci/run points it at ../shared/interop/mls_client.proto"
+            std::env::var_os(REQUIRED).is_none(),
+            "{REQUIRED} is set but {ENV_VAR} is not: name the working group's mls_client.proto"
         );
         println!(
-            "skipped: set {ENV_VAR} to the working group's mls_client.proto \
-             (CI: ../shared/interop/mls_client.proto) to compare it with ours"
+            "skipped: set {ENV_VAR} to the working group's mls_client.proto to compare it with ours"
         );
         return;
     };

@@ -4,7 +4,7 @@
 use super::Env;
 use super::common::{leaf_named, message_bytes, new_key_package, optional_tree};
 use super::proposals::{DescriptionContext, from_description};
-use crate::grpc::actor::{Actor, NewActor, signature_key, suite_of};
+use crate::grpc::actor::{NewActor, signature_key, suite_of};
 use crate::grpc::messages::*;
 use crate::grpc::status::{invalid, mls_context, mls_error};
 use crate::grpc::table::{Entry, ExternalSigner, PendingJoin, Table, decode_message};
@@ -24,15 +24,13 @@ pub fn new_member_add_proposal(
 ) -> Result<NewMemberAddProposalResponse, Status> {
     let group_info = decode_message(&req.group_info, "group_info")?;
     let info = super::common::group_info_of(&group_info, "group_info")?;
-    let crypto = env.crypto()?;
-    let suite = suite_of(
-        crypto.as_ref(),
-        info.group_context.cipher_suite.code().into(),
-    )?;
-    let NewActor {
-        actor,
-        signature_private,
-    } = Actor::create(crypto, &env.store, &req.identity, suite)?;
+    let (
+        NewActor {
+            actor,
+            signature_private,
+        },
+        suite,
+    ) = env.new_actor(&req.identity, info.group_context.cipher_suite.code().into())?;
     let (key_package, init_priv, encryption_priv) = new_key_package(&actor, suite)?;
     let proposal = actor
         .client

@@ -3,7 +3,7 @@
 
 use super::Env;
 use super::common::{group_config, key_package_bytes, leaf_named, new_key_package, optional_tree};
-use crate::grpc::actor::{Actor, NewActor, suite_of};
+use crate::grpc::actor::NewActor;
 use crate::grpc::messages::*;
 use crate::grpc::status::{invalid, mls_context};
 use crate::grpc::table::{Entry, MemberState, PendingJoin, Table, decode_message};
@@ -17,9 +17,7 @@ pub fn create_group(
     table: &mut Table,
     req: CreateGroupRequest,
 ) -> Result<CreateGroupResponse, Status> {
-    let crypto = env.crypto()?;
-    let suite = suite_of(crypto.as_ref(), req.cipher_suite)?;
-    let NewActor { actor, .. } = Actor::create(crypto, &env.store, &req.identity, suite)?;
+    let (NewActor { actor, .. }, suite) = env.new_actor(&req.identity, req.cipher_suite)?;
     let group = Group::create_with_id(
         &actor.client,
         suite,
@@ -39,12 +37,13 @@ pub fn create_key_package(
     table: &mut Table,
     req: CreateKeyPackageRequest,
 ) -> Result<CreateKeyPackageResponse, Status> {
-    let crypto = env.crypto()?;
-    let suite = suite_of(crypto.as_ref(), req.cipher_suite)?;
-    let NewActor {
-        actor,
-        signature_private,
-    } = Actor::create(crypto, &env.store, &req.identity, suite)?;
+    let (
+        NewActor {
+            actor,
+            signature_private,
+        },
+        suite,
+    ) = env.new_actor(&req.identity, req.cipher_suite)?;
     let (key_package, init_priv, encryption_priv) = new_key_package(&actor, suite)?;
     let key_package = key_package_bytes(key_package)?;
     let transaction_id = table.insert(Entry::Pending(PendingJoin { actor }))?;
@@ -95,11 +94,6 @@ pub fn external_join(
 ) -> Result<ExternalJoinResponse, Status> {
     let group_info = decode_message(&req.group_info, "group_info")?;
     let info = super::common::group_info_of(&group_info, "group_info")?;
-    let crypto = env.crypto()?;
-    let suite = suite_of(
-        crypto.as_ref(),
-        info.group_context.cipher_suite.code().into(),
-    )?;
     let ratchet_tree = optional_tree(&req.ratchet_tree, "ratchet_tree")?;
     let remove_prior_leaf = if req.remove_prior {
         let tree = match &ratchet_tree {
@@ -114,7 +108,8 @@ pub fn external_join(
     } else {
         None
     };
-    let NewActor { actor, .. } = Actor::create(crypto, &env.store, &req.identity, suite)?;
+    let (NewActor { actor, .. }, _) =
+        env.new_actor(&req.identity, info.group_context.cipher_suite.code().into())?;
     let mut external_psks = Vec::with_capacity(req.psks.len());
     for psk in &req.psks {
         actor

@@ -10,7 +10,8 @@ pub mod join;
 pub mod proposals;
 pub mod resumption;
 
-use super::actor::Store;
+use super::actor::{Actor, NewActor, Store, suite_of};
+use mls_core::cipher_suite::CipherSuite;
 use mls_core::provider::CryptoProvider;
 use tonic::Status;
 
@@ -28,5 +29,13 @@ impl Env {
     pub fn crypto(&self) -> Result<Box<dyn CryptoProvider>, Status> {
         crate::clients::crypto(self.backend)
             .ok_or_else(|| Status::internal(format!("backend {} vanished", self.backend)))
+    }
+
+    /// A new actor named `identity` with a signature key for the suite
+    /// `code` (which this backend must offer), and that suite.
+    pub fn new_actor(&self, identity: &[u8], code: u32) -> Result<(NewActor, CipherSuite), Status> {
+        let crypto = self.crypto()?;
+        let suite = suite_of(crypto.as_ref(), code)?;
+        Ok((Actor::create(crypto, &self.store, identity, suite)?, suite))
     }
 }

@@ -73,32 +73,9 @@ impl Run<'_> {
         let authenticator = merged.epoch_authenticator;
         self.store(index, "epoch_authenticator", authenticator.clone());
 
-        for member in members {
-            let handled = self
-                .client(member)?
-                .handle_commit(HandleCommitRequest {
-                    state_id: self.state(member),
-                    proposal: by_reference.clone(),
-                    commit: made.commit.clone(),
-                })
-                .await
-                .map_err(by(member))?;
-            agree(
-                "member",
-                member,
-                &handled.epoch_authenticator,
-                &authenticator,
-            )?;
-            if let Some(r) = self.rec() {
-                r.handled(
-                    member,
-                    &by_reference,
-                    &made.commit,
-                    &handled.epoch_authenticator,
-                );
-            }
-            self.set_state(member, handled.state_id);
-        }
+        let handlers: Vec<&str> = members.iter().map(String::as_str).collect();
+        self.members_handle(&handlers, &by_reference, &made.commit, &authenticator)
+            .await?;
 
         for joiner in joiners {
             let transaction_id = *self
@@ -246,6 +223,41 @@ impl Run<'_> {
         }
         self.store(index, "authenticatedData", opened.authenticated_data);
         self.store(index, "plaintext", opened.plaintext);
+        Ok(())
+    }
+}
+
+impl Run<'_> {
+    /// Has each of `members` handle `commit` (with the proposals it
+    /// references) and checks that it reaches `authenticator`.
+    pub(in super::super) async fn members_handle(
+        &mut self,
+        members: &[&str],
+        by_reference: &[Vec<u8>],
+        commit: &[u8],
+        authenticator: &[u8],
+    ) -> Result<(), String> {
+        for &member in members {
+            let handled = self
+                .client(member)?
+                .handle_commit(HandleCommitRequest {
+                    state_id: self.state(member),
+                    proposal: by_reference.to_vec(),
+                    commit: commit.to_vec(),
+                })
+                .await
+                .map_err(by(member))?;
+            agree(
+                "member",
+                member,
+                &handled.epoch_authenticator,
+                authenticator,
+            )?;
+            if let Some(r) = self.rec() {
+                r.handled(member, by_reference, commit, &handled.epoch_authenticator);
+            }
+            self.set_state(member, handled.state_id);
+        }
         Ok(())
     }
 }

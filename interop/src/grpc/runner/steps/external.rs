@@ -16,14 +16,7 @@ impl Run<'_> {
         actor: &str,
         joiner: &str,
     ) -> Result<(), String> {
-        let info = self
-            .client(actor)?
-            .group_info(GroupInfoRequest {
-                state_id: self.state(actor),
-                external_tree: false,
-            })
-            .await
-            .map_err(by(actor))?;
+        let info = self.fetch_group_info(actor, false).await?;
         let proposed = self
             .client(joiner)?
             .new_member_add_proposal(NewMemberAddProposalRequest {
@@ -91,14 +84,7 @@ impl Run<'_> {
         member: &str,
         description: &ProposalSpec,
     ) -> Result<(), String> {
-        let info = self
-            .client(member)?
-            .group_info(GroupInfoRequest {
-                state_id: self.state(member),
-                external_tree: true,
-            })
-            .await
-            .map_err(by(member))?;
+        let info = self.fetch_group_info(member, true).await?;
         let client = self.client(actor)?;
         let description = self.describe(description)?;
         let proposed = client

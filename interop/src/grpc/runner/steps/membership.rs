@@ -176,14 +176,7 @@ impl Run<'_> {
         remove_prior: bool,
         psks: &[usize],
     ) -> Result<(), String> {
-        let info = self
-            .client(actor)?
-            .group_info(GroupInfoRequest {
-                state_id: self.state(actor),
-                external_tree,
-            })
-            .await
-            .map_err(by(actor))?;
+        let info = self.fetch_group_info(actor, external_tree).await?;
         self.store(index, "group_info", info.group_info.clone());
         self.store(index, "ratchet_tree", info.ratchet_tree.clone());
 
@@ -219,27 +212,9 @@ impl Run<'_> {
             joined.epoch_authenticator.clone(),
         );
 
-        for member in members.iter().map(String::as_str).chain([actor]) {
-            let handled = self
-                .client(member)?
-                .handle_commit(HandleCommitRequest {
-                    state_id: self.state(member),
-                    proposal: Vec::new(),
-                    commit: joined.commit.clone(),
-                })
-                .await
-                .map_err(by(member))?;
-            agree(
-                "member",
-                member,
-                &handled.epoch_authenticator,
-                &joined.epoch_authenticator,
-            )?;
-            if let Some(r) = self.rec() {
-                r.handled(member, &[], &joined.commit, &handled.epoch_authenticator);
-            }
-            self.set_state(member, handled.state_id);
-        }
+        let handlers: Vec<&str> = members.iter().map(String::as_str).chain([actor]).collect();
+        self.members_handle(&handlers, &[], &joined.commit, &joined.epoch_authenticator)
+            .await?;
         Ok(())
     }
 
@@ -284,16 +259,25 @@ impl Run<'_> {
         actor: &str,
         external_tree: bool,
     ) -> Result<(), String> {
-        let info = self
-            .client(actor)?
+        let info = self.fetch_group_info(actor, external_tree).await?;
+        self.store(index, "group_info", info.group_info);
+        self.store(index, "ratchet_tree", info.ratchet_tree);
+        Ok(())
+    }
+
+    /// The GroupInfo of `actor`'s group (the tree beside it if
+    /// `external_tree`), for the steps that pass it on.
+    pub(in super::super) async fn fetch_group_info(
+        &self,
+        actor: &str,
+        external_tree: bool,
+    ) -> Result<GroupInfoResponse, String> {
+        self.client(actor)?
             .group_info(GroupInfoRequest {
                 state_id: self.state(actor),
                 external_tree,
             })
             .await
-            .map_err(by(actor))?;
-        self.store(index, "group_info", info.group_info);
-        self.store(index, "ratchet_tree", info.ratchet_tree);
-        Ok(())
+            .map_err(by(actor))
     }
 }
