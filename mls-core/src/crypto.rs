@@ -3,7 +3,9 @@
 
 use crate::codec::{VarBytes, encode};
 use crate::error::{CryptoError, Error, Misuse};
-use crate::provider::{CipherSuiteProvider, HpkeCiphertext, RandProvider, Signer, random_bytes};
+use crate::provider::{
+    CipherSuiteProvider, HpkeCiphertext, HpkeRecipient, RandProvider, Signer, random_bytes,
+};
 use crate::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
 
 /// Prefix of every MLS label (§5.1.2, §5.1.3, §8).
@@ -165,6 +167,35 @@ pub fn encrypt_with_label(
 ) -> Result<HpkeCiphertext, Error> {
     let info = labeled(mls_label(label), context)?;
     Ok(suite.hpke_seal(public_key, &info, &[], plaintext, rand)?)
+}
+
+/// `EncryptWithLabel(pk, label, context, plaintext)` (§5.1.3) of one
+/// `label` and `context` to each recipient, in order. The EncryptContext is
+/// encoded once and handed to [`CipherSuiteProvider::hpke_seal_many`], so a
+/// backend hashes it once rather than once per recipient: a Welcome's
+/// context is the encrypted GroupInfo (§12.4.3.1), which grows with the
+/// group. With the `parallel` feature the recipients are split into one
+/// run per thread.
+pub fn encrypt_with_label_to_many(
+    suite: &dyn CipherSuiteProvider,
+    label: &str,
+    context: &[u8],
+    recipients: &[HpkeRecipient<'_>],
+) -> Result<Vec<HpkeCiphertext>, Error> {
+    let info = labeled(mls_label(label), context)?;
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = recipients.len().div_ceil(threads).max(1);
+        let runs: Result<Vec<Vec<HpkeCiphertext>>, CryptoError> = recipients
+            .par_chunks(chunk)
+            .map(|run| suite.hpke_seal_many(&info, &[], run))
+            .collect();
+        Ok(runs?.into_iter().flatten().collect())
+    }
+    #[cfg(not(feature = "parallel"))]
+    Ok(suite.hpke_seal_many(&info, &[], recipients)?)
 }
 
 /// `DecryptWithLabel(sk, label, context, kem_output, ciphertext)` (§5.1.3).

@@ -74,6 +74,26 @@ fn check_public_key_encoding(kem: Kem, pk: &[u8]) -> Result<(), CryptoError> {
     }
 }
 
+/// `DH(sk, pk)` with a parsed private key.
+fn agree(kem: Kem, public_key: &[u8], sk: &PrivateKey) -> Result<Vec<u8>, CryptoError> {
+    let alg = algorithm(kem)?;
+    check_public_key_encoding(kem, public_key)?;
+    // aws-lc checks that a NIST point is on the curve and not infinity.
+    let mut shared = agreement::agree(
+        sk,
+        UnparsedPublicKey::new(alg, public_key),
+        CryptoError::InvalidPublicKey(kem_name(kem)),
+        |secret| Ok(Zeroizing::new(secret.to_vec())),
+    )?;
+    // RFC 9180 §7.1.4 / RFC 7748 §6.1: an all-zero X25519 output means a
+    // small-order peer key. aws-lc already refuses it; check anyway,
+    // without branching on individual bytes.
+    if kem == Kem::DhKemX25519 && shared.iter().fold(0u8, |acc, b| acc | b) == 0 {
+        return Err(CryptoError::InvalidPublicKey(kem_name(kem)));
+    }
+    Ok(std::mem::take(&mut *shared))
+}
+
 impl HpkePrimitives for AwsLcHpke {
     const NAME: &'static str = "aws-lc";
 
@@ -82,23 +102,22 @@ impl HpkePrimitives for AwsLcHpke {
     }
 
     fn dh(kem: Kem, public_key: &[u8], private_key_bytes: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let alg = algorithm(kem)?;
-        check_public_key_encoding(kem, public_key)?;
+        agree(kem, public_key, &private_key(kem, private_key_bytes)?)
+    }
+
+    // aws-lc computes the public key when it parses a private key (for
+    // X25519 a base-point multiplication), so DHKEM's Encap and Decap parse
+    // once and take both from the same key object.
+    fn dh_with_public(
+        kem: Kem,
+        public_key: &[u8],
+        private_key_bytes: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
         let sk = private_key(kem, private_key_bytes)?;
-        // aws-lc checks that a NIST point is on the curve and not infinity.
-        let mut shared = agreement::agree(
-            &sk,
-            UnparsedPublicKey::new(alg, public_key),
-            CryptoError::InvalidPublicKey(kem_name(kem)),
-            |secret| Ok(Zeroizing::new(secret.to_vec())),
-        )?;
-        // RFC 9180 §7.1.4 / RFC 7748 §6.1: an all-zero X25519 output means a
-        // small-order peer key. aws-lc already refuses it; check anyway,
-        // without branching on individual bytes.
-        if kem == Kem::DhKemX25519 && shared.iter().fold(0u8, |acc, b| acc | b) == 0 {
-            return Err(CryptoError::InvalidPublicKey(kem_name(kem)));
-        }
-        Ok(std::mem::take(&mut *shared))
+        let own = sk
+            .compute_public_key()
+            .map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))?;
+        Ok((agree(kem, public_key, &sk)?, own.as_ref().to_vec()))
     }
 
     fn public_key(kem: Kem, private_key_bytes: &[u8]) -> Result<Vec<u8>, CryptoError> {
@@ -145,5 +164,17 @@ impl HpkePrimitives for AwsLcHpke {
     ) -> Result<Vec<u8>, CryptoError> {
         let mut plaintext = aead::open(aead::for_aead(alg), key, nonce, aad, ciphertext)?;
         Ok(std::mem::take(&mut *plaintext))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our DHKEM and key schedule give `hpke-rs`' bytes on every suite.
+    #[test]
+    fn hpke_matches_hpke_rs() {
+        mls_crypto_hpke::reference::check_against_hpke_rs::<AwsLcHpke>(&mls_core::CipherSuite::ALL)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

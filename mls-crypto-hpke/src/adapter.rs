@@ -19,6 +19,20 @@ pub trait HpkePrimitives: 'static {
     fn dh(kem: Kem, public_key: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError>;
     /// The public key of `private_key`, serialized (RFC 9180 `SerializePublicKey`).
     fn public_key(kem: Kem, private_key: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    /// `DH(sk, pk)` and the public key of `sk`: (shared secret, own public
+    /// key), what DHKEM's Encap and Decap need of one private key. The
+    /// default makes the two calls; a backend whose parsed key object
+    /// computes its public key anyway answers both from one parse.
+    fn dh_with_public(
+        kem: Kem,
+        public_key: &[u8],
+        private_key: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+        Ok((
+            Self::dh(kem, public_key, private_key)?,
+            Self::public_key(kem, private_key)?,
+        ))
+    }
     /// Ok when `private_key` is a valid scalar (used by DeriveKeyPair's
     /// rejection sampling on NIST curves).
     fn validate_private_key(kem: Kem, private_key: &[u8]) -> Result<(), CryptoError>;

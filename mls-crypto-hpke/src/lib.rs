@@ -3,22 +3,34 @@
 //! HPKE (RFC 9180) for the MLS crypto backends, written once for all of them.
 //!
 //! A backend implements [`HpkePrimitives`]: static Diffie-Hellman, HKDF and
-//! AEAD functions over its own library. This crate turns that into an
-//! `hpke_rs_crypto::HpkeCrypto` ([`HpkeAdapter`]) so that `hpke-rs` runs the
-//! HPKE key schedule, and exposes the single-shot operations MLS needs
-//! ([`seal`], [`open`], [`export_to`], [`export_from`], [`derive_key_pair`]).
+//! AEAD functions over its own library. This crate builds the single-shot
+//! base-mode operations MLS needs on them ([`seal`], [`seal_many`],
+//! [`open`], [`export_to`], [`export_from`], [`derive_key_pair`]), and turns
+//! them into an `hpke_rs_crypto::HpkeCrypto` ([`HpkeAdapter`]) for what
+//! `hpke-rs` does: `DeriveKeyPair` of long-term keys on X25519 and the NIST
+//! curves, and the oracle the backends' tests compare with
+//! ([`reference`]).
 //!
-//! Two things `hpke-rs` 0.8 does not do are done here:
+//! What `hpke-rs` 0.8 does not do is written here:
 //!
 //! * **Randomness from the MLS rand trait.** The ephemeral key of every
 //!   encapsulation is `DeriveKeyPair(rand(Nsk))` with the bytes drawn from the
 //!   caller's [`RandProvider`](mls_core::provider::RandProvider), so a
 //!   seeded rand gives identical `enc` and ciphertext on every backend.
 //! * **DHKEM(X448).** `hpke-rs`' generic DHKEM has no `DeriveKeyPair` for
-//!   X448, so [`x448`] implements that KEM's `DeriveKeyPair`, `Encap` and
-//!   `Decap` (RFC 9180 §4.1, §7.1.3) and hands the shared secret to `hpke-rs`'
-//!   key schedule. P-521 needs nothing extra: `hpke-rs` covers it once a
-//!   backend supplies the curve's DH.
+//!   X448 (RFC 9180 §7.1.3).
+//! * **One private key parse per Encap and Decap.** `hpke-rs` computes the
+//!   public key of a private key in a call separate from its DH; with
+//!   [`HpkePrimitives::dh_with_public`] a backend answers both from one
+//!   parsed key (a scalar multiplication less per operation on aws-lc).
+//! * **One `info` hash for many recipients.** [`seal_many`] hashes the
+//!   `info` once; `hpke-rs` would hash it per recipient, which makes a
+//!   Welcome to N joiners O(N²) (RFC 9420 §12.4.3.1: the `info` holds the
+//!   encrypted GroupInfo).
+//!
+//! The DHKEM (RFC 9180 §4.1) and the base-mode key schedule (§5.1) are
+//! therefore this crate's own; P-521 needs nothing extra once a backend
+//! supplies the curve's DH.
 //!
 //! ```
 //! // The HPKE ids of an MLS suite, as hpke-rs sees them.
@@ -29,16 +41,20 @@
 #![forbid(unsafe_code)]
 
 mod adapter;
+mod dhkem;
+mod labeled;
 mod ops;
 mod rand;
-pub mod x448;
+#[doc(hidden)]
+pub mod reference;
+mod schedule;
 
 pub use adapter::{HpkeAdapter, HpkePrimitives};
-pub use ops::{derive_key_pair, export_from, export_to, hpke_ids, open, seal};
+pub use ops::{derive_key_pair, export_from, export_to, hpke_ids, open, seal, seal_many};
 pub use rand::DrawnRandomness;
 
 /// Expands, inside an `impl CipherSuiteProvider for ...` whose type has a
-/// `suite: CipherSuite` field, the five HPKE methods of the trait as calls
+/// `suite: CipherSuite` field, the six HPKE methods of the trait as calls
 /// to this crate with `$primitives` (an [`HpkePrimitives`] type). Every
 /// backend forwards them identically; writing the forwarding once keeps
 /// the three backends from drifting apart.
@@ -54,6 +70,15 @@ macro_rules! cipher_suite_hpke_methods {
             rand: &dyn ::mls_core::provider::RandProvider,
         ) -> Result<::mls_core::provider::HpkeCiphertext, ::mls_core::CryptoError> {
             $crate::seal::<$primitives>(self.suite, public_key, info, aad, plaintext, rand)
+        }
+
+        fn hpke_seal_many(
+            &self,
+            info: &[u8],
+            aad: &[u8],
+            recipients: &[::mls_core::provider::HpkeRecipient<'_>],
+        ) -> Result<Vec<::mls_core::provider::HpkeCiphertext>, ::mls_core::CryptoError> {
+            $crate::seal_many::<$primitives>(self.suite, info, aad, recipients)
         }
 
         fn hpke_open(

@@ -1,9 +1,10 @@
 use crate::adapter::{HpkeAdapter, HpkePrimitives};
+use crate::dhkem;
 use crate::rand::DrawnRandomness;
-use crate::x448;
+use crate::schedule::{InfoContext, Keys};
 use hpke_rs::hpke_types::{AeadAlgorithm, KdfAlgorithm, KemAlgorithm};
-use hpke_rs::{Context, Hpke, HpkeError, HpkePrivateKey as RsPrivateKey, HpkePublicKey, Mode};
-use mls_core::provider::{HpkeCiphertext, HpkeExport, RandProvider, random_bytes};
+use hpke_rs::{Hpke, HpkeError, Mode};
+use mls_core::provider::{HpkeCiphertext, HpkeExport, HpkeRecipient, RandProvider, random_bytes};
 use mls_core::secret::{HpkePrivateKey, Secret};
 use mls_core::{Aead, CipherSuite, CryptoError, Kdf, Kem};
 use zeroize::Zeroizing;
@@ -30,23 +31,25 @@ pub fn hpke_ids(suite: CipherSuite) -> (KemAlgorithm, KdfAlgorithm, AeadAlgorith
     (kem, kdf, aead)
 }
 
-fn hpke<P: HpkePrimitives>(suite: CipherSuite, prng: DrawnRandomness) -> Hpke<HpkeAdapter<P>> {
+pub(crate) fn hpke<P: HpkePrimitives>(
+    suite: CipherSuite,
+    prng: DrawnRandomness,
+) -> Hpke<HpkeAdapter<P>> {
     let (kem, kdf, aead) = hpke_ids(suite);
     Hpke::new_with_rng(Mode::Base, kem, kdf, aead, prng)
 }
 
-/// An `Hpke` that holds no randomness: for the receiving side, the key
-/// schedule after our own X448 encapsulation, and `DeriveKeyPair`. Any draw
-/// from it fails, so a path that should be deterministic cannot quietly
-/// consume randomness.
-fn without_randomness<P: HpkePrimitives>(suite: CipherSuite) -> Hpke<HpkeAdapter<P>> {
+/// An `Hpke` that holds no randomness, for `DeriveKeyPair`: any draw from
+/// it fails, so a path that should be deterministic cannot quietly consume
+/// randomness.
+pub(crate) fn without_randomness<P: HpkePrimitives>(suite: CipherSuite) -> Hpke<HpkeAdapter<P>> {
     hpke::<P>(
         suite,
         DrawnRandomness::from_bytes(Zeroizing::new(Vec::new())),
     )
 }
 
-fn map_err(err: HpkeError) -> CryptoError {
+pub(crate) fn map_err(err: HpkeError) -> CryptoError {
     match err {
         HpkeError::OpenError => CryptoError::HpkeOpenFailed,
         HpkeError::InsufficientRandomness => {
@@ -64,7 +67,7 @@ fn map_err(err: HpkeError) -> CryptoError {
 
 /// Left-pads NIST-curve private keys to Nsk: serialized scalars with a
 /// leading zero byte dropped (as in some official vectors) are valid keys.
-fn rs_private_key(kem: Kem, sk: &[u8]) -> Result<RsPrivateKey, CryptoError> {
+pub(crate) fn padded_private_key(kem: Kem, sk: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let nsk = kem.private_key_len();
     let nist = matches!(kem, Kem::DhKemP256 | Kem::DhKemP384 | Kem::DhKemP521);
     if sk.len() > nsk || (!nist && sk.len() != nsk) || sk.is_empty() {
@@ -79,7 +82,7 @@ fn rs_private_key(kem: Kem, sk: &[u8]) -> Result<RsPrivateKey, CryptoError> {
         .get_mut(start..)
         .ok_or(CryptoError::InvalidPrivateKey("HPKE"))?
         .copy_from_slice(sk);
-    Ok(RsPrivateKey::new(padded.to_vec()))
+    Ok(padded)
 }
 
 /// Nsk random bytes: the `ikm` of the ephemeral `DeriveKeyPair`.
@@ -87,51 +90,42 @@ fn ephemeral_ikm(kem: Kem, rand: &dyn RandProvider) -> Result<Zeroizing<Vec<u8>>
     Ok(Zeroizing::new(random_bytes(rand, kem.private_key_len())?))
 }
 
-/// `SetupBaseS(pk, info)`: the encapsulated key and the sender context.
-fn setup_sender<P: HpkePrimitives>(
+/// `Encap(pkR)` with an ephemeral key drawn from `rand`: (shared secret, enc).
+fn encap<P: HpkePrimitives>(
     suite: CipherSuite,
     public_key: &[u8],
-    info: &[u8],
     rand: &dyn RandProvider,
-) -> Result<(Vec<u8>, Context<HpkeAdapter<P>>), CryptoError> {
+) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
     let kem = suite.kem();
     let ikm = ephemeral_ikm(kem, rand)?;
-    if kem == Kem::DhKemX448 {
-        let (shared, enc) = x448::encap::<P>(public_key, &ikm)?;
-        let ctx = without_randomness::<P>(suite)
-            .key_schedule(&shared, info, &[], &[])
-            .map_err(map_err)?;
-        Ok((enc, ctx))
-    } else {
-        let mut hpke = hpke::<P>(suite, DrawnRandomness::from_bytes(ikm));
-        hpke.setup_sender(
-            &HpkePublicKey::new(public_key.to_vec()),
-            info,
-            None,
-            None,
-            None,
-        )
-        .map_err(map_err)
-    }
+    dhkem::encap::<P>(kem, public_key, &ikm, |ikm| {
+        derive_key_pair::<P>(suite, ikm)
+    })
 }
 
-/// `SetupBaseR(enc, sk, info)`: the receiver context.
+/// `SetupBaseS(pk, info)` with the info already hashed: the encapsulated
+/// key and the context's keys.
+fn setup_sender<P: HpkePrimitives>(
+    info: &InfoContext,
+    suite: CipherSuite,
+    public_key: &[u8],
+    rand: &dyn RandProvider,
+) -> Result<(Vec<u8>, Keys), CryptoError> {
+    let (shared, enc) = encap::<P>(suite, public_key, rand)?;
+    Ok((enc, info.keys::<P>(&shared)?))
+}
+
+/// `SetupBaseR(enc, sk, info)`: the context's keys.
 fn setup_receiver<P: HpkePrimitives>(
     suite: CipherSuite,
     private_key: &HpkePrivateKey,
     kem_output: &[u8],
     info: &[u8],
-) -> Result<Context<HpkeAdapter<P>>, CryptoError> {
+) -> Result<Keys, CryptoError> {
     let kem = suite.kem();
-    let sk = rs_private_key(kem, private_key.as_bytes())?;
-    let hpke = without_randomness::<P>(suite);
-    if kem == Kem::DhKemX448 {
-        let shared = x448::decap::<P>(kem_output, sk.as_slice())?;
-        hpke.key_schedule(&shared, info, &[], &[]).map_err(map_err)
-    } else {
-        hpke.setup_receiver(kem_output, &sk, info, None, None, None)
-            .map_err(map_err)
-    }
+    let sk = padded_private_key(kem, private_key.as_bytes())?;
+    let shared = dhkem::decap::<P>(kem, kem_output, &sk)?;
+    InfoContext::new::<P>(suite, info)?.keys::<P>(&shared)
 }
 
 /// HPKE `SealBase(pk, info, aad, pt)`; the ephemeral key is
@@ -144,12 +138,39 @@ pub fn seal<P: HpkePrimitives>(
     plaintext: &[u8],
     rand: &dyn RandProvider,
 ) -> Result<HpkeCiphertext, CryptoError> {
-    let (kem_output, mut ctx) = setup_sender::<P>(suite, public_key, info, rand)?;
-    let ciphertext = ctx.seal(aad, plaintext).map_err(map_err)?;
+    let info = InfoContext::new::<P>(suite, info)?;
+    seal_with_info::<P>(&info, suite, public_key, aad, plaintext, rand)
+}
+
+fn seal_with_info<P: HpkePrimitives>(
+    info: &InfoContext,
+    suite: CipherSuite,
+    public_key: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+    rand: &dyn RandProvider,
+) -> Result<HpkeCiphertext, CryptoError> {
+    let (kem_output, keys) = setup_sender::<P>(info, suite, public_key, rand)?;
     Ok(HpkeCiphertext {
         kem_output,
-        ciphertext,
+        ciphertext: keys.seal::<P>(aad, plaintext)?,
     })
+}
+
+/// `SealBase` of one `info` and `aad` to every recipient, in order: the
+/// same bytes as one [`seal`] per recipient with its `rand`, but `info` is
+/// hashed once rather than once per recipient.
+pub fn seal_many<P: HpkePrimitives>(
+    suite: CipherSuite,
+    info: &[u8],
+    aad: &[u8],
+    recipients: &[HpkeRecipient<'_>],
+) -> Result<Vec<HpkeCiphertext>, CryptoError> {
+    let context = InfoContext::new::<P>(suite, info)?;
+    recipients
+        .iter()
+        .map(|r| seal_with_info::<P>(&context, suite, r.public_key, aad, r.plaintext, r.rand))
+        .collect()
 }
 
 /// HPKE `OpenBase(enc, sk, info, aad, ct)`.
@@ -161,12 +182,12 @@ pub fn open<P: HpkePrimitives>(
     aad: &[u8],
     ciphertext: &[u8],
 ) -> Result<Secret, CryptoError> {
-    let mut ctx = setup_receiver::<P>(suite, private_key, kem_output, info)?;
-    Ok(Secret::new(ctx.open(aad, ciphertext).map_err(map_err)?))
+    let keys = setup_receiver::<P>(suite, private_key, kem_output, info)?;
+    let mut plaintext = keys.open::<P>(aad, ciphertext)?;
+    Ok(Secret::new(std::mem::take(&mut *plaintext)))
 }
 
 /// RFC 9180 §5.3: `Export` is `LabeledExpand(.., L)` with `L <= 255 * Nh`.
-/// Checked here so the error is typed rather than a string from hpke-rs.
 fn check_export_len(suite: CipherSuite, len: usize) -> Result<(), CryptoError> {
     if len > suite.kdf().hash_len().saturating_mul(255) {
         return Err(CryptoError::InvalidLength {
@@ -187,9 +208,13 @@ pub fn export_to<P: HpkePrimitives>(
     rand: &dyn RandProvider,
 ) -> Result<HpkeExport, CryptoError> {
     check_export_len(suite, len)?;
-    let (kem_output, ctx) = setup_sender::<P>(suite, public_key, info, rand)?;
-    let secret = Secret::new(ctx.export(exporter_context, len).map_err(map_err)?);
-    Ok(HpkeExport { kem_output, secret })
+    let info = InfoContext::new::<P>(suite, info)?;
+    let (kem_output, keys) = setup_sender::<P>(&info, suite, public_key, rand)?;
+    let mut secret = keys.export::<P>(exporter_context, len)?;
+    Ok(HpkeExport {
+        kem_output,
+        secret: Secret::new(std::mem::take(&mut *secret)),
+    })
 }
 
 /// `SetupBaseR` then `Export(exporter_context, len)`.
@@ -202,10 +227,9 @@ pub fn export_from<P: HpkePrimitives>(
     len: usize,
 ) -> Result<Secret, CryptoError> {
     check_export_len(suite, len)?;
-    let ctx = setup_receiver::<P>(suite, private_key, kem_output, info)?;
-    Ok(Secret::new(
-        ctx.export(exporter_context, len).map_err(map_err)?,
-    ))
+    let keys = setup_receiver::<P>(suite, private_key, kem_output, info)?;
+    let mut secret = keys.export::<P>(exporter_context, len)?;
+    Ok(Secret::new(std::mem::take(&mut *secret)))
 }
 
 /// KEM `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3): (private key, public key).
@@ -214,7 +238,7 @@ pub fn derive_key_pair<P: HpkePrimitives>(
     ikm: &[u8],
 ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
     if suite.kem() == Kem::DhKemX448 {
-        return x448::derive_key_pair::<P>(ikm);
+        return dhkem::derive_x448_key_pair::<P>(ikm);
     }
     let pair = without_randomness::<P>(suite)
         .derive_key_pair(ikm)

@@ -218,3 +218,15 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             .to_vec())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our DHKEM and key schedule give `hpke-rs`' bytes on every suite.
+    #[test]
+    fn hpke_matches_hpke_rs() {
+        mls_crypto_hpke::reference::check_against_hpke_rs::<RingHpke>(&mls_core::CipherSuite::ALL)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}

@@ -153,3 +153,17 @@ impl HpkePrimitives for RustCryptoHpke {
         aead::open(aead, key, nonce, aad, ciphertext)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our DHKEM and key schedule give `hpke-rs`' bytes on every suite.
+    #[test]
+    fn hpke_matches_hpke_rs() {
+        mls_crypto_hpke::reference::check_against_hpke_rs::<RustCryptoHpke>(
+            &mls_core::CipherSuite::ALL,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+}

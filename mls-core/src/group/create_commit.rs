@@ -10,8 +10,8 @@ use super::rules::MessageSender;
 use super::staged::CommittedProposal;
 use super::state::{Group, Inactive, NewEpoch};
 use crate::codec::{VarBytes, VarVec, encode};
-use crate::crypto::{encrypt_with_label, generate_hpke_key_pair};
-use crate::error::{Error, Misuse};
+use crate::crypto::{encrypt_with_label_to_many, generate_hpke_key_pair};
+use crate::error::{CryptoError, Error, Misuse};
 use crate::extensions::Extensions;
 use crate::framing::{Content, MlsMessage, MlsMessageBody, Sender};
 use crate::group::commit::{Commit, HpkeCiphertextWire};
@@ -24,8 +24,8 @@ use crate::key_package::KeyPackage;
 use crate::key_schedule::{
     PreSharedKeyId, Psk, ResumptionPskUsage, welcome_key_nonce, welcome_secret,
 };
-use crate::provider::Provider;
 use crate::provider::WriteBatch;
+use crate::provider::{HpkeRecipient, Provider};
 use crate::secret::HpkePrivateKey;
 use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, LeafNodeTbsContext};
@@ -862,45 +862,50 @@ impl<P: Provider> Group<P> {
         // path that is an ancestor of its leaf (§12.4.3.1), and randomness
         // drawn in order, so the encryptions can run in parallel and still
         // be reproducible.
-        let mut jobs = Vec::with_capacity(added.len());
-        for (leaf, kp) in added {
+        let mut plaintexts = Vec::with_capacity(added.len());
+        let mut rands = Vec::with_capacity(added.len());
+        for (leaf, _) in added {
             let path_secret = path_secrets
                 .iter()
                 .find(|(x, _)| self.tree.is_descendant(*x, *leaf))
                 .map(|(_, s)| PathSecret {
                     path_secret: s.clone(),
                 });
-            jobs.push((kp, path_secret, DerivedRand::draw(suite, rand)?));
-        }
-        let seal = |(kp, path_secret, rand): (&KeyPackage, Option<PathSecret>, DerivedRand<'_>)| {
             let group_secrets = GroupSecrets {
                 joiner_secret: joiner_secret.clone(),
                 path_secret,
                 psks: VarVec::new(psks.to_vec()),
             };
-            let plaintext = Secret::new(encode(&group_secrets)?);
-            let ct = encrypt_with_label(
-                suite,
-                kp.init_key.as_slice(),
-                "Welcome",
-                &encrypted_group_info,
-                plaintext.as_bytes(),
-                &rand,
-            )?;
-            Ok(EncryptedGroupSecrets {
-                new_member: kp.reference(suite)?,
-                encrypted_group_secrets: HpkeCiphertextWire::from(ct),
+            plaintexts.push(Secret::new(encode(&group_secrets)?));
+            rands.push(DerivedRand::draw(suite, rand)?);
+        }
+        let recipients: Vec<HpkeRecipient<'_>> = added
+            .iter()
+            .zip(&plaintexts)
+            .zip(&rands)
+            .map(|(((_, kp), plaintext), rand)| HpkeRecipient {
+                public_key: kp.init_key.as_slice(),
+                plaintext: plaintext.as_bytes(),
+                rand,
             })
-        };
-        #[cfg(feature = "parallel")]
-        let secrets: Result<Vec<EncryptedGroupSecrets>, Error> = {
-            use rayon::prelude::*;
-            jobs.into_par_iter().map(seal).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let secrets: Result<Vec<EncryptedGroupSecrets>, Error> =
-            jobs.into_iter().map(seal).collect();
-        let secrets = secrets?;
+            .collect();
+        let sealed =
+            encrypt_with_label_to_many(suite, "Welcome", &encrypted_group_info, &recipients)?;
+        if sealed.len() != added.len() {
+            return Err(
+                CryptoError::Backend("hpke_seal_many: wrong number of ciphertexts".into()).into(),
+            );
+        }
+        let secrets = added
+            .iter()
+            .zip(sealed)
+            .map(|((_, kp), ct)| {
+                Ok(EncryptedGroupSecrets {
+                    new_member: kp.reference(suite)?,
+                    encrypted_group_secrets: HpkeCiphertextWire::from(ct),
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         Ok(MlsMessage::new(MlsMessageBody::Welcome(Welcome {
             cipher_suite: self.context.cipher_suite,
             secrets: VarVec::new(secrets),

@@ -12,6 +12,27 @@ pub struct HpkeCiphertext {
     pub ciphertext: Vec<u8>,
 }
 
+/// One recipient of [`CipherSuiteProvider::hpke_seal_many`].
+#[derive(Clone, Copy)]
+pub struct HpkeRecipient<'a> {
+    /// The recipient's HPKE public key.
+    pub public_key: &'a [u8],
+    /// What to seal to it.
+    pub plaintext: &'a [u8],
+    /// Where its ephemeral key's randomness comes from.
+    pub rand: &'a dyn RandProvider,
+}
+
+impl std::fmt::Debug for HpkeRecipient<'_> {
+    // The plaintext is usually a secret (a Welcome's GroupSecrets).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HpkeRecipient")
+            .field("public_key", &self.public_key)
+            .field("plaintext_len", &self.plaintext.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// The sender side of an HPKE export: the KEM output to send, and the
 /// exported secret.
 #[derive(Debug)]
@@ -117,6 +138,23 @@ pub trait CipherSuiteProvider: Send + Sync {
         plaintext: &[u8],
         rand: &dyn RandProvider,
     ) -> Result<HpkeCiphertext, CryptoError>;
+    /// HPKE `SealBase` of one `info` and `aad` to each recipient, in order:
+    /// the same bytes as one [`CipherSuiteProvider::hpke_seal`] per
+    /// recipient with its own `rand`. A backend overrides it to hash `info`
+    /// once (RFC 9180 §5.1 `info_hash`) instead of once per recipient: a
+    /// Welcome's `info` holds the whole encrypted GroupInfo (RFC 9420
+    /// §12.4.3.1), megabytes in a large group, sealed to every joiner.
+    fn hpke_seal_many(
+        &self,
+        info: &[u8],
+        aad: &[u8],
+        recipients: &[HpkeRecipient<'_>],
+    ) -> Result<Vec<HpkeCiphertext>, CryptoError> {
+        recipients
+            .iter()
+            .map(|r| self.hpke_seal(r.public_key, info, aad, r.plaintext, r.rand))
+            .collect()
+    }
     /// HPKE `OpenBase`.
     fn hpke_open(
         &self,

@@ -1,0 +1,123 @@
+//! DHKEM (RFC 9180 §4.1) over a backend's Diffie-Hellman, for the five
+//! curves MLS uses.
+//!
+//! Hand-written rather than `hpke-rs`' KEM for two reasons. `hpke-rs` 0.8 has
+//! no `DeriveKeyPair` for X448. And its Encap and Decap take private keys as
+//! bytes and compute the public key (the ephemeral's `enc`, the receiver's
+//! `pkRm`) in a call separate from the DH, so a backend whose parsed key
+//! object computes its public key on parse (aws-lc: a full base-point
+//! multiplication for X25519) pays one scalar multiplication more per
+//! operation than DHKEM needs. [`HpkePrimitives::dh_with_public`] answers
+//! both from one parse. `hpke-rs` still derives the long-term key pairs, and
+//! the backends' tests check this module against it byte for byte.
+
+use crate::adapter::HpkePrimitives;
+use crate::labeled::Labeler;
+use mls_core::secret::HpkePrivateKey;
+use mls_core::{CryptoError, Kdf, Kem};
+use zeroize::Zeroizing;
+
+/// The KDF of the KEM (not of the suite): the second half of its name.
+pub(crate) fn kem_kdf(kem: Kem) -> Kdf {
+    match kem {
+        Kem::DhKemP256 | Kem::DhKemX25519 => Kdf::HkdfSha256,
+        Kem::DhKemP384 => Kdf::HkdfSha384,
+        Kem::DhKemP521 | Kem::DhKemX448 => Kdf::HkdfSha512,
+    }
+}
+
+/// `suite_id = "KEM" || I2OSP(kem_id, 2)`.
+fn suite_id(kem: Kem) -> [u8; 5] {
+    let [hi, lo] = (kem as u16).to_be_bytes();
+    [b'K', b'E', b'M', hi, lo]
+}
+
+fn labeler(kem: Kem, suite_id: &[u8]) -> Labeler<'_> {
+    Labeler {
+        kdf: kem_kdf(kem),
+        suite_id,
+    }
+}
+
+/// The Montgomery curves, whose `DeriveKeyPair` is a single expand (§7.1.3).
+fn is_montgomery(kem: Kem) -> bool {
+    matches!(kem, Kem::DhKemX25519 | Kem::DhKemX448)
+}
+
+/// The private half of `DeriveKeyPair(ikm)` for X25519 and X448:
+/// `LabeledExpand(dkp_prk, "sk", "", Nsk)` (§7.1.3).
+fn montgomery_private_key<P: HpkePrimitives>(
+    kem: Kem,
+    ikm: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let id = suite_id(kem);
+    let l = labeler(kem, &id);
+    let dkp_prk = l.extract::<P>(&[], b"dkp_prk", ikm)?;
+    l.expand::<P>(&dkp_prk, b"sk", &[], kem.private_key_len())
+}
+
+/// `DeriveKeyPair(ikm)` for X448, which `hpke-rs` lacks.
+pub(crate) fn derive_x448_key_pair<P: HpkePrimitives>(
+    ikm: &[u8],
+) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+    let sk = montgomery_private_key::<P>(Kem::DhKemX448, ikm)?;
+    let pk = P::public_key(Kem::DhKemX448, &sk)?;
+    Ok((HpkePrivateKey::from_slice(&sk), pk))
+}
+
+/// `ExtractAndExpand(dh, kem_context)`.
+fn extract_and_expand<P: HpkePrimitives>(
+    kem: Kem,
+    dh: &[u8],
+    kem_context: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let id = suite_id(kem);
+    let l = labeler(kem, &id);
+    let eae_prk = l.extract::<P>(&[], b"eae_prk", dh)?;
+    l.expand::<P>(
+        &eae_prk,
+        b"shared_secret",
+        kem_context,
+        kem_kdf(kem).hash_len(),
+    )
+}
+
+/// `Encap(pkR)` with the ephemeral key `DeriveKeyPair(ikm)`: returns
+/// (shared_secret, enc). `derive_nist` derives a NIST-curve key pair
+/// (rejection sampling, which `hpke-rs` does).
+pub(crate) fn encap<P: HpkePrimitives>(
+    kem: Kem,
+    public_key: &[u8],
+    ikm: &[u8],
+    derive_nist: impl FnOnce(&[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError>,
+) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
+    let (dh, enc) = if is_montgomery(kem) {
+        let sk_e = montgomery_private_key::<P>(kem, ikm)?;
+        let (dh, enc) = P::dh_with_public(kem, public_key, &sk_e)?;
+        (Zeroizing::new(dh), enc)
+    } else {
+        let (sk_e, enc) = derive_nist(ikm)?;
+        (
+            Zeroizing::new(P::dh(kem, public_key, sk_e.as_bytes())?),
+            enc,
+        )
+    };
+    let mut kem_context = Vec::with_capacity(enc.len().saturating_add(public_key.len()));
+    kem_context.extend_from_slice(&enc);
+    kem_context.extend_from_slice(public_key);
+    Ok((extract_and_expand::<P>(kem, &dh, &kem_context)?, enc))
+}
+
+/// `Decap(enc, skR)`: the shared secret. `private_key` is exactly Nsk bytes.
+pub(crate) fn decap<P: HpkePrimitives>(
+    kem: Kem,
+    enc: &[u8],
+    private_key: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let (dh, pk_r) = P::dh_with_public(kem, enc, private_key)?;
+    let dh = Zeroizing::new(dh);
+    let mut kem_context = Vec::with_capacity(enc.len().saturating_add(pk_r.len()));
+    kem_context.extend_from_slice(enc);
+    kem_context.extend_from_slice(&pk_r);
+    extract_and_expand::<P>(kem, &dh, &kem_context)
+}
