@@ -45,9 +45,9 @@
 //! calls into the module. What MLS and HPKE build from them is Rust code
 //! outside it:
 //!
-//! * **HPKE** (RFC 9180) is composed by `hpke-rs` in `mls-crypto-hpke`:
-//!   the DHKEM's `ExtractAndExpand`, the key schedule, the labeled
-//!   KDF calls and the per-message nonces. Each step calls the module.
+//! * **HPKE** (RFC 9180) is composed in `mls-crypto-hpke`: the DHKEM's
+//!   `ExtractAndExpand`, the key schedule, the labeled KDF calls and the
+//!   nonces. Each step calls the module.
 //! * **HPKE key pairs come from `DeriveKeyPair`** (RFC 9180 §7.1.3), not
 //!   from the module's key-pair generation. MLS requires this: every
 //!   tree node's key pair is derived from a path secret (RFC 9420 §7.4),

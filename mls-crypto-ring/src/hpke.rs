@@ -1,5 +1,5 @@
-//! The primitives HPKE needs, handed to `mls-crypto-hpke` (which runs
-//! `hpke-rs` over them).
+//! The primitives HPKE needs, handed to `mls-crypto-hpke`, which builds
+//! HPKE on them.
 //!
 //! ring offers only *ephemeral* key agreement: its `agreement` module
 //! consumes the private key on use and cannot load one from bytes. HPKE's
@@ -188,7 +188,7 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
     }
 
     fn kdf_extract(kdf: Kdf, salt: &[u8], ikm: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        // The trait hands plain vectors to hpke-rs, which owns them from here.
+        // The trait hands out plain vectors; the caller owns them from here.
         Ok(kdf::extract(kdf, salt, ikm)?.as_bytes().to_vec())
     }
 

@@ -26,8 +26,8 @@
 //! key, and `DeriveKeyPair` needs the public key of a given scalar, neither
 //! of which ring can do. The same `p256` / `p384` crates compute the public
 //! key of an ECDSA private key, which ring requires alongside the scalar.
-//! The HPKE construction itself is `mls-crypto-hpke` (hpke-rs) running over
-//! these primitives.
+//! The HPKE construction itself is `mls-crypto-hpke`, running over these
+//! primitives.
 //!
 //! Two smaller consequences of ring's API, both handled here:
 //!

@@ -13,8 +13,8 @@
 //! | 6 | X448 | ChaCha20-Poly1305 | SHA-512 | Ed448 |
 //! | 7 | P-384 (`p384`) | AES-256-GCM | SHA-384 | ECDSA P-384 |
 //!
-//! HPKE runs through `mls-crypto-hpke` (hpke-rs over these primitives; its
-//! own DHKEM for X448). ECDSA signing is deterministic (RFC 6979).
+//! HPKE runs through `mls-crypto-hpke` over these primitives. ECDSA signing
+//! is deterministic (RFC 6979).
 //!
 //! `x448` and `ed448-goldilocks` are pre-releases of the RustCrypto
 //! `elliptic-curves` 0.14 series: the last stable releases predate the

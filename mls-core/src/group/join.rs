@@ -29,12 +29,10 @@ use crate::secret::Secret;
 use crate::tree::leaf_node::{LeafNodeSource, Lifetime};
 use crate::tree::leaf_validation::{LeafNodeValidator, LifetimeCheck, is_default_extension};
 use crate::tree::node::RatchetTree;
-use crate::tree::parent_hash::verify_parent_hashes;
+use crate::tree::parent_hash::verify_parent_hashes_cached;
 use crate::tree::public_tree::PublicTree;
 use crate::tree::treekem::{TreePrivateKeys, keys_from_path_secret};
-use crate::tree::validation::{
-    verify_tree_hash, verify_unique_encryption_keys, verify_unmerged_leaves,
-};
+use crate::tree::validation::{verify_unique_encryption_keys, verify_unmerged_leaves};
 use crate::tree_math::LeafIndex;
 use std::collections::VecDeque;
 
@@ -526,6 +524,9 @@ pub(crate) fn tree_from(
 /// §12.4.3.1: the GroupInfo's signature under the signer's leaf, and the
 /// tree's integrity (tree hash, parent hashes, leaves, unmerged leaves,
 /// unique keys).
+///
+/// With `parallel` the leaves are validated while the rest is checked; the
+/// error reported for a bad Welcome does not depend on the feature.
 pub(crate) fn verify_group_info_and_tree(
     credential_validator: &dyn CredentialValidator,
     now: u64,
@@ -534,6 +535,48 @@ pub(crate) fn verify_group_info_and_tree(
     tree: &mut PublicTree,
     config: &GroupConfig,
 ) -> Result<(), Error> {
+    // Hashed now, compared later: the checks read the cache from several
+    // threads, so none of them needs the tree mutably.
+    tree.tree_hash(suite)?;
+    let tree = &*tree;
+    let group_id = info.group_context.group_id.as_slice();
+    let required = info.group_context.extensions.required_capabilities();
+    let members = member_credential_types(tree);
+    let validator = |required| {
+        tree_validator(suite, credential_validator, config, now)
+            .with_required_capabilities(required)
+            .with_members(&members)
+    };
+    // The leaves, one signature check each and most of a join's work, are
+    // validated on every core while another thread checks the rest; the
+    // structure's error comes first, as without `parallel`.
+    #[cfg(feature = "parallel")]
+    let required = match required {
+        Ok(required) => {
+            let validator = validator(required.as_ref());
+            let (checked, leaves) = rayon::join(
+                || verify_group_info_and_structure(credential_validator, now, suite, info, tree),
+                || crate::tree::validation::validate_leaves_parallel(tree, &validator, group_id),
+            );
+            checked?;
+            return leaves;
+        }
+        Err(err) => Err::<Option<crate::extensions::RequiredCapabilities>, _>(err),
+    };
+    verify_group_info_and_structure(credential_validator, now, suite, info, tree)?;
+    let required = required?;
+    crate::tree::validation::validate_leaves(tree, &validator(required.as_ref()), group_id)
+}
+
+/// Everything of [`verify_group_info_and_tree`] but the leaves, on a tree
+/// whose hash cache is filled.
+fn verify_group_info_and_structure(
+    credential_validator: &dyn CredentialValidator,
+    now: u64,
+    suite: &dyn CipherSuiteProvider,
+    info: &GroupInfo,
+    tree: &PublicTree,
+) -> Result<(), Error> {
     info.extensions.check_no_duplicates()?;
     info.group_context.extensions.check_no_duplicates()?;
     let signer = tree
@@ -541,26 +584,21 @@ pub(crate) fn verify_group_info_and_tree(
         .ok_or(ProtocolError::GroupInfoSignerBlank(info.signer))?;
     // GroupInfoSignatureInvalid; a backend failure stays one.
     info.verify_signature(suite, signer.signature_key.as_slice())?;
-    verify_tree_hash(tree, suite, info.group_context.tree_hash.as_slice())?;
+    let tree_hash = tree
+        .cached_tree_hash()
+        .ok_or(Error::Internal("tree hash not cached"))?;
+    if tree_hash != info.group_context.tree_hash.as_slice() {
+        return Err(ProtocolError::TreeHashMismatch.into());
+    }
     super::proposal_list::check_external_senders(
         credential_validator,
         &info.group_context.extensions,
         info.group_context.group_id.as_slice(),
         now,
     )?;
-    verify_parent_hashes(tree, suite)?;
+    verify_parent_hashes_cached(tree, suite)?;
     verify_unmerged_leaves(tree)?;
     verify_unique_encryption_keys(tree)?;
-    let required = info.group_context.extensions.required_capabilities()?;
-    let members = member_credential_types(tree);
-    let validator = tree_validator(suite, credential_validator, config, now)
-        .with_required_capabilities(required.as_ref())
-        .with_members(&members);
-    let group_id = info.group_context.group_id.as_slice();
-    #[cfg(feature = "parallel")]
-    crate::tree::validation::validate_leaves_parallel(tree, &validator, group_id)?;
-    #[cfg(not(feature = "parallel"))]
-    crate::tree::validation::validate_leaves(tree, &validator, group_id)?;
     Ok(())
 }
 

@@ -102,9 +102,18 @@ pub fn verify_parent_hashes(
     tree: &mut PublicTree,
     suite: &dyn CipherSuiteProvider,
 ) -> Result<(), Error> {
-    // Fill the cache first; the checks below read it.
+    // Fill the cache first; the checks read it.
     tree.tree_hash(suite)?;
-    let tree = &*tree;
+    verify_parent_hashes_cached(tree, suite)
+}
+
+/// [`verify_parent_hashes`] on a tree whose hash cache is filled (a
+/// missing entry is computed, not cached), so it can run while other
+/// threads read the tree.
+pub(crate) fn verify_parent_hashes_cached(
+    tree: &PublicTree,
+    suite: &dyn CipherSuiteProvider,
+) -> Result<(), Error> {
     let width = idx(tree.size().node_width());
     let mut covered = vec![0u8; width];
     // Per (parent, child) pair: the link facts, and the parent hash once

@@ -522,6 +522,12 @@ impl PublicTree {
         self.node_tree_hash(suite, self.size.root())
     }
 
+    /// The root's tree hash if it is cached (after [`PublicTree::tree_hash`]
+    /// and no change since), for readers that hold the tree shared.
+    pub(crate) fn cached_tree_hash(&self) -> Option<&[u8]> {
+        self.hashes.get(idx(self.size.root().0))
+    }
+
     /// The tree hash of node `x`, recomputing only stale nodes below it.
     pub fn node_tree_hash(
         &mut self,
