@@ -9,7 +9,7 @@
 //! them into an `hpke_rs_crypto::HpkeCrypto` ([`HpkeAdapter`]) for what
 //! `hpke-rs` does: `DeriveKeyPair` of long-term keys on X25519 and the NIST
 //! curves, and the oracle the backends' tests compare with
-//! ([`reference`]).
+//! ([`reference`](mod@reference)).
 //!
 //! What `hpke-rs` 0.8 does not do is written here:
 //!

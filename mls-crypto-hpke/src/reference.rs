@@ -1,8 +1,7 @@
 //! HPKE through `hpke-rs`' own KEM and key schedule: the oracle the
 //! backends' tests hold [`crate::seal`], [`crate::seal_many`] and
 //! [`crate::open`] to, byte for byte. Not for production use: it is the
-//! slower path this crate replaced (see [`crate::dhkem`] and the key
-//! schedule module for why).
+//! slower path this crate replaced (the crate docs say why).
 
 use crate::adapter::{HpkeAdapter, HpkePrimitives};
 use crate::dhkem;
