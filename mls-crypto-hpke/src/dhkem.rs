@@ -8,8 +8,10 @@
 //! object computes its public key on parse (aws-lc: a full base-point
 //! multiplication for X25519) pays one scalar multiplication more per
 //! operation than DHKEM needs. [`HpkePrimitives::dh_with_public`] answers
-//! both from one parse. `hpke-rs` still derives the long-term key pairs, and
-//! the backends' tests check this module against it byte for byte.
+//! both from one parse, so an ephemeral key's private half is derived here
+//! (§7.1.3) and its public half comes with the DH. `hpke-rs` still derives
+//! the long-term key pairs, and the backends' tests check this module
+//! against it byte for byte.
 
 use crate::adapter::HpkePrimitives;
 use crate::labeled::Labeler;
@@ -82,26 +84,48 @@ fn extract_and_expand<P: HpkePrimitives>(
     )
 }
 
+/// The private half of `DeriveKeyPair(ikm)` on the NIST curves (§7.1.3):
+/// the first candidate `LabeledExpand(dkp_prk, "candidate", I2OSP(counter,
+/// 1), Nsk)`, first byte masked, that is a valid scalar. At most 256
+/// candidates, as the RFC bounds it.
+fn nist_private_key<P: HpkePrimitives>(
+    kem: Kem,
+    ikm: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let id = suite_id(kem);
+    let l = labeler(kem, &id);
+    let dkp_prk = l.extract::<P>(&[], b"dkp_prk", ikm)?;
+    let bitmask = if kem == Kem::DhKemP521 { 0x01 } else { 0xff };
+    for counter in 0..=u8::MAX {
+        let mut candidate =
+            l.expand::<P>(&dkp_prk, b"candidate", &[counter], kem.private_key_len())?;
+        if let Some(first) = candidate.first_mut() {
+            *first &= bitmask;
+        }
+        if P::validate_private_key(kem, &candidate).is_ok() {
+            return Ok(candidate);
+        }
+    }
+    Err(CryptoError::Backend(
+        "DeriveKeyPair: no valid scalar among 256 candidates".into(),
+    ))
+}
+
 /// `Encap(pkR)` with the ephemeral key `DeriveKeyPair(ikm)`: returns
-/// (shared_secret, enc). `derive_nist` derives a NIST-curve key pair
-/// (rejection sampling, which `hpke-rs` does).
+/// (shared_secret, enc). Only the private half is derived here; `enc`, its
+/// public key, comes with the DH from one parse of it.
 pub(crate) fn encap<P: HpkePrimitives>(
     kem: Kem,
     public_key: &[u8],
     ikm: &[u8],
-    derive_nist: impl FnOnce(&[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError>,
 ) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
-    let (dh, enc) = if is_montgomery(kem) {
-        let sk_e = montgomery_private_key::<P>(kem, ikm)?;
-        let (dh, enc) = P::dh_with_public(kem, public_key, &sk_e)?;
-        (Zeroizing::new(dh), enc)
+    let sk_e = if is_montgomery(kem) {
+        montgomery_private_key::<P>(kem, ikm)?
     } else {
-        let (sk_e, enc) = derive_nist(ikm)?;
-        (
-            Zeroizing::new(P::dh(kem, public_key, sk_e.as_bytes())?),
-            enc,
-        )
+        nist_private_key::<P>(kem, ikm)?
     };
+    let (dh, enc) = P::dh_with_public(kem, public_key, &sk_e)?;
+    let dh = Zeroizing::new(dh);
     let mut kem_context = Vec::with_capacity(enc.len().saturating_add(public_key.len()));
     kem_context.extend_from_slice(&enc);
     kem_context.extend_from_slice(public_key);

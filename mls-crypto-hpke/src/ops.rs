@@ -98,9 +98,7 @@ fn encap<P: HpkePrimitives>(
 ) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
     let kem = suite.kem();
     let ikm = ephemeral_ikm(kem, rand)?;
-    dhkem::encap::<P>(kem, public_key, &ikm, |ikm| {
-        derive_key_pair::<P>(suite, ikm)
-    })
+    dhkem::encap::<P>(kem, public_key, &ikm)
 }
 
 /// `SetupBaseS(pk, info)` with the info already hashed: the encapsulated
