@@ -46,16 +46,43 @@ fn is_montgomery(kem: Kem) -> bool {
     matches!(kem, Kem::DhKemX25519 | Kem::DhKemX448)
 }
 
+/// `dkp_prk = LabeledExtract("", "dkp_prk", ikm)` and `LabeledExpand`
+/// from it, the two halves of every curve's `DeriveKeyPair` (§7.1.3).
+struct DkpPrk {
+    kem: Kem,
+    suite_id: [u8; 5],
+    prk: Zeroizing<Vec<u8>>,
+}
+
+impl DkpPrk {
+    fn new<P: HpkePrimitives>(kem: Kem, ikm: &[u8]) -> Result<Self, CryptoError> {
+        let suite_id = suite_id(kem);
+        let prk = labeler(kem, &suite_id).extract::<P>(&[], b"dkp_prk", ikm)?;
+        Ok(Self { kem, suite_id, prk })
+    }
+
+    /// `LabeledExpand(dkp_prk, label, context, Nsk)`.
+    fn expand<P: HpkePrimitives>(
+        &self,
+        label: &[u8],
+        context: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        labeler(self.kem, &self.suite_id).expand::<P>(
+            &self.prk,
+            label,
+            context,
+            self.kem.private_key_len(),
+        )
+    }
+}
+
 /// The private half of `DeriveKeyPair(ikm)` for X25519 and X448:
 /// `LabeledExpand(dkp_prk, "sk", "", Nsk)` (§7.1.3).
 fn montgomery_private_key<P: HpkePrimitives>(
     kem: Kem,
     ikm: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    let id = suite_id(kem);
-    let l = labeler(kem, &id);
-    let dkp_prk = l.extract::<P>(&[], b"dkp_prk", ikm)?;
-    l.expand::<P>(&dkp_prk, b"sk", &[], kem.private_key_len())
+    DkpPrk::new::<P>(kem, ikm)?.expand::<P>(b"sk", &[])
 }
 
 /// `DeriveKeyPair(ikm)` for X448, which `hpke-rs` lacks.
@@ -92,13 +119,10 @@ fn nist_private_key<P: HpkePrimitives>(
     kem: Kem,
     ikm: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    let id = suite_id(kem);
-    let l = labeler(kem, &id);
-    let dkp_prk = l.extract::<P>(&[], b"dkp_prk", ikm)?;
+    let dkp_prk = DkpPrk::new::<P>(kem, ikm)?;
     let bitmask = if kem == Kem::DhKemP521 { 0x01 } else { 0xff };
     for counter in 0..=u8::MAX {
-        let mut candidate =
-            l.expand::<P>(&dkp_prk, b"candidate", &[counter], kem.private_key_len())?;
+        let mut candidate = dkp_prk.expand::<P>(b"candidate", &[counter])?;
         if let Some(first) = candidate.first_mut() {
             *first &= bitmask;
         }

@@ -103,27 +103,26 @@ fn encap<P: HpkePrimitives>(
 
 /// `SetupBaseS(pk, info)` with the info already hashed: the encapsulated
 /// key and the context's keys.
-fn setup_sender<P: HpkePrimitives>(
-    info: &InfoContext,
+fn setup_sender<'a, P: HpkePrimitives>(
+    info: &'a InfoContext,
     suite: CipherSuite,
     public_key: &[u8],
     rand: &dyn RandProvider,
-) -> Result<(Vec<u8>, Keys), CryptoError> {
+) -> Result<(Vec<u8>, Keys<'a>), CryptoError> {
     let (shared, enc) = encap::<P>(suite, public_key, rand)?;
     Ok((enc, info.keys::<P>(&shared)?))
 }
 
-/// `SetupBaseR(enc, sk, info)`: the context's keys.
-fn setup_receiver<P: HpkePrimitives>(
+/// The KEM half of `SetupBaseR(enc, sk, info)`: the shared secret, for
+/// [`InfoContext::keys`].
+fn decap<P: HpkePrimitives>(
     suite: CipherSuite,
     private_key: &HpkePrivateKey,
     kem_output: &[u8],
-    info: &[u8],
-) -> Result<Keys, CryptoError> {
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let kem = suite.kem();
     let sk = padded_private_key(kem, private_key.as_bytes())?;
-    let shared = dhkem::decap::<P>(kem, kem_output, &sk)?;
-    InfoContext::new::<P>(suite, info)?.keys::<P>(&shared)
+    dhkem::decap::<P>(kem, kem_output, &sk)
 }
 
 /// HPKE `SealBase(pk, info, aad, pt)`; the ephemeral key is
@@ -180,8 +179,9 @@ pub fn open<P: HpkePrimitives>(
     aad: &[u8],
     ciphertext: &[u8],
 ) -> Result<Secret, CryptoError> {
-    let keys = setup_receiver::<P>(suite, private_key, kem_output, info)?;
-    let mut plaintext = keys.open::<P>(aad, ciphertext)?;
+    let shared = decap::<P>(suite, private_key, kem_output)?;
+    let info = InfoContext::new::<P>(suite, info)?;
+    let mut plaintext = info.keys::<P>(&shared)?.open::<P>(aad, ciphertext)?;
     Ok(Secret::new(std::mem::take(&mut *plaintext)))
 }
 
@@ -225,8 +225,11 @@ pub fn export_from<P: HpkePrimitives>(
     len: usize,
 ) -> Result<Secret, CryptoError> {
     check_export_len(suite, len)?;
-    let keys = setup_receiver::<P>(suite, private_key, kem_output, info)?;
-    let mut secret = keys.export::<P>(exporter_context, len)?;
+    let shared = decap::<P>(suite, private_key, kem_output)?;
+    let info = InfoContext::new::<P>(suite, info)?;
+    let mut secret = info
+        .keys::<P>(&shared)?
+        .export::<P>(exporter_context, len)?;
     Ok(Secret::new(std::mem::take(&mut *secret)))
 }
 

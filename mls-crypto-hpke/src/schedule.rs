@@ -59,58 +59,66 @@ impl InfoContext {
         })
     }
 
-    /// `KeySchedule` from the KEM's shared secret: the context's key, base
-    /// nonce and exporter secret.
+    /// `KeySchedule` from the KEM's shared secret, as far as its `secret`:
+    /// what is expanded from it depends on the use (a seal needs no
+    /// exporter secret, an export no AEAD key), and [`Keys`] expands only
+    /// that.
     pub(crate) fn keys<P: HpkePrimitives>(
         &self,
         shared_secret: &[u8],
-    ) -> Result<Keys, CryptoError> {
-        let l = Labeler {
+    ) -> Result<Keys<'_>, CryptoError> {
+        // `secret = LabeledExtract(shared_secret, "secret", psk)`, psk empty.
+        let secret = self.labeler().extract::<P>(shared_secret, b"secret", &[])?;
+        Ok(Keys { info: self, secret })
+    }
+
+    fn labeler(&self) -> Labeler<'_> {
+        Labeler {
             kdf: self.suite.kdf(),
             suite_id: &self.suite_id,
-        };
-        // `secret = LabeledExtract(shared_secret, "secret", psk)`, psk empty.
-        let secret = l.extract::<P>(shared_secret, b"secret", &[])?;
-        let aead = self.suite.aead();
-        Ok(Keys {
-            key: l.expand::<P>(&secret, b"key", &self.context, aead.key_len())?,
-            base_nonce: l.expand::<P>(&secret, b"base_nonce", &self.context, aead.nonce_len())?,
-            exporter_secret: l.expand::<P>(
-                &secret,
-                b"exp",
-                &self.context,
-                self.suite.kdf().hash_len(),
-            )?,
-            suite: self.suite,
-            suite_id: self.suite_id,
-        })
+        }
     }
 }
 
+/// An AEAD key and nonce.
+type KeyNonce = (Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>);
+
 /// An HPKE context used once: sequence number 0, so the nonce is the base
 /// nonce (§5.2).
-pub(crate) struct Keys {
-    key: Zeroizing<Vec<u8>>,
-    base_nonce: Zeroizing<Vec<u8>>,
-    exporter_secret: Zeroizing<Vec<u8>>,
-    suite: CipherSuite,
-    suite_id: [u8; 10],
+pub(crate) struct Keys<'a> {
+    info: &'a InfoContext,
+    secret: Zeroizing<Vec<u8>>,
 }
 
-impl Keys {
+impl Keys<'_> {
+    /// `LabeledExpand(secret, label, key_schedule_context, len)`.
+    fn expand<P: HpkePrimitives>(
+        &self,
+        label: &[u8],
+        len: usize,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        self.info
+            .labeler()
+            .expand::<P>(&self.secret, label, &self.info.context, len)
+    }
+
+    /// The AEAD key and base nonce.
+    fn aead_key_nonce<P: HpkePrimitives>(&self) -> Result<KeyNonce, CryptoError> {
+        let aead = self.info.suite.aead();
+        Ok((
+            self.expand::<P>(b"key", aead.key_len())?,
+            self.expand::<P>(b"base_nonce", aead.nonce_len())?,
+        ))
+    }
+
     /// `Context.Seal(aad, pt)` at sequence number 0.
     pub(crate) fn seal<P: HpkePrimitives>(
         &self,
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        P::aead_seal(
-            self.suite.aead(),
-            &self.key,
-            &self.base_nonce,
-            aad,
-            plaintext,
-        )
+        let (key, nonce) = self.aead_key_nonce::<P>()?;
+        P::aead_seal(self.info.suite.aead(), &key, &nonce, aad, plaintext)
     }
 
     /// `Context.Open(aad, ct)` at sequence number 0.
@@ -119,15 +127,10 @@ impl Keys {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        P::aead_open(
-            self.suite.aead(),
-            &self.key,
-            &self.base_nonce,
-            aad,
-            ciphertext,
-        )
-        .map(Zeroizing::new)
-        .map_err(|_| CryptoError::HpkeOpenFailed)
+        let (key, nonce) = self.aead_key_nonce::<P>()?;
+        P::aead_open(self.info.suite.aead(), &key, &nonce, aad, ciphertext)
+            .map(Zeroizing::new)
+            .map_err(|_| CryptoError::HpkeOpenFailed)
     }
 
     /// `Context.Export(exporter_context, L) = LabeledExpand(exporter_secret,
@@ -137,10 +140,9 @@ impl Keys {
         exporter_context: &[u8],
         len: usize,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        Labeler {
-            kdf: self.suite.kdf(),
-            suite_id: &self.suite_id,
-        }
-        .expand::<P>(&self.exporter_secret, b"sec", exporter_context, len)
+        let exporter_secret = self.expand::<P>(b"exp", self.info.suite.kdf().hash_len())?;
+        self.info
+            .labeler()
+            .expand::<P>(&exporter_secret, b"sec", exporter_context, len)
     }
 }
