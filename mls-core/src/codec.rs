@@ -182,6 +182,28 @@ impl Serialize for VarBytes {
     }
 }
 
+/// `opaque data<V>` over borrowed bytes, for encode-only structs whose
+/// content can be large (a group's GroupInfo under a signature): encoding
+/// it copies the bytes once, into the output.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VarSlice<'a>(pub(crate) &'a [u8]);
+
+impl Size for VarSlice<'_> {
+    fn tls_serialized_len(&self) -> usize {
+        varint_len(self.0.len())
+            .unwrap_or(0)
+            .saturating_add(self.0.len())
+    }
+}
+
+impl Serialize for VarSlice<'_> {
+    fn tls_serialize<W: Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        let header = write_varint(self.0.len(), writer)?;
+        writer.write_all(self.0)?;
+        Ok(header.saturating_add(self.0.len()))
+    }
+}
+
 // By reference, so encode-only structs (AADs, labels) can borrow fields.
 impl Size for &VarBytes {
     fn tls_serialized_len(&self) -> usize {

@@ -1,7 +1,7 @@
 //! The labeled operations of RFC 9420 §5 and §8, written once on top of
 //! [`CipherSuiteProvider`] so every backend computes them identically.
 
-use crate::codec::{VarBytes, encode};
+use crate::codec::{VarBytes, VarSlice, encode};
 use crate::error::{CryptoError, Error, Misuse};
 use crate::provider::{
     CipherSuiteProvider, HpkeCiphertext, HpkeRecipient, RandProvider, Signer, random_bytes,
@@ -21,9 +21,9 @@ fn mls_label(label: &str) -> VarBytes {
 /// `struct { opaque label<V>; opaque content<V>; }`: the shape shared by
 /// `RefHashInput` (§5.2), `SignContent` (§5.1.2) and `EncryptContext` (§5.1.3).
 #[derive(tls_codec::TlsSerialize, tls_codec::TlsSize)]
-struct LabeledContent {
+struct LabeledContent<'a> {
     label: VarBytes,
-    content: VarBytes,
+    content: VarSlice<'a>,
 }
 
 /// `KDFLabel` (§8).
@@ -37,7 +37,7 @@ struct KdfLabel {
 fn labeled(label: VarBytes, content: &[u8]) -> Result<Vec<u8>, Error> {
     encode(&LabeledContent {
         label,
-        content: VarBytes::from(content),
+        content: VarSlice(content),
     })
 }
 

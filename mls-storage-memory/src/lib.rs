@@ -91,7 +91,7 @@ impl StorageProvider for MemoryStorage {
             .collect())
     }
 
-    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
+    fn commit(&self, mut batch: WriteBatch) -> Result<(), StorageError> {
         let mut maps = self.maps.write().map_err(|_| poisoned())?;
         // Conditions first, against the state before the batch.
         for op in batch.ops() {
@@ -115,19 +115,19 @@ impl StorageProvider for MemoryStorage {
         }
         // No operation below can fail, so holding the write lock for the whole
         // loop makes the batch all-or-nothing for every reader.
-        for op in batch.ops() {
+        for op in batch.drain() {
             match op {
                 WriteOp::Put {
                     namespace,
                     key,
                     value,
                 } => {
-                    maps.entry(*namespace)
+                    maps.entry(namespace)
                         .or_default()
-                        .insert(key.clone(), Zeroizing::new(value.clone()));
+                        .insert(key, Zeroizing::new(value));
                 }
                 WriteOp::Delete { namespace, key } => {
-                    if let Some(map) = maps.get_mut(namespace) {
+                    if let Some(map) = maps.get_mut(&namespace) {
                         map.remove(key.as_slice());
                     }
                 }

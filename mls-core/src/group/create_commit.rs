@@ -631,7 +631,7 @@ impl<P: Provider> Group<P> {
                     let key = a.key_package.leaf_node.signature_key.as_slice();
                     let member = self
                         .key_index
-                        .signature_key_leaf(key)
+                        .signature_key_leaf(&self.tree, key)
                         .is_some_and(|l| !removed.contains(&l));
                     !member && signature_keys.insert(key.to_vec())
                 }

@@ -325,7 +325,10 @@ fn join_welcome<P: Provider>(
             welcome.encrypted_group_info.as_slice(),
         )
         .map_err(crate::error::undecryptable("Welcome's GroupInfo"))?;
-    let info: GroupInfo = decode_exact(info_bytes.as_bytes())?;
+    let mut info: GroupInfo = decode_exact(info_bytes.as_bytes())?;
+    // A large group's GroupInfo is mostly its tree: each copy is freed as
+    // soon as it is used, which keeps the join's peak memory down.
+    drop(info_bytes);
     if info.group_context.cipher_suite != stored.key_package.cipher_suite {
         return Err(ProtocolError::WelcomeCipherSuiteMismatch {
             welcome: info.group_context.cipher_suite,
@@ -343,6 +346,9 @@ fn join_welcome<P: Provider>(
         &config,
     )?;
     check_extensions_supported(client, &info.group_context.extensions)?;
+    // The carried tree is now `tree`; nothing below reads the GroupInfo's
+    // extensions.
+    info.extensions = Extensions::default();
 
     // §12.4.3.1: our leaf is the one identical to our KeyPackage's.
     let own_leaf = tree

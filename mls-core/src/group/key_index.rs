@@ -8,35 +8,41 @@ use crate::tree::leaf_validation::{LeafKeysInUse, MemberCredentialTypes};
 use crate::tree::node::Node;
 use crate::tree::public_tree::PublicTree;
 use crate::tree_math::{LeafIndex, NodeIndex};
+use hashbrown::HashTable;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasher, RandomState};
 
 /// Where each signature and encryption key of the tree sits.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The index holds no key bytes: a slot is a key's hash and the node that
+/// held the key when it was indexed, and a lookup compares the key with
+/// that node of the tree it is given. A copy of every key, one allocation
+/// each, was a fifth of a joined 10,000-member group's memory. The hash is
+/// keyed per index (SipHash, `RandomState`), so keys chosen by a peer
+/// cannot pile into one bucket.
+#[derive(Clone, Default)]
 pub(crate) struct KeyIndex {
-    /// `signature_key` → leaf index.
-    signature: HashMap<Vec<u8>, u32>,
-    /// `encryption_key` → node index (leaves and parents).
-    encryption: HashMap<Vec<u8>, u32>,
+    hasher: RandomState,
+    /// Signature keys, at their leaf index.
+    signature: HashTable<Slot>,
+    /// Encryption keys, at their node index (leaves and parents).
+    encryption: HashTable<Slot>,
+}
+
+/// One indexed key. The hash is kept so the table can grow without
+/// reading the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    hash: u64,
+    at: u32,
 }
 
 impl KeyIndex {
     /// Indexes every node of `tree` (O(N), on create and join).
     pub(crate) fn build(tree: &PublicTree) -> Self {
         let mut index = Self::default();
-        for (leaf, node) in tree.leaves() {
-            index
-                .signature
-                .insert(node.signature_key.as_slice().to_vec(), leaf.0);
-            if let Some(x) = leaf.node() {
-                index
-                    .encryption
-                    .insert(node.encryption_key.as_slice().to_vec(), x.0);
-            }
-        }
-        for (x, node) in tree.parents() {
-            index
-                .encryption
-                .insert(node.encryption_key.as_slice().to_vec(), x.0);
+        for (x, node) in tree.nodes() {
+            index.replace(x, None, Some(node));
         }
         index
     }
@@ -45,32 +51,96 @@ impl KeyIndex {
     pub(crate) fn replace(&mut self, x: NodeIndex, old: Option<&Node>, new: Option<&Node>) {
         if let Some(old) = old {
             let (sig, enc) = keys(old);
-            if let Some(sig) = sig
-                && self.signature.get(sig) == x.leaf().map(|l| l.0).as_ref()
-            {
-                self.signature.remove(sig);
+            if let (Some(sig), Some(leaf)) = (sig, x.leaf()) {
+                let hash = self.hasher.hash_one(sig);
+                remove(&mut self.signature, hash, leaf.0);
             }
-            if self.encryption.get(enc) == Some(&x.0) {
-                self.encryption.remove(enc);
-            }
+            let hash = self.hasher.hash_one(enc);
+            remove(&mut self.encryption, hash, x.0);
         }
         if let Some(new) = new {
             let (sig, enc) = keys(new);
             if let (Some(sig), Some(leaf)) = (sig, x.leaf()) {
-                self.signature.insert(sig.to_vec(), leaf.0);
+                let hash = self.hasher.hash_one(sig);
+                insert(&mut self.signature, hash, leaf.0);
             }
-            self.encryption.insert(enc.to_vec(), x.0);
+            let hash = self.hasher.hash_one(enc);
+            insert(&mut self.encryption, hash, x.0);
         }
     }
 
-    /// The leaf holding `signature_key`, per the index.
-    pub(crate) fn signature_key_leaf(&self, signature_key: &[u8]) -> Option<u32> {
-        self.signature.get(signature_key).copied()
+    /// An indexed leaf that holds `signature_key` in `tree`.
+    pub(crate) fn signature_key_leaf(
+        &self,
+        tree: &PublicTree,
+        signature_key: &[u8],
+    ) -> Option<u32> {
+        let hash = self.hasher.hash_one(signature_key);
+        self.signature
+            .find(hash, |s| {
+                s.hash == hash
+                    && tree
+                        .leaf(LeafIndex(s.at))
+                        .is_some_and(|l| l.signature_key.as_slice() == signature_key)
+            })
+            .map(|s| s.at)
     }
 
-    /// The node holding `encryption_key`, per the index.
-    pub(crate) fn encryption_key_node(&self, encryption_key: &[u8]) -> Option<NodeIndex> {
-        self.encryption.get(encryption_key).copied().map(NodeIndex)
+    /// An indexed node that holds `encryption_key` in `tree`.
+    pub(crate) fn encryption_key_node(
+        &self,
+        tree: &PublicTree,
+        encryption_key: &[u8],
+    ) -> Option<NodeIndex> {
+        let hash = self.hasher.hash_one(encryption_key);
+        self.encryption
+            .find(hash, |s| {
+                s.hash == hash && node_encryption_key(tree, NodeIndex(s.at)) == Some(encryption_key)
+            })
+            .map(|s| NodeIndex(s.at))
+    }
+
+    /// The indexed nodes, sorted: (leaves by signature key, nodes by
+    /// encryption key).
+    fn positions(&self) -> (Vec<u32>, Vec<u32>) {
+        let sorted = |t: &HashTable<Slot>| {
+            let mut v: Vec<u32> = t.iter().map(|s| s.at).collect();
+            v.sort_unstable();
+            v
+        };
+        (sorted(&self.signature), sorted(&self.encryption))
+    }
+}
+
+fn insert(table: &mut HashTable<Slot>, hash: u64, at: u32) {
+    if table.find(hash, |s| *s == Slot { hash, at }).is_none() {
+        table.insert_unique(hash, Slot { hash, at }, |s| s.hash);
+    }
+}
+
+fn remove(table: &mut HashTable<Slot>, hash: u64, at: u32) {
+    if let Ok(entry) = table.find_entry(hash, |s| *s == Slot { hash, at }) {
+        entry.remove();
+    }
+}
+
+/// Two indexes are equal when they index the same nodes: each belongs
+/// with a tree, and the keys are that tree's (the hashes are per index).
+impl PartialEq for KeyIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.positions() == other.positions()
+    }
+}
+
+impl Eq for KeyIndex {}
+
+/// Counts only: the keys are the tree's.
+impl std::fmt::Debug for KeyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyIndex")
+            .field("signature_keys", &self.signature.len())
+            .field("encryption_keys", &self.encryption.len())
+            .finish()
     }
 }
 
@@ -114,9 +184,10 @@ impl<'a> ProvisionalKeys<'a> {
     /// Whether `key` is the encryption key of any node of the tree other
     /// than those under `except` (the committer's leaf and direct path).
     pub(crate) fn encryption_key_in_tree(&self, key: &[u8], except: &[NodeIndex]) -> bool {
-        let indexed = self.index.encryption_key_node(key).is_some_and(|x| {
-            !except.contains(&x) && node_encryption_key(self.tree, x) == Some(key)
-        });
+        let indexed = self
+            .index
+            .encryption_key_node(self.tree, key)
+            .is_some_and(|x| !except.contains(&x));
         indexed
             || self
                 .new_encryption
@@ -141,12 +212,10 @@ pub(crate) struct Excluding<'k, 'a> {
 impl LeafKeysInUse for Excluding<'_, '_> {
     fn signature_key_in_use(&self, signature_key: &[u8]) -> bool {
         let k = self.keys;
-        let indexed = k.index.signature_key_leaf(signature_key).is_some_and(|j| {
-            j != self.leaf.0
-                && k.tree
-                    .leaf(LeafIndex(j))
-                    .is_some_and(|l| l.signature_key.as_slice() == signature_key)
-        });
+        let indexed = k
+            .index
+            .signature_key_leaf(k.tree, signature_key)
+            .is_some_and(|j| j != self.leaf.0);
         indexed
             || k.new_signature
                 .get(signature_key)
@@ -158,10 +227,8 @@ impl LeafKeysInUse for Excluding<'_, '_> {
         let me = self.leaf.node();
         let indexed = k
             .index
-            .encryption_key_node(encryption_key)
-            .is_some_and(|x| {
-                Some(x) != me && node_encryption_key(k.tree, x) == Some(encryption_key)
-            });
+            .encryption_key_node(k.tree, encryption_key)
+            .is_some_and(|x| Some(x) != me);
         indexed
             || k.new_encryption
                 .get(encryption_key)
@@ -250,3 +317,6 @@ impl CredentialCounts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -194,9 +194,8 @@ pub(crate) fn check_received_proposal(
         // §12.1.1: the KeyPackage is valid (§10.1) for this group.
         Proposal::Add(add) => {
             check_lifetime_bound(ctx.config, &add.key_package)?;
-            let existing = index
-                .signature_key_leaf(add.key_package.leaf_node.signature_key.as_slice())
-                .filter(|l| tree.leaf(LeafIndex(*l)).is_some());
+            let existing =
+                index.signature_key_leaf(tree, add.key_package.leaf_node.signature_key.as_slice());
             if let Some(leaf) = existing {
                 return Err(ProtocolError::AddOfExistingMember(leaf).into());
             }
@@ -381,11 +380,8 @@ pub(crate) fn apply(
         }
         // §12.2: a client already in the group (same signature key) and
         // not removed by this commit.
-        if let Some(existing) = index.signature_key_leaf(signature_key)
+        if let Some(existing) = index.signature_key_leaf(tree, signature_key)
             && !removed.contains(&existing)
-            && tree
-                .leaf(LeafIndex(existing))
-                .is_some_and(|l| l.signature_key.as_slice() == signature_key)
         {
             return Err(ProtocolError::AddOfExistingMember(existing).into());
         }

@@ -765,7 +765,7 @@ fn check_group_info_of(
     }
     if let Some(ext) = info.extensions.get(ExtensionType::RATCHET_TREE) {
         let carried = RatchetTree::from_bytes_bounded(ext.extension_data.as_slice(), leaf_limit)?;
-        if carried != tree.to_wire() {
+        if !tree.equals_wire(&carried) {
             return Err(ProtocolError::GroupInfoMismatch("ratchet_tree").into());
         }
     }

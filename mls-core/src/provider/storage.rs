@@ -194,6 +194,15 @@ impl WriteBatch {
         self.ops.len()
     }
 
+    /// Takes every operation out, in order, for a backend that keeps the
+    /// values it is given (the in-memory store moves them into its maps
+    /// rather than copying a large group's tree once more). `Put` values
+    /// carry secrets: whoever drains them wipes them when done (e.g. holds
+    /// them in `Zeroizing`); what is not drained is still wiped on drop.
+    pub fn drain(&mut self) -> impl Iterator<Item = WriteOp> + '_ {
+        self.ops.drain(..)
+    }
+
     /// Appends every write of `other`, after those already here.
     pub fn extend(&mut self, mut other: WriteBatch) {
         self.ops.append(&mut other.ops);

@@ -52,7 +52,7 @@
 
 pub(crate) mod codec;
 
-use crate::codec::write_varint;
+use crate::codec::{varint_len, write_varint};
 use crate::error::{Error, StorageError, StorageErrorKind};
 use crate::provider::Namespace;
 use zeroize::Zeroizing;
@@ -193,15 +193,22 @@ pub(crate) mod keys {
 
     /// `opaque group_id<V>`: no group's prefix is another's.
     pub(crate) fn group(group_id: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(group_id.len().saturating_add(4));
+        with(group_id, &[])
+    }
+
+    /// The group's prefix and `parts`, in one allocation of the exact size:
+    /// the in-memory store keeps every key it is given, one per tree node.
+    fn with(group_id: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        let len = parts.iter().fold(
+            varint_len(group_id.len())
+                .unwrap_or(4)
+                .saturating_add(group_id.len()),
+            |n, p| n.saturating_add(p.len()),
+        );
+        let mut out = Vec::with_capacity(len);
         // A group id over 2^30 - 1 bytes cannot come off the wire.
         let _ = write_varint(group_id.len(), &mut out);
         out.extend_from_slice(group_id);
-        out
-    }
-
-    fn with(group_id: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-        let mut out = group(group_id);
         for p in parts {
             out.extend_from_slice(p);
         }
@@ -283,8 +290,9 @@ pub(crate) fn put_record(
     kind: RecordKind,
     body: &[u8],
 ) {
-    let value = seal(namespace, &key, kind, body);
-    batch.put(namespace, key, value.to_vec());
+    // Moved, not copied: the batch wipes its values when dropped.
+    let mut value = seal(namespace, &key, kind, body);
+    batch.put(namespace, key, std::mem::take(&mut *value));
 }
 
 /// Adds a put of the record `write` encodes.

@@ -96,3 +96,22 @@ fn main_record_keys_name_their_group() {
     assert_eq!(main_record_group_id(&keys::tree_node(b"group", 0)), None);
     assert_eq!(main_record_group_id(&[0xff]), None);
 }
+
+#[test]
+fn keys_are_allocated_at_their_exact_length() {
+    // The in-memory store keeps every key it is given (one per tree node),
+    // so spare capacity is memory held for the group's lifetime.
+    let id = [7u8; 32];
+    for key in [
+        keys::group(&id),
+        keys::group_main(&id),
+        keys::tree_node(&id, 12_345),
+        keys::epoch(&id, 9),
+    ] {
+        assert_eq!(key.capacity(), key.len());
+    }
+    let mut expected = vec![32u8];
+    expected.extend_from_slice(&id);
+    expected.extend_from_slice(&12_345u32.to_be_bytes());
+    assert_eq!(keys::tree_node(&id, 12_345), expected);
+}

@@ -193,12 +193,23 @@ impl PublicTree {
 
     /// The serialized tree (§12.4.3.3): array order, trailing blanks removed.
     pub fn to_wire(&self) -> RatchetTree {
+        RatchetTree::from_boxed_nodes(self.wire_nodes().to_vec())
+    }
+
+    /// Whether `wire` is this tree's [`Self::to_wire`], without copying it.
+    pub fn equals_wire(&self, wire: &RatchetTree) -> bool {
+        let ours = self.wire_nodes();
+        wire.nodes().len() == ours.len() && wire.nodes().zip(ours).all(|(a, b)| a == b.as_deref())
+    }
+
+    /// The nodes up to the last non-blank one.
+    fn wire_nodes(&self) -> &[Option<Box<Node>>] {
         let end = self
             .nodes
             .iter()
             .rposition(Option::is_some)
             .map_or(0, |i| i.saturating_add(1));
-        RatchetTree::from_boxed_nodes(self.nodes.get(..end).unwrap_or_default().to_vec())
+        self.nodes.get(..end).unwrap_or_default()
     }
 
     /// The tree's width.
@@ -235,6 +246,15 @@ impl PublicTree {
                 Some(Node::Leaf(l)) => Some((LeafIndex(i), l)),
                 _ => None,
             })
+    }
+
+    /// Non-blank nodes with their indices, in array order. Persisting a
+    /// tree walks this rather than [`Self::to_wire`], which copies every
+    /// node.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeIndex, &Node)> {
+        (0u32..)
+            .zip(&self.nodes)
+            .filter_map(|(i, n)| n.as_deref().map(|n| (NodeIndex(i), n)))
     }
 
     /// Non-blank parent nodes with their indices, in order.

@@ -344,10 +344,8 @@ impl<P: Provider> Group<P> {
     fn put_everything(&self, batch: &mut WriteBatch) -> Result<(), Error> {
         let group_id = self.group_id().to_vec();
         self.put_group_record(batch)?;
-        for (i, node) in (0u32..).zip(self.tree.to_wire().nodes()) {
-            if node.is_some() {
-                self.put_tree_node(batch, NodeIndex(i))?;
-            }
+        for (x, _) in self.tree.nodes() {
+            self.put_tree_node(batch, x)?;
         }
         for (i, epoch) in self.protection.epochs().enumerate() {
             put_epoch_record(batch, &group_id, epoch, (i == 0).then_some(&self.secrets))?;

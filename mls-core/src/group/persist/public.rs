@@ -190,10 +190,8 @@ impl<P: Provider> PublicGroup<P> {
         let mut batch = WriteBatch::new();
         wipe(storage, &group_id, &mut batch)?;
         put_record(&mut batch, &self.record())?;
-        for (i, node) in (0u32..).zip(self.tree.to_wire().nodes()) {
-            if node.is_some() {
-                put_tree_node(&mut batch, &group_id, &self.tree, NodeIndex(i))?;
-            }
+        for (x, _) in self.tree.nodes() {
+            put_tree_node(&mut batch, &group_id, &self.tree, x)?;
         }
         self.write_counter = WriteCounter::fresh(current, &self.provider.rand())?;
         self.commit_batch(batch)

@@ -343,3 +343,22 @@ fn a_tree_ending_in_a_parent_is_refused() {
         Error::Protocol(ProtocolError::NodeTypeMismatch(1))
     );
 }
+
+#[test]
+fn nodes_and_equals_wire_read_the_tree_without_copying_it() {
+    let l = |n| Some(Node::Leaf(leaf(n)));
+    let wire = RatchetTree::new(vec![l(0), Some(parent(7)), l(1), None, l(2)]);
+    let mut tree = PublicTree::from_wire(wire.clone()).unwrap();
+    let xs: Vec<u32> = tree.nodes().map(|(x, _)| x.0).collect();
+    assert_eq!(xs, [0, 1, 2, 4]);
+    assert!(tree.equals_wire(&wire));
+    // The padded width (leaf 3 and the root) is not part of the wire form.
+    assert_eq!(tree.size().node_width(), 7);
+    let longer = RatchetTree::new(vec![l(0), Some(parent(7)), l(1), None, l(2), None, None]);
+    assert!(!tree.equals_wire(&longer));
+    let other = RatchetTree::new(vec![l(0), Some(parent(8)), l(1), None, l(2)]);
+    assert!(!tree.equals_wire(&other));
+    tree.remove_leaf(LeafIndex(2)).unwrap();
+    assert!(!tree.equals_wire(&wire));
+    assert!(tree.equals_wire(&tree.to_wire()));
+}
