@@ -115,7 +115,24 @@ fn check_derive_key_pair(suites: &Suites, i: &Inputs) -> Result<(), String> {
             (*n, (sk.as_bytes().to_vec(), pk))
         })
         .collect();
-    same("DeriveKeyPair", &pairs)
+    same("DeriveKeyPair", &pairs)?;
+    let generated: Outputs<'_, Pair> = suites
+        .iter()
+        .map(|(n, s)| {
+            let nsk = s.kem_private_key_len();
+            // Nsk bytes, whatever the length of the input.
+            let random: Vec<u8> = (0..nsk)
+                .map(|k| {
+                    i.data
+                        .get(k % i.data.len().max(1))
+                        .map_or(k as u8, |b| b ^ k as u8)
+                })
+                .collect();
+            let (sk, pk) = s.kem_key_pair_from_random(&random).unwrap();
+            (*n, (sk.as_bytes().to_vec(), pk))
+        })
+        .collect();
+    same("kem_key_pair_from_random", &generated)
 }
 
 fn check_aead(suites: &Suites, i: &Inputs) -> Result<(), String> {

@@ -114,6 +114,7 @@ per_suite! {
     hpke::hpke_export_round_trip,
     hpke::hpke_deterministic_under_seeded_rand,
     hpke::kem_derive_key_pair_is_deterministic,
+    hpke::kem_key_pair_from_random_is_generate_key_pair,
 }
 
 /// RFC 9180 Appendix A covers four MLS suites exactly (same KEM, KDF and

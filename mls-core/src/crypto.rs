@@ -211,14 +211,37 @@ pub fn decrypt_with_label(
     Ok(suite.hpke_open(private_key, kem_output, &info, &[], ciphertext)?)
 }
 
-/// A fresh HPKE key pair: `DeriveKeyPair(rand(Nsk))`. Written here rather
-/// than per backend so that a seeded `rand` yields the same key everywhere.
+/// A fresh HPKE key pair from `Nsk` bytes of `rand`
+/// ([`CipherSuiteProvider::kem_key_pair_from_random`]). The randomness is
+/// drawn here rather than in each backend, so that a seeded `rand` yields
+/// the same key on every backend.
 pub fn generate_hpke_key_pair(
     suite: &dyn CipherSuiteProvider,
     rand: &dyn RandProvider,
 ) -> Result<(HpkePrivateKey, Vec<u8>), Error> {
-    let ikm = Secret::new(random_bytes(rand, suite.kem_private_key_len())?);
-    Ok(suite.kem_derive_key_pair(ikm.as_bytes())?)
+    let [pair] = generate_hpke_key_pairs(suite, rand)?;
+    Ok(pair)
+}
+
+/// `K` fresh HPKE key pairs from one draw of `K × Nsk` bytes of `rand`,
+/// split in order (a KeyPackage needs two, and a call to the system's
+/// generator costs about as much as an HKDF).
+pub fn generate_hpke_key_pairs<const K: usize>(
+    suite: &dyn CipherSuiteProvider,
+    rand: &dyn RandProvider,
+) -> Result<[(HpkePrivateKey, Vec<u8>); K], Error> {
+    let nsk = suite.kem_private_key_len();
+    let len = nsk
+        .checked_mul(K)
+        .ok_or(Error::Internal("key pair count"))?;
+    let random = Secret::new(random_bytes(rand, len)?);
+    let mut pairs = Vec::with_capacity(K);
+    for chunk in random.as_bytes().chunks_exact(nsk.max(1)) {
+        pairs.push(suite.kem_key_pair_from_random(chunk)?);
+    }
+    pairs
+        .try_into()
+        .map_err(|_| Error::Internal("key pair count"))
 }
 
 /// Bounded retries for ECDSA scalar sampling: each try fails with

@@ -42,7 +42,7 @@ fn labeler(kem: Kem, suite_id: &[u8]) -> Labeler<'_> {
 }
 
 /// The Montgomery curves, whose `DeriveKeyPair` is a single expand (§7.1.3).
-fn is_montgomery(kem: Kem) -> bool {
+pub(crate) fn is_montgomery(kem: Kem) -> bool {
     matches!(kem, Kem::DhKemX25519 | Kem::DhKemX448)
 }
 

@@ -50,7 +50,9 @@ pub mod reference;
 mod schedule;
 
 pub use adapter::{HpkeAdapter, HpkePrimitives};
-pub use ops::{derive_key_pair, export_from, export_to, hpke_ids, open, seal, seal_many};
+pub use ops::{
+    derive_key_pair, export_from, export_to, hpke_ids, key_pair_from_random, open, seal, seal_many,
+};
 pub use rand::DrawnRandomness;
 
 /// Expands, inside an `impl CipherSuiteProvider for ...` whose type has a
@@ -133,6 +135,13 @@ macro_rules! cipher_suite_hpke_methods {
             ikm: &[u8],
         ) -> Result<(::mls_core::secret::HpkePrivateKey, Vec<u8>), ::mls_core::CryptoError> {
             $crate::derive_key_pair::<$primitives>(self.suite, ikm)
+        }
+
+        fn kem_key_pair_from_random(
+            &self,
+            random: &[u8],
+        ) -> Result<(::mls_core::secret::HpkePrivateKey, Vec<u8>), ::mls_core::CryptoError> {
+            $crate::key_pair_from_random::<$primitives>(self.suite, random)
         }
     };
 }

@@ -233,6 +233,31 @@ pub fn export_from<P: HpkePrimitives>(
     Ok(Secret::new(std::mem::take(&mut *secret)))
 }
 
+/// A fresh key pair from `Nsk` uniformly random bytes: RFC 9180's
+/// `GenerateKeyPair` (§4) with its randomness given, so a seeded run
+/// repeats. Any `Nsk` bytes are an X25519 or X448 private key (RFC 7748
+/// §5 clamps the scalar where it is used), so for those the bytes are the
+/// key and `DeriveKeyPair`'s two HKDF steps are skipped; a NIST-curve
+/// scalar must be below the group order, so those keys are derived
+/// (§7.1.3's rejection sampling).
+pub fn key_pair_from_random<P: HpkePrimitives>(
+    suite: CipherSuite,
+    random: &[u8],
+) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+    let kem = suite.kem();
+    if !dhkem::is_montgomery(kem) {
+        return derive_key_pair::<P>(suite, random);
+    }
+    if random.len() != kem.private_key_len() {
+        return Err(CryptoError::InvalidLength {
+            what: "KEM private key randomness",
+            len: random.len(),
+        });
+    }
+    let public_key = P::public_key(kem, random)?;
+    Ok((HpkePrivateKey::from_slice(random), public_key))
+}
+
 /// KEM `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3): (private key, public key).
 pub fn derive_key_pair<P: HpkePrimitives>(
     suite: CipherSuite,

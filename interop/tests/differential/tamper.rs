@@ -141,6 +141,13 @@ impl CipherSuiteProvider for Tampered<'_> {
         let (sk, pk) = self.inner.kem_derive_key_pair(ikm)?;
         Ok((sk, self.alter(Tamper::DeriveKeyPair, pk)))
     }
+    fn kem_key_pair_from_random(
+        &self,
+        random: &[u8],
+    ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+        let (sk, pk) = self.inner.kem_key_pair_from_random(random)?;
+        Ok((sk, self.alter(Tamper::DeriveKeyPair, pk)))
+    }
     fn signature_key_pair_from_private(
         &self,
         sk: &[u8],

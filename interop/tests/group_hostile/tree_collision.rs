@@ -176,6 +176,12 @@ impl CipherSuiteProvider for CollidingSuite {
     fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
         self.s().kem_derive_key_pair(ikm)
     }
+    fn kem_key_pair_from_random(
+        &self,
+        random: &[u8],
+    ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+        self.s().kem_key_pair_from_random(random)
+    }
     fn signature_key_pair_from_private(
         &self,
         private_key: &[u8],

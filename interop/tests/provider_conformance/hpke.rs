@@ -407,11 +407,47 @@ pub(crate) fn hpke_deterministic_under_seeded_rand(c: &Case) {
         "export enc = DeriveKeyPair(rand(Nsk)).pk"
     );
 
-    // generate_hpke_key_pair is DeriveKeyPair(rand(Nsk)) too.
+    // generate_hpke_key_pair is kem_key_pair_from_random(rand(Nsk)).
     let (gen_sk, gen_pk) = key_pair(c, 22);
-    let (dkp_sk, dkp_pk) = s.kem_derive_key_pair(&ikm).unwrap();
-    assert_eq!(gen_sk.as_bytes(), dkp_sk.as_bytes());
-    assert_eq!(gen_pk, dkp_pk);
+    let (from_sk, from_pk) = s.kem_key_pair_from_random(&ikm).unwrap();
+    assert_eq!(gen_sk.as_bytes(), from_sk.as_bytes());
+    assert_eq!(gen_pk, from_pk);
+}
+
+/// `kem_key_pair_from_random`: on X25519 and X448 the random bytes are the
+/// private key (this workspace's backends skip `DeriveKeyPair` there), on
+/// NIST curves it is `DeriveKeyPair` (a scalar needs rejection sampling).
+/// Either way the pair works and the input must be Nsk bytes.
+pub(crate) fn kem_key_pair_from_random_is_generate_key_pair(c: &Case) {
+    let (s, cs) = (c.s, c.cs);
+    let nsk = s.kem_private_key_len();
+    let random = random_bytes(&rand(25), nsk).unwrap();
+    let (sk, pk) = s.kem_key_pair_from_random(&random).unwrap();
+    let (dkp_sk, dkp_pk) = s.kem_derive_key_pair(&random).unwrap();
+    if nist_kem(cs) {
+        assert_eq!(sk.as_bytes(), dkp_sk.as_bytes(), "NIST: DeriveKeyPair");
+        assert_eq!(pk, dkp_pk);
+    } else {
+        assert_eq!(sk.as_bytes(), &random[..], "X25519/X448: sk = the bytes");
+        assert_ne!(pk, dkp_pk, "not DeriveKeyPair");
+    }
+    assert_eq!(pk.len(), cs.kem().public_key_len());
+    let sealed = s.hpke_seal(&pk, b"", b"", b"pt", &rand(26)).unwrap();
+    let opened = s
+        .hpke_open(&sk, &sealed.kem_output, b"", b"", &sealed.ciphertext)
+        .unwrap();
+    assert_eq!(opened.as_bytes(), b"pt");
+    if !nist_kem(cs) {
+        for len in [nsk - 1, nsk + 1] {
+            assert!(
+                matches!(
+                    s.kem_key_pair_from_random(&vec![7; len]),
+                    Err(CryptoError::InvalidLength { .. })
+                ),
+                "{len} random bytes"
+            );
+        }
+    }
 }
 
 /// `DeriveKeyPair` is a function of `ikm`: the same input twice gives the

@@ -9,7 +9,7 @@ use crate::cipher_suite::CipherSuite;
 use crate::codec::{VarBytes, VarVec, encode};
 use crate::credential::CredentialType;
 use crate::credential::{Credential, CredentialValidator};
-use crate::crypto::generate_hpke_key_pair;
+use crate::crypto::generate_hpke_key_pairs;
 use crate::error::{Error, Misuse};
 use crate::extensions::{Extension, ExtensionType, Extensions};
 use crate::group::proposal::ProposalType;
@@ -431,8 +431,7 @@ impl<P: Provider> Client<P> {
         self.add_identity(identity.clone());
         let cs = self.suite(suite)?;
         let rand = &self.inner.provider.rand();
-        let (init_priv, init_pub) = generate_hpke_key_pair(cs, rand)?;
-        let (enc_priv, enc_pub) = generate_hpke_key_pair(cs, rand)?;
+        let [(init_priv, init_pub), (enc_priv, enc_pub)] = generate_hpke_key_pairs(cs, rand)?;
         let now = self.now();
         let lifetime = Lifetime {
             not_before: now.saturating_sub(3600),

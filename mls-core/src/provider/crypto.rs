@@ -188,6 +188,20 @@ pub trait CipherSuiteProvider: Send + Sync {
     /// KEM `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3): (private key, public key).
     fn kem_derive_key_pair(&self, ikm: &[u8]) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError>;
 
+    /// A fresh key pair from `Nsk` uniformly random bytes (RFC 9180 §4
+    /// `GenerateKeyPair`, its randomness drawn by the caller so a seeded
+    /// `rand` repeats). The default, `DeriveKeyPair(random)`, is right for
+    /// every KEM. Where any `Nsk` bytes are a private key (X25519 and X448,
+    /// RFC 7748 §5) a backend may take them as the key and skip the two
+    /// HKDF steps, as this workspace's backends all do: backends that
+    /// differ here give different keys for one seed, each as good.
+    fn kem_key_pair_from_random(
+        &self,
+        random: &[u8],
+    ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+        self.kem_derive_key_pair(random)
+    }
+
     /// Builds a signature key pair from private key bytes, checking them:
     /// returns the normalised private key and the encoded public key.
     /// ECDSA scalars shorter than the field size are left-padded.
