@@ -20,7 +20,10 @@
 //! * HPKE ephemeral keys are `DeriveKeyPair(rand(Nsk))` (the backends share
 //!   one HPKE implementation, `mls-crypto-hpke`, which draws exactly Nsk
 //!   bytes per encapsulation);
-//! * HPKE key pairs from [`crate::crypto::generate_hpke_key_pair`] are the same;
+//! * HPKE key pairs from [`crate::crypto::generate_hpke_key_pair`] are
+//!   `kem_key_pair_from_random(rand(Nsk))`: on X25519 and X448 the bytes are
+//!   the private key, on NIST curves `DeriveKeyPair` of them (a KeyPackage
+//!   draws its two keys' bytes in one call);
 //! * signature keys from [`crate::crypto::generate_signature_key_pair`] are a
 //!   seed (EdDSA) or a rejection-sampled scalar (ECDSA, with P-521's top bits
 //!   masked as in RFC 9180's DeriveKeyPair).

@@ -19,6 +19,9 @@
 //!   seeded rand gives identical `enc` and ciphertext on every backend.
 //! * **DHKEM(X448).** `hpke-rs`' generic DHKEM has no `DeriveKeyPair` for
 //!   X448 (RFC 9180 §7.1.3).
+//! * **GenerateKeyPair from given bytes.** [`key_pair_from_random`] takes
+//!   X25519 and X448 random bytes as the private key, without
+//!   `DeriveKeyPair`'s HKDF (a KeyPackage's keys).
 //! * **One private key parse per Encap and Decap.** `hpke-rs` computes the
 //!   public key of a private key in a call separate from its DH; with
 //!   [`HpkePrimitives::dh_with_public`] a backend answers both from one
