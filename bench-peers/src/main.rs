@@ -10,7 +10,9 @@
 //! Flags: `--sizes 10,100,1000,10000` (the default), `--libs ours,openmls`
 //! (substrings of the column names), `--reps K` (samples per row and
 //! library), `--rss-sizes 1000,10000` (default: the sizes of `--sizes` that
-//! are at least 1,000), `--no-rss`.
+//! are at least 1,000), `--no-rss`, `--rss-wrap CMD` (run each memory
+//! child under `CMD`, e.g. `heaptrack`; the child then keeps its group to
+//! the end, so the profiler's leaked total is the memory after the join).
 
 #![forbid(unsafe_code)]
 
@@ -69,6 +71,7 @@ fn main() {
     let mut libs: Vec<&str> = LIBS.to_vec();
     let mut reps = None;
     let mut rss_sizes = None;
+    let mut rss_wrap = None;
     let mut i = 1;
     while i < args.len() {
         let value = || args.get(i + 1).expect("a value after the flag").as_str();
@@ -80,6 +83,7 @@ fn main() {
             }
             "--reps" => reps = Some(value().parse().expect("--reps K")),
             "--rss-sizes" => rss_sizes = Some(list(value())),
+            "--rss-wrap" => rss_wrap = Some(value().to_string()),
             "--no-rss" => {
                 rss_sizes = Some(Vec::new());
                 i -= 1;
@@ -94,7 +98,7 @@ fn main() {
     harness::machine_facts();
     let results = harness::run(&libs, &sizes, reps);
     harness::print_tables(&libs, &results);
-    let rss = rss::run(&libs, &rss_sizes);
+    let rss = rss::run(&libs, &rss_sizes, rss_wrap.as_deref());
     rss::print(&libs, &rss);
     println!("\ntotal run time: {:.1} s", start.elapsed().as_secs_f64());
 }

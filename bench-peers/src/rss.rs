@@ -53,6 +53,9 @@ pub fn child(args: &[String]) {
     let (rss1, hwm1) = status();
     assert_eq!(lib.leaf_index(m) as usize, n - 1);
     println!("rss {rss0} {hwm0} {rss1} {hwm1} {took}");
+    if std::env::var_os(KEEP).is_some() {
+        std::mem::forget(lib);
+    }
 }
 
 /// One measurement, kB (and the join's time).
@@ -65,11 +68,37 @@ pub struct Rss {
     join_secs: f64,
 }
 
-fn measure(name: &str, n: usize) -> Rss {
+/// Set in a wrapped child (`--rss-wrap`): the joined group is leaked at
+/// exit, so a heap profiler's "leaked" total is the memory held after
+/// the join.
+const KEEP: &str = "BENCH_PEERS_KEEP_AFTER_JOIN";
+
+/// Reads lines until one satisfies `done` (a wrapper such as heaptrack
+/// prints its own lines on the child's stdout).
+fn read_until(out: &mut impl BufRead, line: &mut String, done: impl Fn(&str) -> bool) {
+    loop {
+        line.clear();
+        let read = out.read_line(line).expect("child output");
+        assert!(read > 0, "the child ended early");
+        if done(line.trim()) {
+            return;
+        }
+    }
+}
+
+fn measure(name: &str, n: usize, wrap: Option<&str>) -> Rss {
     let dir = std::env::temp_dir().join(format!("bench-peers-{}-{name}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let exe = std::env::current_exe().expect("own path");
-    let mut child = Command::new(exe)
+    let mut command = match wrap {
+        Some(wrapper) => {
+            let mut c = Command::new(wrapper);
+            c.arg(exe).env(KEEP, "1");
+            c
+        }
+        None => Command::new(exe),
+    };
+    let mut child = command
         .args(["rss-child", name, &n.to_string()])
         .arg(&dir)
         .stdin(Stdio::piped())
@@ -78,8 +107,7 @@ fn measure(name: &str, n: usize) -> Rss {
         .expect("spawn child");
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    out.read_line(&mut line).expect("child");
-    assert_eq!(line.trim(), "kp-ready", "child said {line:?}");
+    read_until(&mut out, &mut line, |l| l == "kp-ready");
     let joiner_kp = std::fs::read(dir.join("kp")).expect("kp");
     {
         let mut lib = make_lib(name);
@@ -99,8 +127,7 @@ fn measure(name: &str, n: usize) -> Rss {
     }
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "go").expect("tell child");
-    line.clear();
-    out.read_line(&mut line).expect("child result");
+    read_until(&mut out, &mut line, |l| l.starts_with("rss "));
     let status = child.wait().expect("child exit");
     assert!(status.success(), "child {name} N={n} failed");
     let _ = std::fs::remove_dir_all(&dir);
@@ -117,7 +144,7 @@ fn measure(name: &str, n: usize) -> Rss {
 }
 
 /// One joiner process per library and size.
-pub fn run(libs: &[&str], sizes: &[usize]) -> Vec<(usize, Vec<Rss>)> {
+pub fn run(libs: &[&str], sizes: &[usize], wrap: Option<&str>) -> Vec<(usize, Vec<Rss>)> {
     sizes
         .iter()
         .map(|&n| {
@@ -125,7 +152,7 @@ pub fn run(libs: &[&str], sizes: &[usize]) -> Vec<(usize, Vec<Rss>)> {
                 .iter()
                 .map(|name| {
                     let start = Instant::now();
-                    let r = measure(name, n);
+                    let r = measure(name, n, wrap);
                     eprintln!(
                         "rss {name} N={n}: {:.1} s (join {:.2} s)",
                         start.elapsed().as_secs_f64(),
