@@ -17,7 +17,7 @@ use std::hash::{BuildHasher, RandomState};
 /// The index holds no key bytes: a slot is a key's hash and the node that
 /// held the key when it was indexed, and a lookup compares the key with
 /// that node of the tree it is given. A copy of every key, one allocation
-/// each, was a fifth of a joined 10,000-member group's memory. The hash is
+/// each, was a sixth of what a member held after joining 10,000. The hash is
 /// keyed per index (SipHash, `RandomState`), so keys chosen by a peer
 /// cannot pile into one bucket.
 #[derive(Clone, Default)]
