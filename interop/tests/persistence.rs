@@ -20,5 +20,6 @@ mod persistence {
     mod incremental;
     mod public_view;
     mod reload;
+    mod reservation;
     pub mod support;
 }

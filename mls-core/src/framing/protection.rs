@@ -142,7 +142,11 @@ impl MessageProtection {
     pub(crate) fn start_epoch_keeping_dropped(&mut self, mut next: EpochKeys) -> Vec<EpochKeys> {
         next.secret_tree
             .set_journaling(self.current.secret_tree.is_journaling());
-        let previous = std::mem::replace(&mut self.current, next);
+        next.secret_tree
+            .set_sending_reservation(self.current.secret_tree.sending_reservation());
+        let mut previous = std::mem::replace(&mut self.current, next);
+        // We never send in a past epoch: its keys reserved for that go now.
+        previous.secret_tree.drop_reserved();
         self.past.push_front(previous);
         let keep = usize::try_from(self.policy.past_epochs).unwrap_or(usize::MAX);
         let mut dropped = Vec::new();
@@ -188,6 +192,22 @@ impl MessageProtection {
     /// Mutable [`epochs`](Self::epochs).
     pub(crate) fn epochs_mut(&mut self) -> impl Iterator<Item = &mut EpochKeys> {
         std::iter::once(&mut self.current).chain(self.past.iter_mut())
+    }
+
+    /// Sets how many application generations one send derives at once, in
+    /// this epoch and the next ones (see
+    /// [`SecretTree::set_sending_reservation`]).
+    pub fn set_sending_reservation(&mut self, generations: u32) {
+        self.current
+            .secret_tree
+            .set_sending_reservation(generations);
+    }
+
+    /// Deletes every key reserved for sending and not yet used.
+    pub(crate) fn drop_reserved(&mut self) {
+        for epoch in self.epochs_mut() {
+            epoch.secret_tree.drop_reserved();
+        }
     }
 
     /// Records (or stops recording) what each secret tree's changes touch.

@@ -31,8 +31,9 @@ impl<P: Provider> Group<P> {
             data,
             &self.client.provider().rand(),
         )?;
-        // The key is gone from storage before the ciphertext leaves.
-        self.persist_small(crate::provider::WriteBatch::new())?;
+        // The key is gone from storage before the ciphertext leaves: taken
+        // now, or with the reservation it came from (`persist_sent`).
+        self.persist_sent()?;
         Ok(message)
     }
 }

@@ -51,6 +51,20 @@ pub struct GroupConfig {
     /// and our own, each stored until the next commit). One more is
     /// refused with `ProtocolError::TooManyProposals`. Default: 10,000.
     pub max_proposals_per_epoch: u32,
+    /// How many generations of our application ratchet (§9.1) one storage
+    /// write reserves. Sending writes the ratchet once per this many
+    /// messages instead of once per message; the keys in between are held
+    /// in memory only, and storage never holds a key or secret of a
+    /// generation already sent. Each send still checks, by a read, that no
+    /// other instance of the group wrote since (`Error::Conflict`).
+    ///
+    /// The cost: after a crash or reload, the generations reserved and not
+    /// used are skipped, so receivers see a jump of up to this many
+    /// generations (within their `out_of_order.max_forward_jump`). 1
+    /// writes every message; values above
+    /// [`MAX_SENDING_RESERVATION`](crate::secret_tree::MAX_SENDING_RESERVATION)
+    /// act as it. Default: 16.
+    pub reserved_sending_generations: u32,
 }
 
 /// The widest tree (in leaves) any group holds, whatever its
@@ -82,6 +96,7 @@ impl Default for GroupConfig {
             resumption_psk_epochs: 4,
             max_leaves: 1 << 16,
             max_proposals_per_epoch: 10_000,
+            reserved_sending_generations: 16,
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::provider::CipherSuiteProvider;
 use crate::secret::Secret;
 use crate::tree_math::{LeafIndex, NodeIndex, TreeSize};
 use ratchet::HashRatchet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Bounds on out-of-order delivery (§9.2). The defaults keep a message that
 /// arrives up to 1,000 generations early, 32 skipped keys per sender and
@@ -149,8 +149,22 @@ pub(crate) enum Touched {
     Leaf(LeafIndex, Option<LeafRatchets>),
 }
 
+/// Keys of our own application ratchet derived ahead of use, with their
+/// generations, so that one storage write covers several messages (see
+/// [`SecretTree::set_sending_reservation`]). The stored ratchet is already
+/// past them: a key here is never in storage, and a reload skips them.
+#[derive(Debug)]
+struct Reserved {
+    leaf: LeafIndex,
+    keys: VecDeque<(u32, MessageKey)>,
+}
+
+/// The most application generations one write may reserve: a bound on the
+/// keys held in memory and on the gap a receiver sees after a reload.
+pub const MAX_SENDING_RESERVATION: u32 = 1_024;
+
 /// The secret tree of one epoch (§9).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SecretTree {
     size: TreeSize,
     /// Node secrets not yet consumed; initially just the root.
@@ -163,10 +177,32 @@ pub struct SecretTree {
     changes: u64,
     /// When recording, every touched node and leaf with its old value.
     journal: Option<Vec<Touched>>,
+    /// How many application generations a send derives at once (1: one).
+    reservation: u32,
+    /// The keys derived ahead and not yet used.
+    reserved: Option<Reserved>,
 }
 
-/// Two trees are equal if they hold the same secrets; the change counter
-/// and the journal are bookkeeping.
+/// A copy holds the same secrets but no reserved keys: two copies sending
+/// from one reservation would reuse a generation (a nonce under one key).
+/// The copy's stored ratchet is already past the original's reservation.
+impl Clone for SecretTree {
+    fn clone(&self) -> Self {
+        Self {
+            size: self.size,
+            nodes: self.nodes.clone(),
+            leaves: self.leaves.clone(),
+            policy: self.policy,
+            changes: self.changes,
+            journal: self.journal.clone(),
+            reservation: self.reservation,
+            reserved: None,
+        }
+    }
+}
+
+/// Two trees are equal if they hold the same secrets; the change counter,
+/// the journal and the keys reserved in memory are bookkeeping.
 impl PartialEq for SecretTree {
     fn eq(&self, other: &Self) -> bool {
         self.size == other.size
@@ -190,6 +226,8 @@ impl SecretTree {
             policy,
             changes: 0,
             journal: None,
+            reservation: 1,
+            reserved: None,
         }
     }
 
@@ -208,6 +246,8 @@ impl SecretTree {
             policy,
             changes: 0,
             journal: None,
+            reservation: 1,
+            reserved: None,
         }
     }
 
@@ -219,6 +259,38 @@ impl SecretTree {
     /// The ratchets of the leaves derived so far.
     pub(crate) fn leaf_ratchets(&self) -> &BTreeMap<LeafIndex, LeafRatchets> {
         &self.leaves
+    }
+
+    /// Sets how many generations of our application ratchet a send derives
+    /// at once (0 and 1: one; at most [`MAX_SENDING_RESERVATION`]). The
+    /// ratchet moves past all of them in one change, so the group writes
+    /// to storage once per that many messages; the keys not yet used stay
+    /// in memory only, and are skipped if the group is reloaded.
+    pub fn set_sending_reservation(&mut self, generations: u32) {
+        self.reservation = generations.clamp(1, MAX_SENDING_RESERVATION);
+        self.reserved = None;
+    }
+
+    /// The reservation set by
+    /// [`set_sending_reservation`](Self::set_sending_reservation).
+    pub fn sending_reservation(&self) -> u32 {
+        self.reservation
+    }
+
+    /// Deletes the keys reserved and not yet used; their generations are
+    /// never sent.
+    pub(crate) fn drop_reserved(&mut self) {
+        self.reserved = None;
+    }
+
+    /// How many reserved keys are held (tests and diagnostics).
+    pub fn reserved_keys(&self) -> usize {
+        self.reserved.as_ref().map_or(0, |r| r.keys.len())
+    }
+
+    /// Whether the journal holds changes not yet taken.
+    pub(crate) fn has_journal_entries(&self) -> bool {
+        self.journal.as_ref().is_some_and(|j| !j.is_empty())
     }
 
     pub(crate) fn is_journaling(&self) -> bool {
@@ -242,6 +314,8 @@ impl SecretTree {
     /// Puts back the values `journal` recorded, newest first.
     pub(crate) fn rollback(&mut self, journal: Vec<Touched>) {
         self.changes = self.changes.wrapping_add(1);
+        // Keys reserved by the change being undone must not outlive it.
+        self.reserved = None;
         for touched in journal.into_iter().rev() {
             match touched {
                 Touched::Node(x, Some(secret)) => {
@@ -396,15 +470,44 @@ impl SecretTree {
 
     /// The key for our next message from `leaf`: its generation and the key,
     /// which is consumed (deleted from the tree) at once.
+    ///
+    /// For application messages the ratchet may move several generations
+    /// at once (the [reservation](Self::set_sending_reservation)): the
+    /// following calls then take the keys held in memory and change
+    /// nothing that is stored, so they touch no journal.
     pub fn next_sending_key(
         &mut self,
         suite: &dyn CipherSuiteProvider,
         leaf: LeafIndex,
         kind: RatchetKind,
     ) -> Result<(u32, MessageKey), Error> {
-        self.leaf_ratchets_mut(suite, leaf)?
-            .get_mut(kind)
-            .next_for_sending(suite)
+        if kind == RatchetKind::Handshake || self.reservation <= 1 {
+            return self
+                .leaf_ratchets_mut(suite, leaf)?
+                .get_mut(kind)
+                .next_for_sending(suite);
+        }
+        if let Some(next) = self
+            .reserved
+            .as_mut()
+            .filter(|r| r.leaf == leaf)
+            .and_then(|r| r.keys.pop_front())
+        {
+            return Ok(next);
+        }
+        self.reserved = None;
+        let reservation = self.reservation;
+        let ratchet = self.leaf_ratchets_mut(suite, leaf)?.get_mut(kind);
+        let first = ratchet.next_for_sending(suite)?;
+        // Generations up to u32::MAX exist; the reservation stops there.
+        let left = (u64::from(u32::MAX) + 1).saturating_sub(ratchet.next);
+        let more = u64::from(reservation.saturating_sub(1)).min(left);
+        let mut keys = VecDeque::with_capacity(usize::try_from(more).unwrap_or(0));
+        for _ in 0..more {
+            keys.push_back(ratchet.next_for_sending(suite)?);
+        }
+        self.reserved = Some(Reserved { leaf, keys });
+        Ok(first)
     }
 
     /// The key for a message from `leaf` at `generation`, and the state to
@@ -457,6 +560,11 @@ impl SecretTree {
         }
         self.changes = self.changes.wrapping_add(1);
         self.record_leaf(leaf);
+        if kind == RatchetKind::Application
+            && self.reserved.as_ref().is_some_and(|r| r.leaf == leaf)
+        {
+            self.reserved = None;
+        }
         if let Some((ratchets, changes)) = fresh_leaf {
             self.apply(changes);
             self.leaves.insert(leaf, ratchets);
@@ -470,5 +578,7 @@ impl SecretTree {
     }
 }
 
+#[cfg(test)]
+mod reservation_tests;
 #[cfg(test)]
 mod tests;

@@ -80,6 +80,18 @@ impl WriteCounter {
         })
     }
 
+    /// Whether the store holds, now, the value this instance last read or
+    /// wrote: one read, for a step that writes nothing but must still
+    /// happen only at the group's current writer.
+    pub(crate) fn is_current(
+        &self,
+        storage: &(impl StorageProvider + ?Sized),
+        group_id: &[u8],
+    ) -> Result<bool, Error> {
+        let stored = storage.get(Namespace::GroupState, &keys::write_counter(group_id))?;
+        Ok(stored.as_deref() == self.stored.as_deref())
+    }
+
     /// Whether the store holds the value this instance last saw.
     pub(crate) fn same_as(&self, other: &Self) -> bool {
         self.stored == other.stored

@@ -15,7 +15,11 @@
 //!   are deleted. O(log N) bytes for a path, never the whole tree.
 //! * a message sent or received: the sender's ratchets and the secret tree
 //!   nodes consumed, so a used key is gone from storage before the
-//!   plaintext is returned or the ciphertext sent.
+//!   plaintext is returned or the ciphertext sent. Our own application
+//!   ratchet is stored moved ahead by a block of generations
+//!   (`GroupConfig::reserved_sending_generations`), whose keys are used
+//!   from memory: the sends in between write nothing and only read the
+//!   write counter.
 //! * a proposal: its cache entry; a commit we create: the pending commit.
 //! * creating or joining a group: everything, with the consumed
 //!   KeyPackage's deletion in the same transaction.
@@ -423,6 +427,8 @@ impl<P: Provider> Group<P> {
             self.write_counter = previous;
         })?;
         self.protection.set_journaling(true);
+        self.protection
+            .set_sending_reservation(self.config.reserved_sending_generations);
         Ok(())
     }
 
@@ -439,6 +445,41 @@ impl<P: Provider> Group<P> {
                 self.rollback_journals(journals);
                 Err(err)
             }
+        }
+    }
+
+    /// Stores what sending an application message consumed. A send that
+    /// took a key reserved by an earlier write changed nothing stored; it
+    /// still happens only if this instance is the group's current writer
+    /// (one read of the write counter), so a stale instance gets
+    /// [`Error::Conflict`] as if it had written, and its reserved keys go.
+    pub(crate) fn persist_sent(&mut self) -> Result<(), Error> {
+        let result = if self
+            .protection
+            .epochs()
+            .all(|e| !e.secret_tree().has_journal_entries())
+        {
+            self.check_current_writer()
+        } else {
+            self.persist_small(WriteBatch::new())
+        };
+        if matches!(result, Err(Error::Conflict)) {
+            self.protection.drop_reserved();
+        }
+        result
+    }
+
+    fn check_current_writer(&self) -> Result<(), Error> {
+        if self.unmerged_external_join.is_some() {
+            return Err(Misuse::UnmergedExternalJoin.into());
+        }
+        if self
+            .write_counter
+            .is_current(self.client.provider().storage(), self.group_id())?
+        {
+            Ok(())
+        } else {
+            Err(Error::Conflict)
         }
     }
 
@@ -900,6 +941,9 @@ fn load_once<P: Provider>(client: &Client<P>, group_id: &[u8]) -> Result<Group<P
     group.protection =
         MessageProtection::from_stored(current, past, config.out_of_order, config.padding);
     group.protection.set_journaling(true);
+    group
+        .protection
+        .set_sending_reservation(config.reserved_sending_generations);
     group.past_signature_keys = record.past_signature_keys;
     group.resumption_psks = resumption_psks;
     group.proposals = proposals;

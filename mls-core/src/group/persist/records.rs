@@ -80,6 +80,7 @@ pub(super) fn read_config(dec: &mut Dec<'_>) -> Result<GroupConfig, Error> {
         max_leaves: dec.u32()?,
         // Stored at the end of the group record (see `read_group`).
         max_proposals_per_epoch: GroupConfig::default().max_proposals_per_epoch,
+        reserved_sending_generations: GroupConfig::default().reserved_sending_generations,
     })
 }
 
@@ -132,17 +133,16 @@ pub(crate) struct GroupRecord {
 ///     uint64 retained_epochs<V>;
 ///     PastCredentials past_credentials<V>;  // uint64 epoch, (uint32 leaf, Credential)<V>
 ///     uint32 max_proposals_per_epoch;
+///     uint32 reserved_sending_generations;
 /// } GroupRecord;
 /// ```
 ///
-/// `past_credentials` and `max_proposals_per_epoch` came after the first
-/// release of format 1. A record that ends before `past_credentials` loads
-/// with those credentials unknown (a late message from such a sender is
-/// then refused, not misattributed); one that ends before
-/// `max_proposals_per_epoch` takes its default.
-///
-/// ```text
-/// ```
+/// `past_credentials`, `max_proposals_per_epoch` and
+/// `reserved_sending_generations` came after format 1's first release. A
+/// record that ends before `past_credentials` loads with those credentials
+/// unknown (a late message from such a sender is then refused, not
+/// misattributed); one that ends before either of the last two takes its
+/// default.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_group(
     enc: &mut Enc,
@@ -188,6 +188,7 @@ pub(crate) fn write_group(
         Ok(())
     })?;
     enc.u32(config.max_proposals_per_epoch);
+    enc.u32(config.reserved_sending_generations);
     Ok(())
 }
 
@@ -237,6 +238,9 @@ pub(crate) fn read_group(dec: &mut Dec<'_>) -> Result<GroupRecord, Error> {
     }
     if !dec.is_at_end() {
         config.max_proposals_per_epoch = dec.u32()?;
+    }
+    if !dec.is_at_end() {
+        config.reserved_sending_generations = dec.u32()?;
     }
     Ok(GroupRecord {
         config,
