@@ -12,6 +12,7 @@
 //! | `group_remove_process` | `process_message` of such a remove at leaf 1 |
 //! | `group_app_protect` | `encrypt_application_message` of 1 KiB, group of 10 |
 //! | `group_app_unprotect` | `process_message` of such a message, group of 10 |
+//! | `group_key_package` | `generate_key_package` (keys drawn, signed, stored with its private keys) and its serialization |
 //!
 //! Benchmark ids are `<group>/<backend>/<N>`. Run with
 //! `cargo bench -p interop --bench group`; `GROUP_BENCH_SIZES=10,100`
@@ -240,6 +241,7 @@ fn sizes() -> Vec<usize> {
 
 fn groups(c: &mut Criterion) {
     for backend in BACKENDS {
+        bench_key_package(c, backend);
         for n in sizes() {
             let mut fixture: Option<Fixture> = None;
             bench_size(c, backend, n, &mut fixture);
@@ -248,6 +250,24 @@ fn groups(c: &mut Criterion) {
             }
         }
     }
+}
+
+fn bench_key_package(c: &mut Criterion, backend: &str) {
+    let client = client(backend, SUITE, "key packages", seed(1)).unwrap();
+    let options = KeyPackageOptions::default();
+    let mut g = c.benchmark_group("group_key_package");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function(BenchmarkId::from_parameter(backend), |b| {
+        b.iter(|| {
+            client
+                .generate_key_package(SUITE, &options)
+                .unwrap()
+                .to_message()
+                .to_bytes()
+                .unwrap()
+        })
+    });
+    g.finish();
 }
 
 fn fixture<'a>(f: &'a mut Option<Fixture>, backend: &str, n: usize) -> &'a mut Fixture {

@@ -351,11 +351,18 @@ pub fn decode_exact<T: DeserializeBytes>(bytes: &[u8]) -> Result<T, DecodeError>
 /// Encodes `value` into a fresh byte vector.
 pub fn encode<T: Serialize + Size>(value: &T) -> Result<Vec<u8>, crate::Error> {
     let mut out = Vec::with_capacity(value.tls_serialized_len());
+    encode_into(value, &mut out)?;
+    Ok(out)
+}
+
+/// [`encode`] appending to `out`, for a caller that sized `out` for
+/// several values and so copies none of them twice.
+pub(crate) fn encode_into<T: Serialize>(value: &T, out: &mut Vec<u8>) -> Result<(), crate::Error> {
     // Writing to a Vec cannot fail, so the only error is a vector over 2^30 - 1.
     value
-        .tls_serialize(&mut out)
+        .tls_serialize(out)
         .map_err(|_| crate::error::Misuse::TooLarge("a vector longer than 2^30 - 1 bytes"))?;
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

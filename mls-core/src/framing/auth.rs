@@ -4,7 +4,7 @@
 
 use super::{Content, ContentType, FramedContent, WireFormat};
 use crate::cipher_suite::ProtocolVersion;
-use crate::codec::{VarBytes, encode};
+use crate::codec::{VarBytes, encode, encode_into};
 use crate::crypto::{sign_with_label, verify_with_label};
 use crate::error::{Error, Misuse, ProtocolError};
 use crate::key_schedule::GroupContext;
@@ -84,12 +84,24 @@ pub(crate) fn framed_content_tbs(
     content: &FramedContent,
     context: Option<&GroupContext>,
 ) -> Result<Vec<u8>, Error> {
-    let mut out = encode(&ProtocolVersion)?;
-    out.extend(encode(&wire_format)?);
-    out.extend(encode(content)?);
-    if content.sender.signs_group_context() {
-        let context = context.ok_or(Misuse::MissingGroupContext)?;
-        out.extend(context.to_bytes()?);
+    let context = if content.sender.signs_group_context() {
+        Some(context.ok_or(Misuse::MissingGroupContext)?)
+    } else {
+        None
+    };
+    // One buffer of the exact size: the content (an application message's
+    // data) is copied once.
+    let len = ProtocolVersion
+        .tls_serialized_len()
+        .saturating_add(wire_format.tls_serialized_len())
+        .saturating_add(content.tls_serialized_len())
+        .saturating_add(context.map_or(0, Size::tls_serialized_len));
+    let mut out = Vec::with_capacity(len);
+    encode_into(&ProtocolVersion, &mut out)?;
+    encode_into(&wire_format, &mut out)?;
+    encode_into(content, &mut out)?;
+    if let Some(context) = context {
+        encode_into(context, &mut out)?;
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use super::{
     AuthenticatedContent, Content, ContentType, FramedContent, FramedContentAuthData, Sender,
     SenderData, WireFormat,
 };
-use crate::codec::{VarBytes, decode_exact, encode};
+use crate::codec::{VarBytes, decode_exact, encode, encode_into};
 use crate::error::{Error, Misuse, ProtocolError, undecryptable};
 use crate::group::commit::Commit;
 use crate::group::proposal::Proposal;
@@ -15,7 +15,7 @@ use crate::provider::{CipherSuiteProvider, RandProvider};
 use crate::secret::Secret;
 use crate::secret_tree::{PendingRatchet, SecretTree};
 use crate::tree_math::LeafIndex;
-use tls_codec::{DeserializeBytes, TlsDeserializeBytes, TlsSerialize, TlsSize};
+use tls_codec::{DeserializeBytes, Size, TlsDeserializeBytes, TlsSerialize, TlsSize};
 
 /// `PrivateMessage` (§6.3) as it travels; nothing in it is checked.
 #[derive(Clone, Debug, PartialEq, Eq, TlsSerialize, TlsDeserializeBytes, TlsSize)]
@@ -74,15 +74,22 @@ fn encode_content(
     content: &AuthenticatedContent,
     padding: PaddingPolicy,
 ) -> Result<Vec<u8>, Error> {
-    let mut out = match &content.content.content {
-        Content::Application(data) => encode(data)?,
-        Content::Proposal(p) => encode(p)?,
-        Content::Commit(c) => encode(c)?,
-    };
-    content
-        .auth
-        .serialize(content.content.content.content_type(), &mut out)?;
-    let pad = padding.padding_for(out.len());
+    let body = &content.content.content;
+    let len = match body {
+        Content::Application(data) => data.tls_serialized_len(),
+        Content::Proposal(p) => p.tls_serialized_len(),
+        Content::Commit(c) => c.tls_serialized_len(),
+    }
+    .saturating_add(content.auth.serialized_len());
+    let pad = padding.padding_for(len);
+    // Sized once for content, signature and padding: no regrowth copies.
+    let mut out = Vec::with_capacity(len.saturating_add(pad));
+    match body {
+        Content::Application(data) => encode_into(data, &mut out)?,
+        Content::Proposal(p) => encode_into(p, &mut out)?,
+        Content::Commit(c) => encode_into(c, &mut out)?,
+    }
+    content.auth.serialize(body.content_type(), &mut out)?;
     out.resize(out.len().saturating_add(pad), 0);
     Ok(out)
 }

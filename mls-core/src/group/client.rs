@@ -460,16 +460,19 @@ impl<P: Provider> Client<P> {
             signature: VarBytes::default(),
         };
         key_package.sign(identity.signer.as_ref(), cs)?;
-        let reference = key_package.reference(cs)?;
-        self.store_key_package(
-            &reference,
-            StoredKeyPackage {
-                key_package: key_package.clone(),
-                init_private: init_priv,
-                encryption_private: enc_priv,
-                last_resort: options.last_resort,
-            },
+        // The package is encoded once, for storage; its reference is hashed
+        // from that encoding.
+        let (body, package) = StoredKeyPackage::encode_parts(
+            &key_package,
+            &init_priv,
+            &enc_priv,
+            options.last_resort,
         )?;
+        let encoded = body
+            .get(package)
+            .ok_or(Error::Internal("the package's range in its stored value"))?;
+        let reference = KeyPackageRef::from_encoded(cs, encoded)?;
+        self.put_key_package(&reference, &body)?;
         Ok(key_package)
     }
 
@@ -530,14 +533,18 @@ impl<P: Provider> Client<P> {
         reference: &KeyPackageRef,
         stored: StoredKeyPackage,
     ) -> Result<(), Error> {
+        self.put_key_package(reference, &stored.encode()?)
+    }
+
+    /// Stores `body`, a [`StoredKeyPackage`]'s encoding, under `reference`.
+    fn put_key_package(&self, reference: &KeyPackageRef, body: &[u8]) -> Result<(), Error> {
         let mut batch = WriteBatch::new();
-        let body = zeroize::Zeroizing::new(stored.encode()?);
         storage::put_record(
             &mut batch,
             Namespace::KeyPackages,
             reference.as_slice().to_vec(),
             RecordKind::KeyPackage,
-            &body,
+            body,
         );
         Ok(self.inner.provider.storage().commit(batch)?)
     }

@@ -1,12 +1,13 @@
 //! The stored form of a KeyPackage's private keys (namespace
 //! `key_packages`, keyed by KeyPackageRef).
 
-use crate::codec::{VarBytes, decode_exact, encode};
+use crate::codec::{VarBytes, VarSlice, decode_exact, encode_into};
 use crate::error::{DecodeError, Error};
 use crate::key_package::KeyPackage;
 use crate::secret::HpkePrivateKey;
-use tls_codec::{TlsDeserializeBytes, TlsSerialize, TlsSize};
-use zeroize::Zeroize;
+use std::ops::Range;
+use tls_codec::{Size, TlsDeserializeBytes, TlsSize};
+use zeroize::Zeroizing;
 
 /// Format version of the stored value; bumped when the layout changes so
 /// older values can still be read.
@@ -21,7 +22,7 @@ pub(crate) struct StoredKeyPackage {
     pub(crate) last_resort: bool,
 }
 
-#[derive(TlsSerialize, TlsDeserializeBytes, TlsSize)]
+#[derive(TlsDeserializeBytes, TlsSize)]
 struct Wire {
     version: u16,
     key_package: KeyPackage,
@@ -31,19 +32,43 @@ struct Wire {
 }
 
 impl StoredKeyPackage {
-    pub(crate) fn encode(&self) -> Result<Vec<u8>, Error> {
-        let wire = Wire {
-            version: FORMAT_VERSION,
-            key_package: self.key_package.clone(),
-            init_private: VarBytes::from(self.init_private.as_bytes()),
-            encryption_private: VarBytes::from(self.encryption_private.as_bytes()),
-            last_resort: u8::from(self.last_resort),
-        };
-        let encoded = encode(&wire);
-        // The copies of the private keys made for encoding are wiped.
-        wire.init_private.into_vec().zeroize();
-        wire.encryption_private.into_vec().zeroize();
-        encoded
+    pub(crate) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        Ok(Self::encode_parts(
+            &self.key_package,
+            &self.init_private,
+            &self.encryption_private,
+            self.last_resort,
+        )?
+        .0)
+    }
+
+    /// The stored value of these parts, written in one buffer of its exact
+    /// size (no copy of the package or of a private key to wipe), and where
+    /// in it the package's encoding lies: a new package's reference is
+    /// hashed from there instead of encoding the package again.
+    pub(crate) fn encode_parts(
+        key_package: &KeyPackage,
+        init_private: &HpkePrivateKey,
+        encryption_private: &HpkePrivateKey,
+        last_resort: bool,
+    ) -> Result<(Zeroizing<Vec<u8>>, Range<usize>), Error> {
+        let init = VarSlice(init_private.as_bytes());
+        let encryption = VarSlice(encryption_private.as_bytes());
+        let len = FORMAT_VERSION
+            .tls_serialized_len()
+            .saturating_add(key_package.tls_serialized_len())
+            .saturating_add(init.tls_serialized_len())
+            .saturating_add(encryption.tls_serialized_len())
+            .saturating_add(1);
+        let mut out = Zeroizing::new(Vec::with_capacity(len));
+        encode_into(&FORMAT_VERSION, &mut out)?;
+        let start = out.len();
+        encode_into(key_package, &mut out)?;
+        let package = start..out.len();
+        encode_into(&init, &mut out)?;
+        encode_into(&encryption, &mut out)?;
+        encode_into(&u8::from(last_resort), &mut out)?;
+        Ok((out, package))
     }
 
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, Error> {
@@ -81,6 +106,30 @@ mod tests {
             StoredKeyPackage::decode(&value.encode().unwrap()).unwrap(),
             value
         );
+    }
+
+    /// The layout is `Wire`'s: version, package, the two keys, the flag;
+    /// the range returned is exactly the package's encoding.
+    #[test]
+    fn the_layout_and_the_package_range() {
+        let value = stored();
+        let (bytes, package) = StoredKeyPackage::encode_parts(
+            &value.key_package,
+            &value.init_private,
+            &value.encryption_private,
+            value.last_resort,
+        )
+        .unwrap();
+        assert_eq!(bytes.capacity(), bytes.len());
+        assert_eq!(&bytes[..2], &FORMAT_VERSION.to_be_bytes());
+        let encoded = crate::codec::encode(&value.key_package).unwrap();
+        assert_eq!(&bytes[package.clone()], encoded.as_slice());
+        let mut tail = vec![32];
+        tail.extend([1; 32]);
+        tail.push(32);
+        tail.extend([2; 32]);
+        tail.push(1);
+        assert_eq!(&bytes[package.end..], tail.as_slice());
     }
 
     /// A truncated, extended or foreign value, or one of another format
