@@ -1,7 +1,7 @@
 //! The labeled operations of RFC 9420 §5 and §8, written once on top of
 //! [`CipherSuiteProvider`] so every backend computes them identically.
 
-use crate::codec::{VarBytes, VarSlice, encode};
+use crate::codec::{VarSlice, encode};
 use crate::error::{CryptoError, Error, Misuse};
 use crate::provider::{
     CipherSuiteProvider, HpkeCiphertext, HpkeRecipient, RandProvider, Signer, random_bytes,
@@ -11,34 +11,115 @@ use crate::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
 /// Prefix of every MLS label (§5.1.2, §5.1.3, §8).
 const LABEL_PREFIX: &[u8] = b"MLS 1.0 ";
 
-fn mls_label(label: &str) -> VarBytes {
-    let mut out = Vec::with_capacity(LABEL_PREFIX.len().saturating_add(label.len()));
-    out.extend_from_slice(LABEL_PREFIX);
-    out.extend_from_slice(label.as_bytes());
-    VarBytes::new(out)
+/// `opaque label<V>` holding `prefix ‖ label`, written without
+/// concatenating the two first: labels are encoded on every key derivation
+/// and signature, and this keeps them free of allocations.
+#[derive(Clone, Copy)]
+struct Label<'a> {
+    prefix: &'static [u8],
+    label: &'a [u8],
+}
+
+impl tls_codec::Size for Label<'_> {
+    fn tls_serialized_len(&self) -> usize {
+        let len = self.prefix.len().saturating_add(self.label.len());
+        crate::codec::varint_len(len)
+            .unwrap_or(0)
+            .saturating_add(len)
+    }
+}
+
+impl tls_codec::Serialize for Label<'_> {
+    fn tls_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        let len = self.prefix.len().saturating_add(self.label.len());
+        let header = crate::codec::write_varint(len, writer)?;
+        writer.write_all(self.prefix)?;
+        writer.write_all(self.label)?;
+        Ok(header.saturating_add(len))
+    }
+}
+
+/// `"MLS 1.0 " ‖ label`.
+fn mls_label(label: &str) -> Label<'_> {
+    Label {
+        prefix: LABEL_PREFIX,
+        label: label.as_bytes(),
+    }
 }
 
 /// `struct { opaque label<V>; opaque content<V>; }`: the shape shared by
-/// `RefHashInput` (§5.2), `SignContent` (§5.1.2) and `EncryptContext` (§5.1.3).
-#[derive(tls_codec::TlsSerialize, tls_codec::TlsSize)]
-struct LabeledContent<'a> {
-    label: VarBytes,
-    content: VarSlice<'a>,
+/// `RefHashInput` (§5.2), `SignContent` (§5.1.2) and `EncryptContext`
+/// (§5.1.3). `content` is any encodable value, written inside the
+/// `opaque<V>` without being encoded on its own first.
+struct LabeledContent<'a, C> {
+    label: Label<'a>,
+    content: &'a C,
+}
+
+impl<C: tls_codec::Size> tls_codec::Size for LabeledContent<'_, C> {
+    fn tls_serialized_len(&self) -> usize {
+        let len = self.content.tls_serialized_len();
+        self.label
+            .tls_serialized_len()
+            .saturating_add(crate::codec::varint_len(len).unwrap_or(0))
+            .saturating_add(len)
+    }
+}
+
+impl<C: tls_codec::Serialize + tls_codec::Size> tls_codec::Serialize for LabeledContent<'_, C> {
+    fn tls_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        let len = self.content.tls_serialized_len();
+        let label = self.label.tls_serialize(writer)?;
+        let header = crate::codec::write_varint(len, writer)?;
+        let written = self.content.tls_serialize(writer)?;
+        if written != len {
+            return Err(tls_codec::Error::EncodingError(
+                "labeled content wrote other than its size".into(),
+            ));
+        }
+        Ok(label.saturating_add(header).saturating_add(written))
+    }
 }
 
 /// `KDFLabel` (§8).
 #[derive(tls_codec::TlsSerialize, tls_codec::TlsSize)]
-struct KdfLabel {
+struct KdfLabel<'a> {
     length: u16,
-    label: VarBytes,
-    context: VarBytes,
+    label: Label<'a>,
+    context: VarSlice<'a>,
 }
 
-fn labeled(label: VarBytes, content: &[u8]) -> Result<Vec<u8>, Error> {
-    encode(&LabeledContent {
-        label,
-        content: VarSlice(content),
-    })
+/// A `KDFLabel` up to this size is encoded on the stack: every one the
+/// protocol derives (the longest context is a ciphertext sample or a
+/// hash, at most 64 bytes) fits.
+const KDF_LABEL_ON_STACK: usize = 160;
+
+fn labeled(label: Label<'_>, content: &[u8]) -> Result<Vec<u8>, Error> {
+    labeled_encoded(label, &RawBytes(content))
+}
+
+fn labeled_encoded<C: tls_codec::Serialize + tls_codec::Size>(
+    label: Label<'_>,
+    content: &C,
+) -> Result<Vec<u8>, Error> {
+    encode(&LabeledContent { label, content })
+}
+
+/// Bytes written as they are (the inside of an `opaque<V>` whose header
+/// [`LabeledContent`] writes).
+struct RawBytes<'a>(&'a [u8]);
+
+impl tls_codec::Size for RawBytes<'_> {
+    fn tls_serialized_len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl tls_codec::Serialize for RawBytes<'_> {
+    fn tls_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        writer.write_all(self.0)?;
+        Ok(self.0.len())
+    }
 }
 
 /// `RefHash(label, value) = Hash(RefHashInput)` (§5.2). `label` is used as
@@ -48,7 +129,7 @@ pub fn ref_hash(
     label: &[u8],
     value: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    let input = labeled(VarBytes::from(label), value)?;
+    let input = labeled(Label { prefix: b"", label }, value)?;
     Ok(suite.hash(&input)?)
 }
 
@@ -60,12 +141,24 @@ pub fn expand_with_label(
     context: &[u8],
     length: u16,
 ) -> Result<Secret, Error> {
-    let info = encode(&KdfLabel {
+    let info = KdfLabel {
         length,
         label: mls_label(label),
-        context: VarBytes::from(context),
-    })?;
-    Ok(suite.kdf_expand(secret, &info, usize::from(length))?)
+        context: VarSlice(context),
+    };
+    let len = tls_codec::Size::tls_serialized_len(&info);
+    let out = usize::from(length);
+    if len <= KDF_LABEL_ON_STACK {
+        // Nothing secret here: the label and context are public.
+        let mut buf = [0u8; KDF_LABEL_ON_STACK];
+        let mut writer = &mut buf[..];
+        tls_codec::Serialize::tls_serialize(&info, &mut writer)
+            .map_err(|_| Misuse::TooLarge("a KDFLabel context"))?;
+        let info = buf.get(..len).ok_or(Error::Internal("KDFLabel length"))?;
+        Ok(suite.kdf_expand(secret, info, out)?)
+    } else {
+        Ok(suite.kdf_expand(secret, &encode(&info)?, out)?)
+    }
 }
 
 /// `DeriveSecret(secret, label) = ExpandWithLabel(secret, label, "", Nh)` (§8).
@@ -99,6 +192,17 @@ pub fn sign_with_label(
     label: &str,
     content: &[u8],
 ) -> Result<Vec<u8>, Error> {
+    sign_encoded_with_label(signer, suite, label, &RawBytes(content))
+}
+
+/// [`sign_with_label`] over `content`'s encoding, written straight into
+/// the `SignContent`.
+pub(crate) fn sign_encoded_with_label<C: tls_codec::Serialize + tls_codec::Size>(
+    signer: &dyn Signer,
+    suite: &dyn CipherSuiteProvider,
+    label: &str,
+    content: &C,
+) -> Result<Vec<u8>, Error> {
     let expected = suite.cipher_suite().signature_scheme();
     if signer.scheme() != expected {
         return Err(Misuse::SignatureSchemeMismatch {
@@ -107,7 +211,7 @@ pub fn sign_with_label(
         }
         .into());
     }
-    let sign_content = labeled(mls_label(label), content)?;
+    let sign_content = labeled_encoded(mls_label(label), content)?;
     Ok(signer.sign(&sign_content)?)
 }
 
@@ -119,8 +223,20 @@ pub fn verify_with_label(
     content: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
+    verify_encoded_with_label(suite, public_key, label, &RawBytes(content), signature)
+}
+
+/// [`verify_with_label`] over `content`'s encoding, written straight into
+/// the `SignContent`.
+pub(crate) fn verify_encoded_with_label<C: tls_codec::Serialize + tls_codec::Size>(
+    suite: &dyn CipherSuiteProvider,
+    public_key: &[u8],
+    label: &str,
+    content: &C,
+    signature: &[u8],
+) -> Result<(), Error> {
     check_signature_key(suite.cipher_suite().signature_scheme(), public_key)?;
-    let sign_content = labeled(mls_label(label), content)?;
+    let sign_content = labeled_encoded(mls_label(label), content)?;
     Ok(suite.verify(public_key, &sign_content, signature)?)
 }
 

@@ -106,6 +106,28 @@ fn expand_with_label_builds_kdf_label() {
     assert_eq!(out.as_bytes(), b"\x00\x10\x0bMLS 1.0 key\x01\x01");
 }
 
+/// Contexts on both sides of the on-stack encoding's size, and one whose
+/// length needs a two-byte varint, encode alike.
+#[test]
+fn expand_with_label_encodes_every_context_length() {
+    for len in [0usize, 63, 64, 140, 143, 144, 145, 160, 300] {
+        let context = vec![0x5a; len];
+        let out = expand_with_label(&Echo, &[], "key", &context, 16).unwrap();
+        let mut expected = b"\x00\x10\x0bMLS 1.0 key".to_vec();
+        if len < 64 {
+            expected.push(len as u8);
+        } else {
+            expected.extend((0x4000u16 | len as u16).to_be_bytes());
+        }
+        expected.extend(&context);
+        assert_eq!(
+            out.as_bytes(),
+            expected.as_slice(),
+            "context of {len} bytes"
+        );
+    }
+}
+
 #[test]
 fn derive_secret_uses_nh_and_empty_context() {
     let out = derive_secret(&Echo, &[], "init").unwrap();

@@ -4,8 +4,8 @@
 
 use super::{Content, ContentType, FramedContent, WireFormat};
 use crate::cipher_suite::ProtocolVersion;
-use crate::codec::{VarBytes, encode, encode_into};
-use crate::crypto::{sign_with_label, verify_with_label};
+use crate::codec::{VarBytes, encode};
+use crate::crypto::{sign_encoded_with_label, verify_encoded_with_label};
 use crate::error::{Error, Misuse, ProtocolError};
 use crate::key_schedule::GroupContext;
 use crate::provider::{CipherSuiteProvider, Signer};
@@ -77,33 +77,56 @@ impl FramedContentAuthData {
     }
 }
 
-/// `FramedContentTBS` (§6.1), encoded by hand because its last field depends
-/// on the sender type.
-pub(crate) fn framed_content_tbs(
+/// `FramedContentTBS` (§6.1), borrowed, encoded by hand because its last
+/// field depends on the sender type. Signing and verifying encode it
+/// straight into the `SignContent` around it, so an application message's
+/// data is copied once.
+pub(crate) struct FramedContentTbs<'a> {
     wire_format: WireFormat,
-    content: &FramedContent,
-    context: Option<&GroupContext>,
-) -> Result<Vec<u8>, Error> {
-    let context = if content.sender.signs_group_context() {
-        Some(context.ok_or(Misuse::MissingGroupContext)?)
-    } else {
-        None
-    };
-    // One buffer of the exact size: the content (an application message's
-    // data) is copied once.
-    let len = ProtocolVersion
-        .tls_serialized_len()
-        .saturating_add(wire_format.tls_serialized_len())
-        .saturating_add(content.tls_serialized_len())
-        .saturating_add(context.map_or(0, Size::tls_serialized_len));
-    let mut out = Vec::with_capacity(len);
-    encode_into(&ProtocolVersion, &mut out)?;
-    encode_into(&wire_format, &mut out)?;
-    encode_into(content, &mut out)?;
-    if let Some(context) = context {
-        encode_into(context, &mut out)?;
+    content: &'a FramedContent,
+    context: Option<&'a GroupContext>,
+}
+
+impl<'a> FramedContentTbs<'a> {
+    /// Fails if the sender signs the group context (§6.1) and none is given.
+    pub(crate) fn new(
+        wire_format: WireFormat,
+        content: &'a FramedContent,
+        context: Option<&'a GroupContext>,
+    ) -> Result<Self, Error> {
+        let context = if content.sender.signs_group_context() {
+            Some(context.ok_or(Misuse::MissingGroupContext)?)
+        } else {
+            None
+        };
+        Ok(Self {
+            wire_format,
+            content,
+            context,
+        })
     }
-    Ok(out)
+}
+
+impl Size for FramedContentTbs<'_> {
+    fn tls_serialized_len(&self) -> usize {
+        ProtocolVersion
+            .tls_serialized_len()
+            .saturating_add(self.wire_format.tls_serialized_len())
+            .saturating_add(self.content.tls_serialized_len())
+            .saturating_add(self.context.map_or(0, Size::tls_serialized_len))
+    }
+}
+
+impl Serialize for FramedContentTbs<'_> {
+    fn tls_serialize<W: Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
+        let mut written = ProtocolVersion.tls_serialize(writer)?;
+        written = written.saturating_add(self.wire_format.tls_serialize(writer)?);
+        written = written.saturating_add(self.content.tls_serialize(writer)?);
+        if let Some(context) = self.context {
+            written = written.saturating_add(context.tls_serialize(writer)?);
+        }
+        Ok(written)
+    }
 }
 
 /// `AuthenticatedContent` (§6.1): content, the wire format it travels in,
@@ -136,8 +159,8 @@ impl AuthenticatedContent {
         {
             return Err(Misuse::ApplicationDataAsPublicMessage.into());
         }
-        let tbs = framed_content_tbs(wire_format, &content, context)?;
-        let signature = sign_with_label(signer, suite, "FramedContentTBS", &tbs)?;
+        let tbs = FramedContentTbs::new(wire_format, &content, context)?;
+        let signature = sign_encoded_with_label(signer, suite, "FramedContentTBS", &tbs)?;
         Ok(Self {
             wire_format,
             content,
@@ -160,8 +183,8 @@ impl AuthenticatedContent {
         public_key: &[u8],
         context: Option<&GroupContext>,
     ) -> Result<(), Error> {
-        let tbs = framed_content_tbs(self.wire_format, &self.content, context)?;
-        verify_with_label(
+        let tbs = FramedContentTbs::new(self.wire_format, &self.content, context)?;
+        verify_encoded_with_label(
             suite,
             public_key,
             "FramedContentTBS",

@@ -1,11 +1,11 @@
 //! PublicMessage (RFC 9420 §6.2): signed content, plus a membership tag when
 //! the sender is a member.
 
-use super::auth::framed_content_tbs;
+use super::auth::FramedContentTbs;
 use super::{
     AuthenticatedContent, ContentType, FramedContent, FramedContentAuthData, Sender, WireFormat,
 };
-use crate::codec::VarBytes;
+use crate::codec::{VarBytes, encode_into};
 use crate::error::{Error, Misuse, ProtocolError};
 use crate::key_schedule::GroupContext;
 use crate::provider::CipherSuiteProvider;
@@ -56,7 +56,12 @@ impl PublicMessage {
 
     /// `AuthenticatedContentTBM` (§6.2): `FramedContentTBS || auth`.
     fn tbm(&self, context: &GroupContext) -> Result<Vec<u8>, Error> {
-        let mut out = framed_content_tbs(WireFormat::PublicMessage, &self.content, Some(context))?;
+        let tbs = FramedContentTbs::new(WireFormat::PublicMessage, &self.content, Some(context))?;
+        let mut out = Vec::with_capacity(
+            tbs.tls_serialized_len()
+                .saturating_add(self.auth.serialized_len()),
+        );
+        encode_into(&tbs, &mut out)?;
         self.auth
             .serialize(self.content.content.content_type(), &mut out)?;
         Ok(out)
