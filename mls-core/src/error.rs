@@ -37,8 +37,9 @@ pub enum Error {
     /// Another instance of this group (another thread, or another process
     /// sharing the store) stored a change since this instance loaded or
     /// last stored it. This instance changed nothing, in memory or in
-    /// storage; load the group again ([`Group::load`](crate::group::Group::load))
-    /// and retry.
+    /// storage (but for dropping the sending keys it had reserved, whose
+    /// generations are then never used); load the group again
+    /// ([`Group::load`](crate::group::Group::load)) and retry.
     #[error(
         "another instance of this group stored a change since this one loaded it; \
          nothing was changed: load the group again and retry"

@@ -132,7 +132,11 @@
 //! deleted in the same batch. A message sent or received writes the
 //! sender's ratchets and the secret-tree nodes it consumed, so a used key
 //! is gone from storage before the plaintext is returned or the ciphertext
-//! leaves. Joining writes the whole group and deletes the consumed
+//! leaves. Our own application messages do so in blocks: the ratchet is
+//! stored [`reserved_sending_generations`](crate::group::GroupConfig::reserved_sending_generations)
+//! generations ahead at once, and the sends in between use keys held in
+//! memory, write nothing and only read the write counter; after a reload
+//! the rest of the block is skipped. Joining writes the whole group and deletes the consumed
 //! KeyPackage in one batch. So a crash at any write leaves the old state or
 //! the new one, and bytes per commit grow with log N.
 //!
