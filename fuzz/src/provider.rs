@@ -23,7 +23,7 @@ compile_error!(
      it builds only with `--cfg fuzzing`, as `cargo fuzz` sets"
 );
 
-use mls_core::CipherSuite;
+use mls_core::{CipherSuite, CipherSuiteDefinition};
 use mls_core::CryptoError;
 use mls_core::provider::{
     CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeExport, RandProvider, Signer,
@@ -122,8 +122,8 @@ fn strip_tag(ciphertext: &[u8]) -> Option<&[u8]> {
 pub struct FuzzSuite;
 
 impl CipherSuiteProvider for FuzzSuite {
-    fn cipher_suite(&self) -> CipherSuite {
-        SUITE
+    fn definition(&self) -> &CipherSuiteDefinition {
+        &CipherSuiteDefinition::RFC9420[0]
     }
     fn hash_len(&self) -> usize {
         NH
@@ -283,7 +283,7 @@ pub struct FuzzSigner {
 
 impl Signer for FuzzSigner {
     fn scheme(&self) -> mls_core::SignatureScheme {
-        SUITE.signature_scheme()
+        CipherSuiteDefinition::RFC9420[0].signature
     }
     fn public_key(&self) -> &[u8] {
         &self.public_key

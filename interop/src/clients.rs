@@ -57,6 +57,17 @@ pub fn client_builder(
     seed: [u8; 32],
 ) -> Result<ClientBuilder<TestProvider>, Error> {
     let crypto = crypto(backend).ok_or(Error::Internal("unknown backend"))?;
+    client_builder_on(crypto, suite, identity, seed)
+}
+
+/// [`client_builder`] on a crypto provider the caller built, for instance
+/// one made with suite definitions of its own (`with_suites`).
+pub fn client_builder_on(
+    crypto: Box<dyn CryptoProvider>,
+    suite: CipherSuite,
+    identity: &str,
+    seed: [u8; 32],
+) -> Result<ClientBuilder<TestProvider>, Error> {
     let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
     let signer = generate_signer(crypto.cipher_suite(suite)?, &rand)?;
     let provider = MlsProvider::new(crypto, rand, MemoryStorage::new());

@@ -243,7 +243,7 @@ fn check_signatures(suites: &Suites, i: &Inputs) -> Result<(), String> {
         .iter()
         .map(|(n, s)| (*n, s.signer(sk.as_bytes()).unwrap().sign(&i.data).unwrap()))
         .collect();
-    let scheme = suites[0].1.cipher_suite().signature_scheme();
+    let scheme = suites[0].1.definition().signature;
     if matches!(scheme, SignatureScheme::Ed25519 | SignatureScheme::Ed448) {
         same("EdDSA signature", &sigs)?;
     }

@@ -124,7 +124,7 @@ fn check(i: &Inputs) -> Result<(), String> {
             produced.push((sender_name, message));
         }
         if matches!(
-            cs.signature_scheme(),
+            cs.definition().unwrap().signature,
             SignatureScheme::Ed25519 | SignatureScheme::Ed448
         ) {
             let (first_name, first) = &produced[0];

@@ -6,12 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use interop::clients::{TestProvider, client, seed};
+use interop::clients::{TestProvider, client, client_builder_on, seed};
 use mls_core::group::{
-    Client, ExternalJoinOptions, Group, GroupConfig, JoinOptions, KeyPackageOptions,
+    Client, DefaultRules, ExternalJoinOptions, Group, GroupConfig, JoinOptions, KeyPackageOptions,
     ProcessedMessage,
 };
-use mls_core::{CipherSuite, MlsMessage};
+use mls_core::provider::CryptoProvider;
+use mls_core::{CipherSuite, CipherSuiteDefinition, MlsMessage};
+use mls_crypto_awslc::AwsLcProvider;
+use mls_crypto_ring::RingProvider;
+use mls_crypto_rustcrypto::RustCryptoProvider;
 
 type G = Group<TestProvider>;
 
@@ -101,19 +105,25 @@ fn chat(members: &mut [Member], from: usize, text: &str) {
 }
 
 fn lifecycle(suite: CipherSuite, backends: &[&str]) {
+    lifecycle_with(suite, backends, |backend, name, seed| {
+        client(backend, suite, name, seed).unwrap()
+    });
+}
+
+/// The whole lifecycle, member `i` on `backends[i % len]`, its client made
+/// by `make(backend, name, seed)`.
+fn lifecycle_with(
+    suite: CipherSuite,
+    backends: &[&str],
+    make: impl Fn(&str, &str, [u8; 32]) -> Client<TestProvider>,
+) {
     let config = GroupConfig::default();
     let names = ["alice", "bob", "carol", "dave"];
     let mut members: Vec<Member> = names
         .iter()
         .enumerate()
         .map(|(i, name)| Member {
-            client: client(
-                backends[i % backends.len()],
-                suite,
-                name,
-                seed(i as u64 + 1),
-            )
-            .unwrap(),
+            client: make(backends[i % backends.len()], name, seed(i as u64 + 1)),
             group: None,
         })
         .collect();
@@ -303,4 +313,54 @@ fn suite_5_on_rustcrypto_and_aws_lc() {
         CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521,
         &["rustcrypto", "aws-lc"],
     );
+}
+
+/// Suite 1's algorithms under a code point of the private-use range (RFC
+/// 9420 §17.1 reserves 0xF000-0xFFFF), each backend built with that one
+/// definition: the whole lifecycle runs across the three backends, and the
+/// code point is what goes on the wire.
+#[test]
+fn private_code_point_on_all_three_backends() {
+    let definition = CipherSuiteDefinition::RFC9420[0].with_code_point(0xf0a1);
+    let suite = definition.suite;
+    let crypto = |backend: &str| -> Box<dyn CryptoProvider> {
+        match backend {
+            "rustcrypto" => Box::new(RustCryptoProvider::with_suites([definition]).unwrap()),
+            "ring" => Box::new(RingProvider::with_suites([definition]).unwrap()),
+            _ => Box::new(AwsLcProvider::with_suites([definition]).unwrap()),
+        }
+    };
+    let make = |backend: &str, name: &str, seed: [u8; 32]| {
+        client_builder_on(crypto(backend), suite, name, seed)
+            .unwrap()
+            .rules(DefaultRules::open())
+            .build()
+    };
+
+    // The package carries the private code point, and a client on the
+    // default provider (no definition for it) refuses to make one.
+    let package = kp(&make("ring", "probe", seed(9)), suite);
+    assert_eq!(package.cipher_suite.code(), 0xf0a1);
+    let stock = client(
+        "ring",
+        CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        "stock",
+        seed(10),
+    )
+    .unwrap();
+    let refused = stock
+        .generate_key_package(suite, &KeyPackageOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            mls_core::Error::Unsupported(mls_core::error::Unsupported::CipherSuiteNotProvided {
+                suite: s,
+                provider: "ring",
+            }) if s == suite
+        ),
+        "{refused:?}"
+    );
+
+    lifecycle_with(suite, &["rustcrypto", "ring", "aws-lc"], make);
 }

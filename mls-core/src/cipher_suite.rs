@@ -1,27 +1,45 @@
 //! The cipher suites of RFC 9420 §17.1 and the algorithms each is made of.
+//!
+//! A suite is two things kept apart on purpose:
+//!
+//! * [`CipherSuite`], the 16-bit code point that goes on the wire (§5.1).
+//!   Any value decodes; whether the group can use it is decided by the crypto
+//!   provider, which either has a suite object for it or does not.
+//! * [`CipherSuiteDefinition`], the data that says which KEM, KDF, AEAD and
+//!   signature scheme a code point stands for, and where the code point comes
+//!   from ([`Registration`]). Backends build their suite objects from a
+//!   definition's algorithms, never from the code point, so a deployment can
+//!   give a suite another code point ([`CipherSuiteDefinition::with_code_point`])
+//!   without touching protocol code.
 
 use crate::error::Unsupported;
 use std::fmt;
 
-/// An MLS cipher suite (RFC 9420 §5.1, registry in §17.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u16)]
-#[allow(non_camel_case_types)]
-pub enum CipherSuite {
+/// An MLS cipher suite's code point (RFC 9420 §5.1, registry in §17.1).
+///
+/// The constants are the suites RFC 9420 registers. Any other value is a
+/// code point too: a provider built with a [`CipherSuiteDefinition`] for it
+/// offers it, every other provider refuses it with
+/// [`Unsupported::CipherSuiteNotProvided`](crate::error::Unsupported).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CipherSuite(u16);
+
+#[allow(non_upper_case_globals)]
+impl CipherSuite {
     /// 0x0001: DHKEM(X25519), AES-128-GCM, SHA-256, Ed25519.
-    MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 = 0x0001,
+    pub const MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519: Self = Self(0x0001);
     /// 0x0002: DHKEM(P-256), AES-128-GCM, SHA-256, ECDSA P-256.
-    MLS_128_DHKEMP256_AES128GCM_SHA256_P256 = 0x0002,
+    pub const MLS_128_DHKEMP256_AES128GCM_SHA256_P256: Self = Self(0x0002);
     /// 0x0003: DHKEM(X25519), ChaCha20-Poly1305, SHA-256, Ed25519.
-    MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 = 0x0003,
+    pub const MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519: Self = Self(0x0003);
     /// 0x0004: DHKEM(X448), AES-256-GCM, SHA-512, Ed448.
-    MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448 = 0x0004,
+    pub const MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448: Self = Self(0x0004);
     /// 0x0005: DHKEM(P-521), AES-256-GCM, SHA-512, ECDSA P-521.
-    MLS_256_DHKEMP521_AES256GCM_SHA512_P521 = 0x0005,
+    pub const MLS_256_DHKEMP521_AES256GCM_SHA512_P521: Self = Self(0x0005);
     /// 0x0006: DHKEM(X448), ChaCha20-Poly1305, SHA-512, Ed448.
-    MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 = 0x0006,
+    pub const MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448: Self = Self(0x0006);
     /// 0x0007: DHKEM(P-384), AES-256-GCM, SHA-384, ECDSA P-384.
-    MLS_256_DHKEMP384_AES256GCM_SHA384_P384 = 0x0007,
+    pub const MLS_256_DHKEMP384_AES256GCM_SHA384_P384: Self = Self(0x0007);
 }
 
 /// HPKE KEM identifiers (RFC 9180 §7.1) used by MLS suites.
@@ -80,6 +98,181 @@ pub enum SignatureScheme {
     Ed448 = 0x0808,
 }
 
+/// Where a suite's code point comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Registration {
+    /// Registered in the IANA "MLS Cipher Suites" registry (RFC 9420 §17.1).
+    Iana,
+    /// Proposed by an Internet-Draft and not registered: the value can change
+    /// when IANA assigns one, and other implementations may use another.
+    /// `source` names the draft and its revision.
+    Provisional {
+        /// The document the code point is taken from, with its revision.
+        source: &'static str,
+    },
+    /// Chosen by a deployment ([`CipherSuiteDefinition::with_code_point`] or
+    /// [`CipherSuiteDefinition::new`]): every member must be configured with
+    /// the same mapping.
+    Private,
+}
+
+/// What a cipher suite's code point stands for: its algorithms and where the
+/// code point comes from.
+///
+/// Crypto providers build their suite objects from these fields, so a
+/// definition with a different code point but the same algorithms is the
+/// same suite to every backend:
+///
+/// ```
+/// use mls_core::{CipherSuite, CipherSuiteDefinition, Registration};
+///
+/// let suite_1 = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+/// let builtin = suite_1.definition().expect("registered in RFC 9420");
+/// assert_eq!(builtin.registration, Registration::Iana);
+///
+/// // The same algorithms under a code point of the private-use range.
+/// let private = builtin.with_code_point(0xf001);
+/// assert_eq!(private.suite.code(), 0xf001);
+/// assert_eq!(private.kem, builtin.kem);
+/// assert_eq!(private.registration, Registration::Private);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct CipherSuiteDefinition {
+    /// The code point on the wire.
+    pub suite: CipherSuite,
+    /// The suite's name in its registry or draft (RFC 9420 §17.1 style).
+    pub name: &'static str,
+    /// The HPKE KEM.
+    pub kem: Kem,
+    /// The HPKE KDF; its hash is the suite's hash.
+    pub kdf: Kdf,
+    /// The AEAD of HPKE and of the message protection.
+    pub aead: Aead,
+    /// The signature scheme.
+    pub signature: SignatureScheme,
+    /// Where the code point comes from.
+    pub registration: Registration,
+}
+
+const fn rfc9420(
+    code: u16,
+    name: &'static str,
+    kem: Kem,
+    kdf: Kdf,
+    aead: Aead,
+    signature: SignatureScheme,
+) -> CipherSuiteDefinition {
+    CipherSuiteDefinition {
+        suite: CipherSuite(code),
+        name,
+        kem,
+        kdf,
+        aead,
+        signature,
+        registration: Registration::Iana,
+    }
+}
+
+impl CipherSuiteDefinition {
+    /// The suites RFC 9420 registers (§17.1), in code-point order.
+    pub const RFC9420: [CipherSuiteDefinition; 7] = [
+        rfc9420(
+            0x0001,
+            "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
+            Kem::DhKemX25519,
+            Kdf::HkdfSha256,
+            Aead::Aes128Gcm,
+            SignatureScheme::Ed25519,
+        ),
+        rfc9420(
+            0x0002,
+            "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
+            Kem::DhKemP256,
+            Kdf::HkdfSha256,
+            Aead::Aes128Gcm,
+            SignatureScheme::EcdsaSecp256r1Sha256,
+        ),
+        rfc9420(
+            0x0003,
+            "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
+            Kem::DhKemX25519,
+            Kdf::HkdfSha256,
+            Aead::ChaCha20Poly1305,
+            SignatureScheme::Ed25519,
+        ),
+        rfc9420(
+            0x0004,
+            "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448",
+            Kem::DhKemX448,
+            Kdf::HkdfSha512,
+            Aead::Aes256Gcm,
+            SignatureScheme::Ed448,
+        ),
+        rfc9420(
+            0x0005,
+            "MLS_256_DHKEMP521_AES256GCM_SHA512_P521",
+            Kem::DhKemP521,
+            Kdf::HkdfSha512,
+            Aead::Aes256Gcm,
+            SignatureScheme::EcdsaSecp521r1Sha512,
+        ),
+        rfc9420(
+            0x0006,
+            "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448",
+            Kem::DhKemX448,
+            Kdf::HkdfSha512,
+            Aead::ChaCha20Poly1305,
+            SignatureScheme::Ed448,
+        ),
+        rfc9420(
+            0x0007,
+            "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
+            Kem::DhKemP384,
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+            SignatureScheme::EcdsaSecp384r1Sha384,
+        ),
+    ];
+
+    /// Every definition this library knows by code point: the suites of RFC
+    /// 9420. [`CipherSuite::definition`] looks code points up here.
+    pub const BUILT_IN: &'static [CipherSuiteDefinition] = &Self::RFC9420;
+
+    /// A suite of the given algorithms under a code point of the deployment's
+    /// choosing ([`Registration::Private`]).
+    pub const fn new(
+        code: u16,
+        name: &'static str,
+        kem: Kem,
+        kdf: Kdf,
+        aead: Aead,
+        signature: SignatureScheme,
+    ) -> Self {
+        Self {
+            suite: CipherSuite(code),
+            name,
+            kem,
+            kdf,
+            aead,
+            signature,
+            registration: Registration::Private,
+        }
+    }
+
+    /// These algorithms under another code point, for a deployment whose
+    /// peers use a different value (a draft's provisional code point that
+    /// another implementation numbers otherwise, or a private-use value).
+    /// The result is [`Registration::Private`].
+    pub const fn with_code_point(self, code: u16) -> Self {
+        Self {
+            suite: CipherSuite(code),
+            registration: Registration::Private,
+            ..self
+        }
+    }
+}
+
 impl CipherSuite {
     /// Every suite RFC 9420 defines, in code-point order.
     pub const ALL: [CipherSuite; 7] = [
@@ -92,82 +285,57 @@ impl CipherSuite {
         CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384,
     ];
 
+    /// The suite with code point `code`, known to this library or not.
+    pub const fn from_code(code: u16) -> Self {
+        Self(code)
+    }
+
     /// The 16-bit code point.
-    pub fn code(self) -> u16 {
-        self as u16
+    pub const fn code(self) -> u16 {
+        self.0
     }
 
-    /// The suite's KEM.
-    pub fn kem(self) -> Kem {
-        use CipherSuite::*;
-        match self {
-            MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-            | MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => Kem::DhKemX25519,
-            MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => Kem::DhKemP256,
-            MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
-            | MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 => Kem::DhKemX448,
-            MLS_256_DHKEMP521_AES256GCM_SHA512_P521 => Kem::DhKemP521,
-            MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => Kem::DhKemP384,
-        }
-    }
-
-    /// The suite's KDF, whose hash is also the suite's hash function.
-    pub fn kdf(self) -> Kdf {
-        use CipherSuite::*;
-        match self {
-            MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-            | MLS_128_DHKEMP256_AES128GCM_SHA256_P256
-            | MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => Kdf::HkdfSha256,
-            MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
-            | MLS_256_DHKEMP521_AES256GCM_SHA512_P521
-            | MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 => Kdf::HkdfSha512,
-            MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => Kdf::HkdfSha384,
-        }
-    }
-
-    /// The suite's AEAD.
-    pub fn aead(self) -> Aead {
-        use CipherSuite::*;
-        match self {
-            MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-            | MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => Aead::Aes128Gcm,
-            MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519
-            | MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 => Aead::ChaCha20Poly1305,
-            MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
-            | MLS_256_DHKEMP521_AES256GCM_SHA512_P521
-            | MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => Aead::Aes256Gcm,
-        }
-    }
-
-    /// The suite's signature scheme.
-    pub fn signature_scheme(self) -> SignatureScheme {
-        use CipherSuite::*;
-        match self {
-            MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-            | MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => SignatureScheme::Ed25519,
-            MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => SignatureScheme::EcdsaSecp256r1Sha256,
-            MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
-            | MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 => SignatureScheme::Ed448,
-            MLS_256_DHKEMP521_AES256GCM_SHA512_P521 => SignatureScheme::EcdsaSecp521r1Sha512,
-            MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => SignatureScheme::EcdsaSecp384r1Sha384,
-        }
+    /// The library's built-in definition of this code point
+    /// ([`CipherSuiteDefinition::BUILT_IN`]), or `None`. A provider may
+    /// define a code point differently; what a group uses is the definition
+    /// of its provider's suite object
+    /// ([`CipherSuiteProvider::definition`](crate::provider::CipherSuiteProvider::definition)).
+    pub fn definition(self) -> Option<&'static CipherSuiteDefinition> {
+        CipherSuiteDefinition::BUILT_IN
+            .iter()
+            .find(|d| d.suite == self)
     }
 }
 
+/// A code point with a built-in definition; any other fails with
+/// [`Unsupported::UnknownCipherSuite`]. [`CipherSuite::from_code`] takes any.
 impl TryFrom<u16> for CipherSuite {
     type Error = Unsupported;
 
     fn try_from(code: u16) -> Result<Self, Self::Error> {
-        CipherSuite::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
-            .ok_or(Unsupported::UnknownCipherSuite(code))
+        let suite = CipherSuite(code);
+        match suite.definition() {
+            Some(_) => Ok(suite),
+            None => Err(Unsupported::UnknownCipherSuite(code)),
+        }
+    }
+}
+
+impl fmt::Debug for CipherSuite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.definition() {
+            Some(d) => f.write_str(d.name),
+            None => write!(f, "CipherSuite(0x{:04x})", self.0),
+        }
     }
 }
 
 impl fmt::Display for CipherSuite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} (0x{:04x})", self, self.code())
+        match self.definition() {
+            Some(d) => write!(f, "{} (0x{:04x})", d.name, self.0),
+            None => write!(f, "0x{:04x}", self.0),
+        }
     }
 }
 
@@ -238,9 +406,10 @@ impl SignatureScheme {
     }
 }
 
-// On the wire a suite is its uint16 code point (§5.1). Decoding an unknown
-// code point fails; structures that must carry unknown or GREASE values
-// (Capabilities, §7.2) hold the raw `u16` instead.
+// On the wire a suite is its uint16 code point (§5.1). Every value decodes:
+// whether a group can use it is the crypto provider's answer
+// (`CryptoProvider::cipher_suite` fails with `Unsupported::CipherSuiteNotProvided`), so a
+// provider built with a private definition can read its own suite.
 impl tls_codec::Size for CipherSuite {
     fn tls_serialized_len(&self) -> usize {
         2
@@ -249,16 +418,14 @@ impl tls_codec::Size for CipherSuite {
 
 impl tls_codec::Serialize for CipherSuite {
     fn tls_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<usize, tls_codec::Error> {
-        self.code().tls_serialize(writer)
+        self.0.tls_serialize(writer)
     }
 }
 
 impl tls_codec::DeserializeBytes for CipherSuite {
     fn tls_deserialize_bytes(bytes: &[u8]) -> Result<(Self, &[u8]), tls_codec::Error> {
         let (code, rest) = u16::tls_deserialize_bytes(bytes)?;
-        let suite =
-            CipherSuite::try_from(code).map_err(|_| tls_codec::Error::UnknownValue(code.into()))?;
-        Ok((suite, rest))
+        Ok((CipherSuite(code), rest))
     }
 }
 

@@ -203,7 +203,7 @@ pub(crate) fn sign_encoded_with_label<C: tls_codec::Serialize + tls_codec::Size>
     label: &str,
     content: &C,
 ) -> Result<Vec<u8>, Error> {
-    let expected = suite.cipher_suite().signature_scheme();
+    let expected = suite.definition().signature;
     if signer.scheme() != expected {
         return Err(Misuse::SignatureSchemeMismatch {
             signer: signer.scheme(),
@@ -235,7 +235,7 @@ pub(crate) fn verify_encoded_with_label<C: tls_codec::Serialize + tls_codec::Siz
     content: &C,
     signature: &[u8],
 ) -> Result<(), Error> {
-    check_signature_key(suite.cipher_suite().signature_scheme(), public_key)?;
+    check_signature_key(suite.definition().signature, public_key)?;
     let sign_content = labeled_encoded(mls_label(label), content)?;
     Ok(suite.verify(public_key, &sign_content, signature)?)
 }
@@ -372,7 +372,7 @@ pub fn generate_signature_key_pair(
     rand: &dyn RandProvider,
 ) -> Result<(SignaturePrivateKey, Vec<u8>), Error> {
     use crate::cipher_suite::SignatureScheme;
-    let scheme = suite.cipher_suite().signature_scheme();
+    let scheme = suite.definition().signature;
     let len = suite.signature_private_key_len();
     let mut last = CryptoError::InvalidPrivateKey("signature");
     for _ in 0..KEYGEN_ATTEMPTS {

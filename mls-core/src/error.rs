@@ -650,9 +650,26 @@ pub enum ProtocolError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Unsupported {
-    /// A cipher suite code point that RFC 9420 does not define.
+    /// A cipher suite code point this library has no built-in definition of
+    /// ([`CipherSuiteDefinition::BUILT_IN`](crate::CipherSuiteDefinition::BUILT_IN)).
     #[error("unknown cipher suite 0x{0:04x}")]
     UnknownCipherSuite(u16),
+    /// A suite definition given to a crypto provider whose algorithms it does
+    /// not implement.
+    #[error(
+        "crypto provider {provider} does not implement the algorithms of {name} (0x{code:04x})"
+    )]
+    AlgorithmsNotProvided {
+        /// The definition's code point.
+        code: u16,
+        /// The definition's name.
+        name: &'static str,
+        /// The provider's name.
+        provider: &'static str,
+    },
+    /// Two suite definitions given to one crypto provider share a code point.
+    #[error("cipher suite code point 0x{0:04x} is defined twice")]
+    DuplicateCipherSuite(u16),
     /// A cipher suite the configured crypto provider does not implement.
     #[error("cipher suite {suite} is not offered by crypto provider {provider}")]
     CipherSuiteNotProvided {

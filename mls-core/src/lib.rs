@@ -84,7 +84,10 @@ pub mod tree_math;
 #[cfg(test)]
 mod wire_fixtures;
 
-pub use cipher_suite::{Aead, CipherSuite, Kdf, Kem, ProtocolVersion, SignatureScheme};
+pub use cipher_suite::{
+    Aead, CipherSuite, CipherSuiteDefinition, Kdf, Kem, ProtocolVersion, Registration,
+    SignatureScheme,
+};
 pub use error::{
     CryptoError, DecodeError, Error, Misuse, ProtocolError, StorageError, StorageErrorKind,
     Unsupported,

@@ -13,8 +13,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 /// The sizes of suite 1, for a stand-in suite's `impl CipherSuiteProvider`.
 macro_rules! suite1_sizes {
     () => {
-        fn cipher_suite(&self) -> crate::CipherSuite {
-            crate::CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
+        fn definition(&self) -> &crate::CipherSuiteDefinition {
+            &crate::CipherSuiteDefinition::RFC9420[0]
         }
         fn hash_len(&self) -> usize {
             32

@@ -143,8 +143,10 @@ pub use rand::SystemRand;
 pub use sign::AwsLcSigner;
 pub use suite::AwsLcSuite;
 
-use mls_core::CipherSuite;
-use mls_core::provider::{CipherSuiteProvider, CryptoProvider};
+use mls_core::error::Unsupported;
+use mls_core::provider::{CipherSuiteProvider, CryptoProvider, check_suite_definitions};
+use mls_core::{CipherSuite, CipherSuiteDefinition};
+use std::borrow::Cow;
 
 /// Whether a build with the `fips` feature offers `suite`: aws-lc-rs
 /// implements it and every one of its algorithms is FIPS-approved (suites 2,
@@ -157,16 +159,55 @@ pub fn fips_approved(suite: CipherSuite) -> bool {
 }
 
 /// The aws-lc-rs crypto provider: suites 1, 2, 3, 5 and 7, or only 2, 5 and
-/// 7 with the `fips` feature.
-#[derive(Debug, Default, Clone, Copy)]
+/// 7 with the `fips` feature; or the suites of the definitions it was built
+/// with.
+#[derive(Debug, Clone)]
 pub struct AwsLcProvider {
-    _private: (),
+    suites: Cow<'static, [AwsLcSuite]>,
+}
+
+impl Default for AwsLcProvider {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl AwsLcProvider {
-    /// The provider. It holds no state; every suite object is static.
+    /// The provider of the RFC 9420 suites this build offers.
     pub const fn new() -> Self {
-        Self { _private: () }
+        Self {
+            suites: Cow::Borrowed(&suite::SUITES),
+        }
+    }
+
+    /// A provider of exactly `definitions`, for instance a suite under
+    /// another code point
+    /// ([`CipherSuiteDefinition::with_code_point`]). Fails on a code point
+    /// given twice, on algorithms aws-lc-rs lacks (X448, Ed448) and, in the
+    /// `fips` build, on algorithms the module does not approve.
+    pub fn with_suites(
+        definitions: impl IntoIterator<Item = CipherSuiteDefinition>,
+    ) -> Result<Self, Unsupported> {
+        let definitions: Vec<_> = definitions.into_iter().collect();
+        check_suite_definitions("aws-lc", &definitions, |d| {
+            AwsLcSuite::from_definition(*d).is_some()
+        })?;
+        let suites = definitions
+            .into_iter()
+            .filter_map(AwsLcSuite::from_definition)
+            .collect();
+        Ok(Self {
+            suites: Cow::Owned(suites),
+        })
+    }
+
+    /// The suite objects this provider offers. The default table holds
+    /// suites the `fips` build leaves out; suites built from definitions
+    /// were checked when they were made.
+    fn offered(&self) -> impl Iterator<Item = &AwsLcSuite> {
+        self.suites
+            .iter()
+            .filter(|s| !cfg!(feature = "fips") || s.fips_approved())
     }
 }
 
@@ -176,11 +217,13 @@ impl CryptoProvider for AwsLcProvider {
     }
 
     fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
-        AwsLcSuite::all().map(|s| s.cipher_suite()).collect()
+        self.offered().map(|s| s.cipher_suite()).collect()
     }
 
     fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider> {
-        AwsLcSuite::get(suite).map(|s| s as &dyn CipherSuiteProvider)
+        self.offered()
+            .find(|s| s.cipher_suite() == suite)
+            .map(|s| s as &dyn CipherSuiteProvider)
     }
 
     /// `true` exactly when built with the `fips` feature and the linked

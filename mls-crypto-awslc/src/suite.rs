@@ -8,13 +8,14 @@ use crate::{aead, kdf};
 use aws_lc_rs::{aead as lc_aead, agreement};
 use mls_core::provider::{CipherSuiteProvider, Signer};
 use mls_core::secret::{Secret, SignaturePrivateKey};
-use mls_core::{CipherSuite, CryptoError};
+use mls_core::{CipherSuite, CipherSuiteDefinition, CryptoError};
 
 /// The primitives of one cipher suite on aws-lc-rs. Obtained from
 /// [`crate::AwsLcProvider`] through
 /// [`CryptoProvider::suite`](mls_core::provider::CryptoProvider::suite).
+#[derive(Clone)]
 pub struct AwsLcSuite {
-    suite: CipherSuite,
+    definition: CipherSuiteDefinition,
     /// The DHKEM's curve. HPKE itself reaches the curve through
     /// `mls-crypto-hpke`, which passes the suite's KEM id to [`AwsLcHpke`];
     /// a test checks both name the same curve.
@@ -28,35 +29,35 @@ pub struct AwsLcSuite {
 /// need X448 and Ed448, which aws-lc-rs does not have.
 pub(crate) static SUITES: [AwsLcSuite; 5] = [
     AwsLcSuite {
-        suite: CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        definition: CipherSuiteDefinition::RFC9420[0],
         kem: &agreement::X25519,
         hash: &hash::SHA256,
         aead: &lc_aead::AES_128_GCM,
         signature: &sign::ED25519,
     },
     AwsLcSuite {
-        suite: CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256,
+        definition: CipherSuiteDefinition::RFC9420[1],
         kem: &agreement::ECDH_P256,
         hash: &hash::SHA256,
         aead: &lc_aead::AES_128_GCM,
         signature: &sign::ECDSA_P256_SHA256,
     },
     AwsLcSuite {
-        suite: CipherSuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+        definition: CipherSuiteDefinition::RFC9420[2],
         kem: &agreement::X25519,
         hash: &hash::SHA256,
         aead: &lc_aead::CHACHA20_POLY1305,
         signature: &sign::ED25519,
     },
     AwsLcSuite {
-        suite: CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521,
+        definition: CipherSuiteDefinition::RFC9420[4],
         kem: &agreement::ECDH_P521,
         hash: &hash::SHA512,
         aead: &lc_aead::AES_256_GCM,
         signature: &sign::ECDSA_P521_SHA512,
     },
     AwsLcSuite {
-        suite: CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384,
+        definition: CipherSuiteDefinition::RFC9420[6],
         kem: &agreement::ECDH_P384,
         hash: &hash::SHA384,
         aead: &lc_aead::AES_256_GCM,
@@ -65,11 +66,25 @@ pub(crate) static SUITES: [AwsLcSuite; 5] = [
 ];
 
 impl AwsLcSuite {
-    /// The suite object for `suite`, or `None` if this build does not offer
-    /// it: suites 4 and 6 never (no X448 or Ed448 in aws-lc-rs), suites 1
-    /// and 3 not with the `fips` feature.
+    /// The suite object for the RFC 9420 suite `suite`, or `None` if this
+    /// build does not offer it: suites 4 and 6 never (no X448 or Ed448 in
+    /// aws-lc-rs), suites 1 and 3 not with the `fips` feature.
     pub fn get(suite: CipherSuite) -> Option<&'static AwsLcSuite> {
-        Self::all().find(|s| s.suite == suite)
+        Self::all().find(|s| s.definition.suite == suite)
+    }
+
+    /// The suite object of `definition`'s algorithms, or `None` if
+    /// aws-lc-rs lacks one of them (X448, Ed448) or, in the `fips` build,
+    /// one of them is not FIPS-approved.
+    pub fn from_definition(definition: CipherSuiteDefinition) -> Option<AwsLcSuite> {
+        let suite = AwsLcSuite {
+            definition,
+            kem: hpke::agreement_algorithm(definition.kem)?,
+            hash: hash::for_kdf(definition.kdf),
+            aead: aead::for_aead(definition.aead),
+            signature: sign::for_scheme(definition.signature)?,
+        };
+        (!cfg!(feature = "fips") || suite.fips_approved()).then_some(suite)
     }
 
     /// Every suite object this build offers, in code-point order: all of
@@ -87,7 +102,7 @@ impl AwsLcSuite {
     /// status is decided.
     pub(crate) fn fips_approved(&self) -> bool {
         let Self {
-            suite: _,
+            definition: _,
             kem,
             hash,
             aead: aead_alg,
@@ -103,14 +118,14 @@ impl AwsLcSuite {
 impl std::fmt::Debug for AwsLcSuite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AwsLcSuite")
-            .field("suite", &self.suite)
+            .field("suite", &self.definition.suite)
             .finish_non_exhaustive()
     }
 }
 
 impl CipherSuiteProvider for AwsLcSuite {
-    fn cipher_suite(&self) -> CipherSuite {
-        self.suite
+    fn definition(&self) -> &CipherSuiteDefinition {
+        &self.definition
     }
 
     fn hash_len(&self) -> usize {
@@ -126,7 +141,7 @@ impl CipherSuiteProvider for AwsLcSuite {
     }
 
     fn kem_private_key_len(&self) -> usize {
-        self.suite.kem().private_key_len()
+        self.definition.kem.private_key_len()
     }
 
     fn signature_private_key_len(&self) -> usize {
@@ -215,28 +230,21 @@ mod tests {
     #[test]
     fn table_matches_suite_definitions() {
         for row in &SUITES {
-            let suite = row.suite;
-            assert_eq!(
-                Some(row.kem),
-                hpke::agreement_algorithm(suite.kem()),
-                "{suite}"
-            );
+            let d = row.definition;
+            let suite = d.suite;
+            assert_eq!(Some(row.kem), hpke::agreement_algorithm(d.kem), "{suite}");
+            assert!(std::ptr::eq(row.hash, hash::for_kdf(d.kdf)), "{suite}");
+            assert_eq!(row.aead, aead::for_aead(d.aead), "{suite}");
+            assert_eq!(row.signature.scheme(), d.signature, "{suite}");
             assert!(
-                std::ptr::eq(row.hash, hash::for_kdf(suite.kdf())),
+                sign::for_scheme(d.signature).is_some_and(|alg| std::ptr::eq(alg, row.signature)),
                 "{suite}"
             );
-            assert_eq!(row.aead, aead::for_aead(suite.aead()), "{suite}");
-            assert_eq!(row.signature.scheme(), suite.signature_scheme(), "{suite}");
-            assert!(
-                sign::for_scheme(suite.signature_scheme())
-                    .is_some_and(|alg| std::ptr::eq(alg, row.signature)),
-                "{suite}"
-            );
-            assert_eq!(row.hash_len(), suite.kdf().hash_len(), "{suite}");
-            assert_eq!(row.aead_key_len(), suite.aead().key_len(), "{suite}");
-            assert_eq!(row.aead_nonce_len(), suite.aead().nonce_len(), "{suite}");
+            assert_eq!(row.hash_len(), d.kdf.hash_len(), "{suite}");
+            assert_eq!(row.aead_key_len(), d.aead.key_len(), "{suite}");
+            assert_eq!(row.aead_nonce_len(), d.aead.nonce_len(), "{suite}");
         }
-        let codes: Vec<u16> = SUITES.iter().map(|s| s.suite.code()).collect();
+        let codes: Vec<u16> = SUITES.iter().map(|s| s.definition.suite.code()).collect();
         assert_eq!(codes, [1, 2, 3, 5, 7]);
     }
 
@@ -245,7 +253,7 @@ mod tests {
         let approved: Vec<u16> = SUITES
             .iter()
             .filter(|s| s.fips_approved())
-            .map(|s| s.suite.code())
+            .map(|s| s.definition.suite.code())
             .collect();
         assert_eq!(approved, [2, 5, 7]);
     }

@@ -64,3 +64,40 @@ fn fips_build_offers_only_approved_suites() {
     assert!(provider.fips_mode());
     assert_eq!(codes(&provider), [2, 5, 7]);
 }
+
+/// A provider built from definitions offers exactly them, under their code
+/// points; the `fips` build refuses a definition with an algorithm the
+/// module does not approve (X25519), and takes suite 2's under another code
+/// point.
+#[test]
+fn provider_from_definitions() {
+    use mls_core::CipherSuiteDefinition;
+    use mls_core::error::Unsupported;
+
+    let p256 = CipherSuiteDefinition::RFC9420[1].with_code_point(0xf002);
+    let provider = AwsLcProvider::with_suites([p256]).unwrap();
+    assert_eq!(codes(&provider), [0xf002]);
+    assert!(
+        provider
+            .suite(CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256)
+            .is_none()
+    );
+    let suite = provider.suite(p256.suite).unwrap();
+    assert_eq!(suite.definition(), &p256);
+    assert_eq!(suite.hash_len(), 32);
+
+    let x25519 = CipherSuiteDefinition::RFC9420[0];
+    let built = AwsLcProvider::with_suites([x25519]);
+    if cfg!(feature = "fips") {
+        assert_eq!(
+            built.unwrap_err(),
+            Unsupported::AlgorithmsNotProvided {
+                code: 1,
+                name: "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
+                provider: "aws-lc",
+            }
+        );
+    } else {
+        assert_eq!(codes(&built.unwrap()), [1]);
+    }
+}

@@ -31,7 +31,7 @@ fn public_key_encodings_are_strict() {
         let (sk, pk) = crypto::generate_signature_key_pair(s, &rand).unwrap();
         let sig = s.sign(&sk, b"m").unwrap();
         s.verify(&pk, b"m", &sig).unwrap();
-        if s.cipher_suite().signature_scheme() == SignatureScheme::Ed25519 {
+        if s.definition().signature == SignatureScheme::Ed25519 {
             assert_eq!(pk.len(), 32);
             let mut longer = pk.clone();
             longer.push(0);

@@ -38,7 +38,8 @@
 //! ```
 //! // The HPKE ids of an MLS suite, as hpke-rs sees them.
 //! use mls_core::CipherSuite;
-//! let ids = mls_crypto_hpke::hpke_ids(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519);
+//! let suite_1 = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+//! let ids = mls_crypto_hpke::hpke_ids(*suite_1.definition().unwrap());
 //! assert_eq!(ids.0 as u16, 0x0020);
 //! ```
 #![forbid(unsafe_code)]
@@ -59,7 +60,7 @@ pub use ops::{
 pub use rand::DrawnRandomness;
 
 /// Expands, inside an `impl CipherSuiteProvider for ...` whose type has a
-/// `suite: CipherSuite` field, the six HPKE methods of the trait as calls
+/// `definition: CipherSuiteDefinition` field, the six HPKE methods of the trait as calls
 /// to this crate with `$primitives` (an [`HpkePrimitives`] type). Every
 /// backend forwards them identically; writing the forwarding once keeps
 /// the three backends from drifting apart.
@@ -74,7 +75,7 @@ macro_rules! cipher_suite_hpke_methods {
             plaintext: &[u8],
             rand: &dyn ::mls_core::provider::RandProvider,
         ) -> Result<::mls_core::provider::HpkeCiphertext, ::mls_core::CryptoError> {
-            $crate::seal::<$primitives>(self.suite, public_key, info, aad, plaintext, rand)
+            $crate::seal::<$primitives>(self.definition, public_key, info, aad, plaintext, rand)
         }
 
         fn hpke_seal_many(
@@ -83,7 +84,7 @@ macro_rules! cipher_suite_hpke_methods {
             aad: &[u8],
             recipients: &[::mls_core::provider::HpkeRecipient<'_>],
         ) -> Result<Vec<::mls_core::provider::HpkeCiphertext>, ::mls_core::CryptoError> {
-            $crate::seal_many::<$primitives>(self.suite, info, aad, recipients)
+            $crate::seal_many::<$primitives>(self.definition, info, aad, recipients)
         }
 
         fn hpke_open(
@@ -94,7 +95,14 @@ macro_rules! cipher_suite_hpke_methods {
             aad: &[u8],
             ciphertext: &[u8],
         ) -> Result<::mls_core::secret::Secret, ::mls_core::CryptoError> {
-            $crate::open::<$primitives>(self.suite, private_key, kem_output, info, aad, ciphertext)
+            $crate::open::<$primitives>(
+                self.definition,
+                private_key,
+                kem_output,
+                info,
+                aad,
+                ciphertext,
+            )
         }
 
         fn hpke_export_to(
@@ -106,7 +114,7 @@ macro_rules! cipher_suite_hpke_methods {
             rand: &dyn ::mls_core::provider::RandProvider,
         ) -> Result<::mls_core::provider::HpkeExport, ::mls_core::CryptoError> {
             $crate::export_to::<$primitives>(
-                self.suite,
+                self.definition,
                 public_key,
                 info,
                 exporter_context,
@@ -124,7 +132,7 @@ macro_rules! cipher_suite_hpke_methods {
             len: usize,
         ) -> Result<::mls_core::secret::Secret, ::mls_core::CryptoError> {
             $crate::export_from::<$primitives>(
-                self.suite,
+                self.definition,
                 private_key,
                 kem_output,
                 info,
@@ -137,14 +145,14 @@ macro_rules! cipher_suite_hpke_methods {
             &self,
             ikm: &[u8],
         ) -> Result<(::mls_core::secret::HpkePrivateKey, Vec<u8>), ::mls_core::CryptoError> {
-            $crate::derive_key_pair::<$primitives>(self.suite, ikm)
+            $crate::derive_key_pair::<$primitives>(self.definition, ikm)
         }
 
         fn kem_key_pair_from_random(
             &self,
             random: &[u8],
         ) -> Result<(::mls_core::secret::HpkePrivateKey, Vec<u8>), ::mls_core::CryptoError> {
-            $crate::key_pair_from_random::<$primitives>(self.suite, random)
+            $crate::key_pair_from_random::<$primitives>(self.definition, random)
         }
     };
 }

@@ -6,24 +6,24 @@ use hpke_rs::hpke_types::{AeadAlgorithm, KdfAlgorithm, KemAlgorithm};
 use hpke_rs::{Hpke, HpkeError, Mode};
 use mls_core::provider::{HpkeCiphertext, HpkeExport, HpkeRecipient, RandProvider, random_bytes};
 use mls_core::secret::{HpkePrivateKey, Secret};
-use mls_core::{Aead, CipherSuite, CryptoError, Kdf, Kem};
+use mls_core::{Aead, CipherSuiteDefinition, CryptoError, Kdf, Kem};
 use zeroize::Zeroizing;
 
 /// The `hpke-rs` algorithm ids of an MLS suite.
-pub fn hpke_ids(suite: CipherSuite) -> (KemAlgorithm, KdfAlgorithm, AeadAlgorithm) {
-    let kem = match suite.kem() {
+pub fn hpke_ids(suite: CipherSuiteDefinition) -> (KemAlgorithm, KdfAlgorithm, AeadAlgorithm) {
+    let kem = match suite.kem {
         Kem::DhKemP256 => KemAlgorithm::DhKemP256,
         Kem::DhKemP384 => KemAlgorithm::DhKemP384,
         Kem::DhKemP521 => KemAlgorithm::DhKemP521,
         Kem::DhKemX25519 => KemAlgorithm::DhKem25519,
         Kem::DhKemX448 => KemAlgorithm::DhKem448,
     };
-    let kdf = match suite.kdf() {
+    let kdf = match suite.kdf {
         Kdf::HkdfSha256 => KdfAlgorithm::HkdfSha256,
         Kdf::HkdfSha384 => KdfAlgorithm::HkdfSha384,
         Kdf::HkdfSha512 => KdfAlgorithm::HkdfSha512,
     };
-    let aead = match suite.aead() {
+    let aead = match suite.aead {
         Aead::Aes128Gcm => AeadAlgorithm::Aes128Gcm,
         Aead::Aes256Gcm => AeadAlgorithm::Aes256Gcm,
         Aead::ChaCha20Poly1305 => AeadAlgorithm::ChaCha20Poly1305,
@@ -32,7 +32,7 @@ pub fn hpke_ids(suite: CipherSuite) -> (KemAlgorithm, KdfAlgorithm, AeadAlgorith
 }
 
 pub(crate) fn hpke<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     prng: DrawnRandomness,
 ) -> Hpke<HpkeAdapter<P>> {
     let (kem, kdf, aead) = hpke_ids(suite);
@@ -42,7 +42,9 @@ pub(crate) fn hpke<P: HpkePrimitives>(
 /// An `Hpke` that holds no randomness, for `DeriveKeyPair`: any draw from
 /// it fails, so a path that should be deterministic cannot quietly consume
 /// randomness.
-pub(crate) fn without_randomness<P: HpkePrimitives>(suite: CipherSuite) -> Hpke<HpkeAdapter<P>> {
+pub(crate) fn without_randomness<P: HpkePrimitives>(
+    suite: CipherSuiteDefinition,
+) -> Hpke<HpkeAdapter<P>> {
     hpke::<P>(
         suite,
         DrawnRandomness::from_bytes(Zeroizing::new(Vec::new())),
@@ -92,11 +94,11 @@ fn ephemeral_ikm(kem: Kem, rand: &dyn RandProvider) -> Result<Zeroizing<Vec<u8>>
 
 /// `Encap(pkR)` with an ephemeral key drawn from `rand`: (shared secret, enc).
 fn encap<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     public_key: &[u8],
     rand: &dyn RandProvider,
 ) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
-    let kem = suite.kem();
+    let kem = suite.kem;
     let ikm = ephemeral_ikm(kem, rand)?;
     dhkem::encap::<P>(kem, public_key, &ikm)
 }
@@ -105,7 +107,7 @@ fn encap<P: HpkePrimitives>(
 /// key and the context's keys.
 fn setup_sender<'a, P: HpkePrimitives>(
     info: &'a InfoContext,
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     public_key: &[u8],
     rand: &dyn RandProvider,
 ) -> Result<(Vec<u8>, Keys<'a>), CryptoError> {
@@ -116,11 +118,11 @@ fn setup_sender<'a, P: HpkePrimitives>(
 /// The KEM half of `SetupBaseR(enc, sk, info)`: the shared secret, for
 /// [`InfoContext::keys`].
 fn decap<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     private_key: &HpkePrivateKey,
     kem_output: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    let kem = suite.kem();
+    let kem = suite.kem;
     let sk = padded_private_key(kem, private_key.as_bytes())?;
     dhkem::decap::<P>(kem, kem_output, &sk)
 }
@@ -128,7 +130,7 @@ fn decap<P: HpkePrimitives>(
 /// HPKE `SealBase(pk, info, aad, pt)`; the ephemeral key is
 /// `DeriveKeyPair(rand(Nsk))`.
 pub fn seal<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     public_key: &[u8],
     info: &[u8],
     aad: &[u8],
@@ -141,7 +143,7 @@ pub fn seal<P: HpkePrimitives>(
 
 fn seal_with_info<P: HpkePrimitives>(
     info: &InfoContext,
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     public_key: &[u8],
     aad: &[u8],
     plaintext: &[u8],
@@ -158,7 +160,7 @@ fn seal_with_info<P: HpkePrimitives>(
 /// same bytes as one [`seal`] per recipient with its `rand`, but `info` is
 /// hashed once rather than once per recipient.
 pub fn seal_many<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     info: &[u8],
     aad: &[u8],
     recipients: &[HpkeRecipient<'_>],
@@ -172,7 +174,7 @@ pub fn seal_many<P: HpkePrimitives>(
 
 /// HPKE `OpenBase(enc, sk, info, aad, ct)`.
 pub fn open<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     private_key: &HpkePrivateKey,
     kem_output: &[u8],
     info: &[u8],
@@ -186,8 +188,8 @@ pub fn open<P: HpkePrimitives>(
 }
 
 /// RFC 9180 §5.3: `Export` is `LabeledExpand(.., L)` with `L <= 255 * Nh`.
-fn check_export_len(suite: CipherSuite, len: usize) -> Result<(), CryptoError> {
-    if len > suite.kdf().hash_len().saturating_mul(255) {
+fn check_export_len(suite: CipherSuiteDefinition, len: usize) -> Result<(), CryptoError> {
+    if len > suite.kdf.hash_len().saturating_mul(255) {
         return Err(CryptoError::InvalidLength {
             what: "HPKE export",
             len,
@@ -198,7 +200,7 @@ fn check_export_len(suite: CipherSuite, len: usize) -> Result<(), CryptoError> {
 
 /// `SetupBaseS` then `Export(exporter_context, len)`.
 pub fn export_to<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     public_key: &[u8],
     info: &[u8],
     exporter_context: &[u8],
@@ -217,7 +219,7 @@ pub fn export_to<P: HpkePrimitives>(
 
 /// `SetupBaseR` then `Export(exporter_context, len)`.
 pub fn export_from<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     private_key: &HpkePrivateKey,
     kem_output: &[u8],
     info: &[u8],
@@ -241,10 +243,10 @@ pub fn export_from<P: HpkePrimitives>(
 /// scalar must be below the group order, so those keys are derived
 /// (§7.1.3's rejection sampling).
 pub fn key_pair_from_random<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     random: &[u8],
 ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
-    let kem = suite.kem();
+    let kem = suite.kem;
     if !dhkem::is_montgomery(kem) {
         return derive_key_pair::<P>(suite, random);
     }
@@ -260,10 +262,10 @@ pub fn key_pair_from_random<P: HpkePrimitives>(
 
 /// KEM `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3): (private key, public key).
 pub fn derive_key_pair<P: HpkePrimitives>(
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     ikm: &[u8],
 ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
-    if suite.kem() == Kem::DhKemX448 {
+    if suite.kem == Kem::DhKemX448 {
         return dhkem::derive_x448_key_pair::<P>(ikm);
     }
     let pair = without_randomness::<P>(suite)

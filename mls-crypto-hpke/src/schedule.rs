@@ -10,16 +10,16 @@
 
 use crate::adapter::HpkePrimitives;
 use crate::labeled::Labeler;
-use mls_core::{CipherSuite, CryptoError};
+use mls_core::{CipherSuiteDefinition, CryptoError};
 use zeroize::Zeroizing;
 
 const MODE_BASE: u8 = 0x00;
 
 /// `suite_id = "HPKE" || I2OSP(kem_id, 2) || I2OSP(kdf_id, 2) || I2OSP(aead_id, 2)`.
-fn suite_id(suite: CipherSuite) -> [u8; 10] {
-    let [k0, k1] = (suite.kem() as u16).to_be_bytes();
-    let [d0, d1] = (suite.kdf() as u16).to_be_bytes();
-    let [a0, a1] = (suite.aead() as u16).to_be_bytes();
+fn suite_id(suite: CipherSuiteDefinition) -> [u8; 10] {
+    let [k0, k1] = (suite.kem as u16).to_be_bytes();
+    let [d0, d1] = (suite.kdf as u16).to_be_bytes();
+    let [a0, a1] = (suite.aead as u16).to_be_bytes();
     [b'H', b'P', b'K', b'E', k0, k1, d0, d1, a0, a1]
 }
 
@@ -27,19 +27,19 @@ fn suite_id(suite: CipherSuite) -> [u8; 10] {
 /// and one `info`: everything of the key schedule that does not depend on
 /// the KEM's shared secret.
 pub(crate) struct InfoContext {
-    suite: CipherSuite,
+    suite: CipherSuiteDefinition,
     suite_id: [u8; 10],
     context: Vec<u8>,
 }
 
 impl InfoContext {
     pub(crate) fn new<P: HpkePrimitives>(
-        suite: CipherSuite,
+        suite: CipherSuiteDefinition,
         info: &[u8],
     ) -> Result<Self, CryptoError> {
         let suite_id = suite_id(suite);
         let l = Labeler {
-            kdf: suite.kdf(),
+            kdf: suite.kdf,
             suite_id: &suite_id,
         };
         let psk_id_hash = l.extract::<P>(&[], b"psk_id_hash", &[])?;
@@ -74,7 +74,7 @@ impl InfoContext {
 
     fn labeler(&self) -> Labeler<'_> {
         Labeler {
-            kdf: self.suite.kdf(),
+            kdf: self.suite.kdf,
             suite_id: &self.suite_id,
         }
     }
@@ -104,7 +104,7 @@ impl Keys<'_> {
 
     /// The AEAD key and base nonce.
     fn aead_key_nonce<P: HpkePrimitives>(&self) -> Result<KeyNonce, CryptoError> {
-        let aead = self.info.suite.aead();
+        let aead = self.info.suite.aead;
         Ok((
             self.expand::<P>(b"key", aead.key_len())?,
             self.expand::<P>(b"base_nonce", aead.nonce_len())?,
@@ -118,7 +118,7 @@ impl Keys<'_> {
         plaintext: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
         let (key, nonce) = self.aead_key_nonce::<P>()?;
-        P::aead_seal(self.info.suite.aead(), &key, &nonce, aad, plaintext)
+        P::aead_seal(self.info.suite.aead, &key, &nonce, aad, plaintext)
     }
 
     /// `Context.Open(aad, ct)` at sequence number 0.
@@ -128,7 +128,7 @@ impl Keys<'_> {
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let (key, nonce) = self.aead_key_nonce::<P>()?;
-        P::aead_open(self.info.suite.aead(), &key, &nonce, aad, ciphertext)
+        P::aead_open(self.info.suite.aead, &key, &nonce, aad, ciphertext)
             .map(Zeroizing::new)
             .map_err(|_| CryptoError::HpkeOpenFailed)
     }
@@ -140,7 +140,7 @@ impl Keys<'_> {
         exporter_context: &[u8],
         len: usize,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        let exporter_secret = self.expand::<P>(b"exp", self.info.suite.kdf().hash_len())?;
+        let exporter_secret = self.expand::<P>(b"exp", self.info.suite.kdf.hash_len())?;
         self.info
             .labeler()
             .expand::<P>(&exporter_secret, b"sec", exporter_context, len)

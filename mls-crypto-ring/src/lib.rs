@@ -94,19 +94,45 @@ pub use rand::SystemRand;
 pub use sign::RingSigner;
 pub use suite::RingSuite;
 
-use mls_core::CipherSuite;
-use mls_core::provider::{CipherSuiteProvider, CryptoProvider};
+use mls_core::error::Unsupported;
+use mls_core::provider::{CipherSuiteProvider, CryptoProvider, check_suite_definitions};
+use mls_core::{CipherSuite, CipherSuiteDefinition};
+use std::borrow::Cow;
 
-/// The ring crypto provider: cipher suites 1, 2, 3 and 7.
-#[derive(Clone, Copy, Debug, Default)]
+/// The ring crypto provider: cipher suites 1, 2, 3 and 7, or the suites of
+/// the definitions it was built with.
+#[derive(Clone, Debug)]
 pub struct RingProvider {
-    _private: (),
+    suites: Cow<'static, [RingSuite]>,
+}
+
+impl Default for RingProvider {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl RingProvider {
-    /// The provider. It holds no state: the suite objects are static.
+    /// The provider of RFC 9420 suites 1, 2, 3 and 7.
     pub const fn new() -> Self {
-        Self { _private: () }
+        Self {
+            suites: Cow::Borrowed(&suite::SUITES),
+        }
+    }
+
+    /// A provider of exactly `definitions`, for instance a suite under
+    /// another code point
+    /// ([`CipherSuiteDefinition::with_code_point`]). Fails on a code point
+    /// given twice or on algorithms ring lacks ([`RingSuite::implements`]).
+    pub fn with_suites(
+        definitions: impl IntoIterator<Item = CipherSuiteDefinition>,
+    ) -> Result<Self, Unsupported> {
+        let definitions: Vec<_> = definitions.into_iter().collect();
+        check_suite_definitions("ring", &definitions, RingSuite::implements)?;
+        let suites = definitions.into_iter().map(RingSuite::new).collect();
+        Ok(Self {
+            suites: Cow::Owned(suites),
+        })
     }
 }
 
@@ -116,10 +142,13 @@ impl CryptoProvider for RingProvider {
     }
 
     fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
-        RingSuite::all().iter().map(|s| s.cipher_suite()).collect()
+        self.suites.iter().map(|s| s.cipher_suite()).collect()
     }
 
     fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider> {
-        RingSuite::get(suite).map(|s| s as &dyn CipherSuiteProvider)
+        self.suites
+            .iter()
+            .find(|s| s.cipher_suite() == suite)
+            .map(|s| s as &dyn CipherSuiteProvider)
     }
 }

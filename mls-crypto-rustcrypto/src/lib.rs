@@ -59,27 +59,55 @@ pub use rand::SystemRand;
 pub use sign::RustCryptoSigner;
 pub use suite::RustCryptoSuite;
 
-use mls_core::CipherSuite;
-use mls_core::provider::{CipherSuiteProvider, CryptoProvider};
+use mls_core::error::Unsupported;
+use mls_core::provider::{CipherSuiteProvider, CryptoProvider, check_suite_definitions};
+use mls_core::{CipherSuite, CipherSuiteDefinition};
+use std::borrow::Cow;
 
 static SUITES: [RustCryptoSuite; 7] = [
-    RustCryptoSuite::new(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519),
-    RustCryptoSuite::new(CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256),
-    RustCryptoSuite::new(CipherSuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519),
-    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448),
-    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521),
-    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448),
-    RustCryptoSuite::new(CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[0]),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[1]),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[2]),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[3]),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[4]),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[5]),
+    RustCryptoSuite::new(CipherSuiteDefinition::RFC9420[6]),
 ];
 
-/// The RustCrypto crypto provider: every RFC 9420 cipher suite.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct RustCryptoProvider;
+/// The RustCrypto crypto provider: every RFC 9420 cipher suite, or the
+/// suites of the definitions it was built with.
+#[derive(Debug, Clone)]
+pub struct RustCryptoProvider {
+    suites: Cow<'static, [RustCryptoSuite]>,
+}
+
+impl Default for RustCryptoProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl RustCryptoProvider {
-    /// The provider.
-    pub fn new() -> Self {
-        Self
+    /// The provider of the seven RFC 9420 suites.
+    pub const fn new() -> Self {
+        Self {
+            suites: Cow::Borrowed(&SUITES),
+        }
+    }
+
+    /// A provider of exactly `definitions`, for instance a suite under
+    /// another code point
+    /// ([`CipherSuiteDefinition::with_code_point`]). Fails on a code point
+    /// given twice; every algorithm a definition can name is implemented.
+    pub fn with_suites(
+        definitions: impl IntoIterator<Item = CipherSuiteDefinition>,
+    ) -> Result<Self, Unsupported> {
+        let definitions: Vec<_> = definitions.into_iter().collect();
+        check_suite_definitions("rustcrypto", &definitions, |_| true)?;
+        let suites = definitions.into_iter().map(RustCryptoSuite::new).collect();
+        Ok(Self {
+            suites: Cow::Owned(suites),
+        })
     }
 }
 
@@ -89,11 +117,11 @@ impl CryptoProvider for RustCryptoProvider {
     }
 
     fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
-        SUITES.iter().map(|s| s.cipher_suite()).collect()
+        self.suites.iter().map(|s| s.cipher_suite()).collect()
     }
 
     fn suite(&self, suite: CipherSuite) -> Option<&dyn CipherSuiteProvider> {
-        SUITES
+        self.suites
             .iter()
             .find(|s| s.cipher_suite() == suite)
             .map(|s| s as &dyn CipherSuiteProvider)

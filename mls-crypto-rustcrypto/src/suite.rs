@@ -3,56 +3,56 @@ use crate::sign::{KeyPair, RustCryptoSigner};
 use crate::{aead, hash, kdf};
 use mls_core::provider::{CipherSuiteProvider, Signer};
 use mls_core::secret::{Secret, SignaturePrivateKey};
-use mls_core::{CipherSuite, CryptoError};
+use mls_core::{CipherSuiteDefinition, CryptoError};
 
 /// Every primitive of one cipher suite, on the RustCrypto crates.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RustCryptoSuite {
-    suite: CipherSuite,
+    definition: CipherSuiteDefinition,
 }
 
 impl RustCryptoSuite {
-    pub(crate) const fn new(suite: CipherSuite) -> Self {
-        Self { suite }
+    pub(crate) const fn new(definition: CipherSuiteDefinition) -> Self {
+        Self { definition }
     }
 }
 
 impl CipherSuiteProvider for RustCryptoSuite {
-    fn cipher_suite(&self) -> CipherSuite {
-        self.suite
+    fn definition(&self) -> &CipherSuiteDefinition {
+        &self.definition
     }
 
     fn hash_len(&self) -> usize {
-        hash::output_len(self.suite.kdf())
+        hash::output_len(self.definition.kdf)
     }
 
     fn aead_key_len(&self) -> usize {
-        self.suite.aead().key_len()
+        self.definition.aead.key_len()
     }
 
     fn aead_nonce_len(&self) -> usize {
-        self.suite.aead().nonce_len()
+        self.definition.aead.nonce_len()
     }
 
     fn kem_private_key_len(&self) -> usize {
-        self.suite.kem().private_key_len()
+        self.definition.kem.private_key_len()
     }
 
     fn signature_private_key_len(&self) -> usize {
-        self.suite.signature_scheme().private_key_len()
+        self.definition.signature.private_key_len()
     }
 
     fn hash(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        Ok(hash::hash(self.suite.kdf(), data))
+        Ok(hash::hash(self.definition.kdf, data))
     }
 
     fn mac(&self, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        hash::mac(self.suite.kdf(), key, data)
+        hash::mac(self.definition.kdf, key, data)
     }
 
     fn kdf_extract(&self, salt: &[u8], ikm: &[u8]) -> Result<Secret, CryptoError> {
         Ok(Secret::from_slice(&kdf::extract(
-            self.suite.kdf(),
+            self.definition.kdf,
             salt,
             ikm,
         )))
@@ -60,7 +60,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
 
     fn kdf_expand(&self, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError> {
         Ok(Secret::from_slice(&kdf::expand(
-            self.suite.kdf(),
+            self.definition.kdf,
             prk,
             info,
             len,
@@ -74,7 +74,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        aead::seal(self.suite.aead(), key, nonce, aad, plaintext)
+        aead::seal(self.definition.aead, key, nonce, aad, plaintext)
     }
 
     fn aead_open(
@@ -84,7 +84,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> Result<Secret, CryptoError> {
-        aead::open(self.suite.aead(), key, nonce, aad, ciphertext).map(Secret::new)
+        aead::open(self.definition.aead, key, nonce, aad, ciphertext).map(Secret::new)
     }
 
     mls_crypto_hpke::cipher_suite_hpke_methods!(RustCryptoHpke);
@@ -93,7 +93,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
         &self,
         private_key: &[u8],
     ) -> Result<(SignaturePrivateKey, Vec<u8>), CryptoError> {
-        Ok(KeyPair::from_private(self.suite.signature_scheme(), private_key)?.into_parts())
+        Ok(KeyPair::from_private(self.definition.signature, private_key)?.into_parts())
     }
 
     fn sign(
@@ -101,7 +101,7 @@ impl CipherSuiteProvider for RustCryptoSuite {
         private_key: &SignaturePrivateKey,
         message: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let pair = KeyPair::from_private(self.suite.signature_scheme(), private_key.as_bytes())?;
+        let pair = KeyPair::from_private(self.definition.signature, private_key.as_bytes())?;
         Ok(pair.sign(message))
     }
 
@@ -111,16 +111,11 @@ impl CipherSuiteProvider for RustCryptoSuite {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoError> {
-        crate::sign::verify(
-            self.suite.signature_scheme(),
-            public_key,
-            message,
-            signature,
-        )
+        crate::sign::verify(self.definition.signature, public_key, message, signature)
     }
 
     fn signer(&self, private_key: &[u8]) -> Result<Box<dyn Signer>, CryptoError> {
-        let pair = KeyPair::from_private(self.suite.signature_scheme(), private_key)?;
+        let pair = KeyPair::from_private(self.definition.signature, private_key)?;
         Ok(Box::new(RustCryptoSigner::new(pair)))
     }
 }

@@ -41,7 +41,7 @@ use axum::http::HeaderMap;
 use mls_core::codec::write_varint;
 use mls_core::crypto::{sign_with_label, verify_with_label};
 use mls_core::provider::{CipherSuiteProvider, CryptoProvider, Signer};
-use mls_core::{CipherSuite, SignatureScheme};
+use mls_core::{CipherSuiteDefinition, SignatureScheme};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
@@ -77,9 +77,9 @@ pub fn valid_client_id(id: &str) -> bool {
 
 /// The signature scheme with TLS code point `code`, if MLS uses it.
 pub fn scheme_from_code(code: u16) -> Option<SignatureScheme> {
-    CipherSuite::ALL
+    CipherSuiteDefinition::BUILT_IN
         .iter()
-        .map(|s| s.signature_scheme())
+        .map(|d| d.signature)
         .find(|s| *s as u16 == code)
 }
 
@@ -92,8 +92,8 @@ pub fn suite_for_scheme(
     crypto
         .supported_cipher_suites()
         .into_iter()
-        .filter(|s| s.signature_scheme() == scheme)
-        .find_map(|s| crypto.suite(s))
+        .filter_map(|s| crypto.suite(s))
+        .find(|s| s.definition().signature == scheme)
 }
 
 fn push_var(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), mls_core::Error> {

@@ -144,7 +144,7 @@ impl Actor {
     /// with another scheme.
     pub fn identity_for(&self, suite: CipherSuite) -> Result<SigningIdentity, Status> {
         let default = self.client.default_identity();
-        if default.signer.scheme() == suite.signature_scheme() {
+        if suite.definition().map(|d| d.signature) == Some(default.signer.scheme()) {
             return Ok(default.clone());
         }
         let crypto = self.client.provider().crypto.as_ref();

@@ -1,7 +1,7 @@
 //! A wrapper that alters one operation of an honest suite, to prove the
 //! differential checks notice.
 
-use mls_core::CipherSuite;
+use mls_core::CipherSuiteDefinition;
 use mls_core::CryptoError;
 use mls_core::provider::{CipherSuiteProvider, HpkeCiphertext, HpkeExport, RandProvider, Signer};
 use mls_core::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
@@ -57,8 +57,8 @@ impl Signer for TamperedSigner {
 }
 
 impl CipherSuiteProvider for Tampered<'_> {
-    fn cipher_suite(&self) -> CipherSuite {
-        self.inner.cipher_suite()
+    fn definition(&self) -> &CipherSuiteDefinition {
+        self.inner.definition()
     }
     fn hash_len(&self) -> usize {
         self.inner.hash_len()

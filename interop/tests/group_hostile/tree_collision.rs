@@ -40,7 +40,7 @@ use mls_core::provider::{
 };
 use mls_core::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
 use mls_core::tree::node::Node;
-use mls_core::{CipherSuite, CryptoError};
+use mls_core::{CipherSuite, CipherSuiteDefinition, CryptoError};
 
 /// The parent key whose parent hashes collide: a fixed X25519 key.
 fn colliding_key() -> Vec<u8> {
@@ -79,8 +79,8 @@ impl CollidingSuite {
 }
 
 impl CipherSuiteProvider for CollidingSuite {
-    fn cipher_suite(&self) -> CipherSuite {
-        SUITE
+    fn definition(&self) -> &CipherSuiteDefinition {
+        self.s().definition()
     }
     fn hash_len(&self) -> usize {
         self.s().hash_len()

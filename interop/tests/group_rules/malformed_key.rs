@@ -83,7 +83,7 @@ fn ecdsa_suites(backend: &str) -> Vec<CipherSuite> {
         .into_iter()
         .filter(|s| {
             matches!(
-                s.signature_scheme(),
+                s.definition().unwrap().signature,
                 SignatureScheme::EcdsaSecp256r1Sha256
                     | SignatureScheme::EcdsaSecp384r1Sha384
                     | SignatureScheme::EcdsaSecp521r1Sha512
@@ -137,7 +137,7 @@ fn assert_malformed<T: std::fmt::Debug>(
 fn a_malformed_ecdsa_key_in_a_key_package_is_named_on_every_backend() {
     for backend in backends() {
         for suite in ecdsa_suites(backend) {
-            let scheme = suite.signature_scheme();
+            let scheme = suite.definition().unwrap().signature;
             let alice = client(backend, suite, "alice", seed(1)).unwrap();
             let bob = client(backend, suite, "bob", seed(2)).unwrap();
             let mut a =

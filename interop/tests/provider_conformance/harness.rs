@@ -124,7 +124,7 @@ impl RandProvider for Replay {
 /// the group order) rather than a Montgomery curve.
 pub(crate) fn nist_kem(cs: CipherSuite) -> bool {
     use mls_core::Kem;
-    match cs.kem() {
+    match cs.definition().unwrap().kem {
         Kem::DhKemP256 | Kem::DhKemP384 | Kem::DhKemP521 => true,
         Kem::DhKemX25519 | Kem::DhKemX448 => false,
     }
@@ -133,7 +133,7 @@ pub(crate) fn nist_kem(cs: CipherSuite) -> bool {
 /// Whether the suite signs with ECDSA (rather than EdDSA).
 pub(crate) fn ecdsa(cs: CipherSuite) -> bool {
     use mls_core::SignatureScheme as S;
-    match cs.signature_scheme() {
+    match cs.definition().unwrap().signature {
         S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512 => true,
         S::Ed25519 | S::Ed448 => false,
     }

@@ -40,12 +40,27 @@ fn is_invalid_private_key<T>(r: &Result<T, CryptoError>) -> bool {
 pub(crate) fn hpke_labeled_round_trip(c: &Case) {
     let (s, cs) = (c.s, c.cs);
     let (sk, pk) = key_pair(c, 1);
-    assert_eq!(sk.len(), cs.kem().private_key_len(), "Nsk");
-    assert_eq!(pk.len(), cs.kem().public_key_len(), "Npk");
+    assert_eq!(
+        sk.len(),
+        cs.definition().unwrap().kem.private_key_len(),
+        "Nsk"
+    );
+    assert_eq!(
+        pk.len(),
+        cs.definition().unwrap().kem.public_key_len(),
+        "Npk"
+    );
     let pt = b"path secret";
     let ct = encrypt_with_label(s, &pk, "UpdatePathNode", b"ctx", pt, &rand(2)).unwrap();
-    assert_eq!(ct.kem_output.len(), cs.kem().public_key_len(), "Nenc");
-    assert_eq!(ct.ciphertext.len(), pt.len() + cs.aead().tag_len());
+    assert_eq!(
+        ct.kem_output.len(),
+        cs.definition().unwrap().kem.public_key_len(),
+        "Nenc"
+    );
+    assert_eq!(
+        ct.ciphertext.len(),
+        pt.len() + cs.definition().unwrap().aead.tag_len()
+    );
     let opened = decrypt_with_label(
         s,
         &sk,
@@ -64,7 +79,10 @@ pub(crate) fn hpke_labeled_round_trip(c: &Case) {
         .unwrap();
     assert_eq!(opened.as_bytes(), pt);
     let empty = s.hpke_seal(&pk, b"", b"", b"", &rand(4)).unwrap();
-    assert_eq!(empty.ciphertext.len(), cs.aead().tag_len());
+    assert_eq!(
+        empty.ciphertext.len(),
+        cs.definition().unwrap().aead.tag_len()
+    );
     let opened = s
         .hpke_open(&sk, &empty.kem_output, b"", b"", &empty.ciphertext)
         .unwrap();
@@ -239,7 +257,7 @@ pub(crate) fn hpke_rejects_invalid_private_keys(c: &Case) {
             "export, {len} bytes"
         );
     }
-    let Some(curve) = curve(c.cs.kem()) else {
+    let Some(curve) = curve(c.cs.definition().unwrap().kem) else {
         return;
     };
     for (what, key) in [
@@ -319,7 +337,10 @@ pub(crate) fn hpke_export_round_trip(c: &Case) {
         let sent = s
             .hpke_export_to(&pk, b"info", b"ctx", len, &rand(18))
             .unwrap();
-        assert_eq!(sent.kem_output.len(), c.cs.kem().public_key_len());
+        assert_eq!(
+            sent.kem_output.len(),
+            c.cs.definition().unwrap().kem.public_key_len()
+        );
         assert_eq!(sent.secret.len(), len, "sender, L = {len}");
         let received = s
             .hpke_export_from(&sk, &sent.kem_output, b"info", b"ctx", len)
@@ -431,7 +452,7 @@ pub(crate) fn kem_key_pair_from_random_is_generate_key_pair(c: &Case) {
         assert_eq!(sk.as_bytes(), &random[..], "X25519/X448: sk = the bytes");
         assert_ne!(pk, dkp_pk, "not DeriveKeyPair");
     }
-    assert_eq!(pk.len(), cs.kem().public_key_len());
+    assert_eq!(pk.len(), cs.definition().unwrap().kem.public_key_len());
     let sealed = s.hpke_seal(&pk, b"", b"", b"pt", &rand(26)).unwrap();
     let opened = s
         .hpke_open(&sk, &sealed.kem_output, b"", b"", &sealed.ciphertext)
@@ -464,7 +485,7 @@ pub(crate) fn kem_derive_key_pair_is_deterministic(c: &Case) {
         assert_eq!(sk1.as_bytes(), sk2.as_bytes(), "{}-byte ikm: sk", ikm.len());
         assert_eq!(pk1, pk2, "{}-byte ikm: pk", ikm.len());
         assert_eq!(sk1.len(), nsk);
-        assert_eq!(pk1.len(), cs.kem().public_key_len());
+        assert_eq!(pk1.len(), cs.definition().unwrap().kem.public_key_len());
         if nist_kem(cs) {
             assert_eq!(pk1[0], 0x04, "uncompressed point");
             let (_, sig_pk) = s.signature_key_pair_from_private(sk1.as_bytes()).unwrap();
@@ -489,7 +510,11 @@ pub(crate) fn rfc9180_base_mode(c: &Case, v: &vectors::Rfc9180Base) {
     let cs = c.cs;
     let at = v.section;
     assert_eq!(
-        (cs.kem() as u16, cs.kdf() as u16, cs.aead() as u16),
+        (
+            cs.definition().unwrap().kem as u16,
+            cs.definition().unwrap().kdf as u16,
+            cs.definition().unwrap().aead as u16
+        ),
         v.ids,
         "{at}: test data is for another suite"
     );

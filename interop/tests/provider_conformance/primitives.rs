@@ -6,7 +6,7 @@ use mls_core::{CryptoError, Kdf, SignatureScheme};
 
 /// The entry of `v` for the suite's hash.
 fn for_hash(c: &Case, v: PerHash) -> Vec<u8> {
-    h(match c.cs.kdf() {
+    h(match c.cs.definition().unwrap().kdf {
         Kdf::HkdfSha256 => v.0,
         Kdf::HkdfSha384 => v.1,
         Kdf::HkdfSha512 => v.2,
@@ -19,29 +19,53 @@ fn for_hash(c: &Case, v: PerHash) -> Vec<u8> {
 pub(crate) fn sizes_match_the_registry(c: &Case) {
     let (s, cs) = (c.s, c.cs);
     assert_eq!(s.cipher_suite(), cs, "cipher_suite()");
-    let nh = cs.kdf().hash_len();
+    let nh = cs.definition().unwrap().kdf.hash_len();
     assert_eq!(s.hash_len(), nh, "Nh");
-    assert_eq!(s.aead_key_len(), cs.aead().key_len(), "Nk");
-    assert_eq!(s.aead_nonce_len(), cs.aead().nonce_len(), "Nn");
-    assert_eq!(s.kem_private_key_len(), cs.kem().private_key_len(), "Nsk");
-    let sig_sk = cs.signature_scheme().private_key_len();
+    assert_eq!(
+        s.aead_key_len(),
+        cs.definition().unwrap().aead.key_len(),
+        "Nk"
+    );
+    assert_eq!(
+        s.aead_nonce_len(),
+        cs.definition().unwrap().aead.nonce_len(),
+        "Nn"
+    );
+    assert_eq!(
+        s.kem_private_key_len(),
+        cs.definition().unwrap().kem.private_key_len(),
+        "Nsk"
+    );
+    let sig_sk = cs.definition().unwrap().signature.private_key_len();
     assert_eq!(s.signature_private_key_len(), sig_sk, "signature key");
 
     assert_eq!(s.hash(b"x").unwrap().len(), nh, "hash output");
     assert_eq!(s.mac(b"k", b"x").unwrap().len(), nh, "HMAC output");
     assert_eq!(s.kdf_extract(b"s", b"x").unwrap().len(), nh, "PRK");
     let (sk, pk) = s.kem_derive_key_pair(&[7u8; 64]).unwrap();
-    assert_eq!(sk.len(), cs.kem().private_key_len(), "DeriveKeyPair sk");
-    assert_eq!(pk.len(), cs.kem().public_key_len(), "DeriveKeyPair pk");
-    let key = vec![1u8; cs.aead().key_len()];
-    let nonce = vec![2u8; cs.aead().nonce_len()];
+    assert_eq!(
+        sk.len(),
+        cs.definition().unwrap().kem.private_key_len(),
+        "DeriveKeyPair sk"
+    );
+    assert_eq!(
+        pk.len(),
+        cs.definition().unwrap().kem.public_key_len(),
+        "DeriveKeyPair pk"
+    );
+    let key = vec![1u8; cs.definition().unwrap().aead.key_len()];
+    let nonce = vec![2u8; cs.definition().unwrap().aead.nonce_len()];
     let ct = s.aead_seal(&key, &nonce, b"", b"12345").unwrap();
-    assert_eq!(ct.len(), 5 + cs.aead().tag_len(), "AEAD overhead (Nt)");
+    assert_eq!(
+        ct.len(),
+        5 + cs.definition().unwrap().aead.tag_len(),
+        "AEAD overhead (Nt)"
+    );
     let (sig_key, sig_pk) = s
         .signature_key_pair_from_private(&vec![1u8; sig_sk])
         .unwrap();
     assert_eq!(sig_key.len(), sig_sk, "normalised signature key");
-    let pk_len = match cs.signature_scheme() {
+    let pk_len = match cs.definition().unwrap().signature {
         SignatureScheme::Ed25519 => 32,
         SignatureScheme::Ed448 => 57,
         SignatureScheme::EcdsaSecp256r1Sha256
@@ -84,7 +108,7 @@ pub(crate) fn hmac_known_answers(c: &Case) {
 /// bytes with `info` = the encoded `KDFLabel` (RFC 9420 §8).
 pub(crate) fn hkdf_known_answers(c: &Case) {
     let s = c.s;
-    if c.cs.kdf() == Kdf::HkdfSha256 {
+    if c.cs.definition().unwrap().kdf == Kdf::HkdfSha256 {
         for (i, v) in vectors::HKDF_SHA256.iter().enumerate() {
             let prk = s.kdf_extract(&h(v.salt), &h(v.ikm)).unwrap();
             assert_eq!(prk.as_bytes(), h(v.prk), "RFC 5869 case {i}: PRK");
@@ -187,7 +211,7 @@ fn aead_inputs(c: &Case) -> (Vec<u8>, Vec<u8>) {
 /// three AEADs: `ct = Seal(key, base_nonce, aad, pt)` for sequence 0.
 pub(crate) fn aead_known_answer(c: &Case) {
     use mls_core::Aead;
-    let v = match c.cs.aead() {
+    let v = match c.cs.definition().unwrap().aead {
         Aead::Aes128Gcm => &vectors::RFC9180_A1,
         Aead::ChaCha20Poly1305 => &vectors::RFC9180_A2,
         Aead::Aes256Gcm => &vectors::RFC9180_A6,
@@ -204,7 +228,7 @@ pub(crate) fn aead_known_answer(c: &Case) {
 pub(crate) fn aead_round_trip(c: &Case) {
     let s = c.s;
     let (key, nonce) = aead_inputs(c);
-    let tag = c.cs.aead().tag_len();
+    let tag = c.cs.definition().unwrap().aead.tag_len();
     let plaintext = b"an MLS application message";
     let ct = s.aead_seal(&key, &nonce, b"aad", plaintext).unwrap();
     assert_eq!(ct.len(), plaintext.len() + tag);
@@ -226,7 +250,7 @@ pub(crate) fn aead_round_trip(c: &Case) {
 pub(crate) fn aead_rejects_tampering(c: &Case) {
     let s = c.s;
     let (key, nonce) = aead_inputs(c);
-    let tag = c.cs.aead().tag_len();
+    let tag = c.cs.definition().unwrap().aead.tag_len();
     let ct = s.aead_seal(&key, &nonce, b"aad", b"8 bytes!").unwrap();
     let open = |key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8]| s.aead_open(key, nonce, aad, ct);
     let failed = Some(CryptoError::AeadOpenFailed);

@@ -64,7 +64,11 @@ pub(crate) fn signature_round_trip(c: &Case) {
     assert_eq!(s.verify(&pk, b"message", &sig), Ok(()), "sign then verify");
     let signer = s.signer(sk.as_bytes()).unwrap();
     assert_eq!(signer.public_key(), pk.as_slice(), "signer public key");
-    assert_eq!(signer.scheme(), cs.signature_scheme(), "signer scheme");
+    assert_eq!(
+        signer.scheme(),
+        cs.definition().unwrap().signature,
+        "signer scheme"
+    );
     let by_signer = signer.sign(b"message").unwrap();
     assert_eq!(
         s.verify(&pk, b"message", &by_signer),
@@ -189,7 +193,7 @@ pub(crate) fn signature_private_key_validation(c: &Case) {
         assert_bad_length(s.signature_key_pair_from_private(&key), l, "from_private");
         assert_bad_length(s.signer(&key).map(|_| ()), l, "signer");
     }
-    let Some(curve) = curve(c.cs.signature_scheme()) else {
+    let Some(curve) = curve(c.cs.definition().unwrap().signature) else {
         return;
     };
     let n = h(curve.n);
@@ -262,7 +266,7 @@ pub(crate) fn ecdsa_short_scalars_are_left_padded(c: &Case) {
 /// public key.
 pub(crate) fn signature_known_answers(c: &Case) {
     let s = c.s;
-    let scheme = c.cs.signature_scheme();
+    let scheme = c.cs.definition().unwrap().signature;
     let eddsa = match scheme {
         SignatureScheme::Ed25519 => Some(&vectors::ED25519_TEST_1),
         SignatureScheme::Ed448 => Some(&vectors::ED448_BLANK),

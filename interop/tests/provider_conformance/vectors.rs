@@ -96,21 +96,20 @@ pub(crate) const HKDF_SHA256: [HkdfCase; 2] = [
 /// (`DeriveSecret(secret, "DeriveSecret")`, an HKDF-Expand of Nh bytes), for
 /// each suite: `(secret, out)`.
 pub(crate) fn derive_secret_vector(cs: CipherSuite) -> (&'static str, &'static str) {
-    use CipherSuite::*;
     match cs {
-        MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => (
+        CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => (
             "1a9ce178a53f8752d2513c27efe9c85133f6c0a97f7b35ac200695024a77228e",
             "3b08c195a246c4ad469c1d11c10e62890d8fa6b684494ff925409efdb1ff0464",
         ),
-        MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => (
+        CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => (
             "7165576616048aa145d20f7c1d460e2d9d8bbde882bc3bb0750d50e369809f99",
             "1ecafd3d40cb32cae416e09bc01da56357d00cb094f74e3c69c2969216e50afc",
         ),
-        MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => (
+        CipherSuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => (
             "cae460c779ebaa3e81c061a371486dff1ed1ff273bea369cc0fc46550b83c407",
             "aad859818ca5f2a9896d4d3ee2dccc0cefcd69b666bdb16b52f1de15fb1a5567",
         ),
-        MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448 => (
+        CipherSuite::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448 => (
             concat!(
                 "92c5ae58c8aeed565d772847a41f4901a999572ae53740b56a2a3df94c62e57c",
                 "60f1107c88c70d8aa902049d5f33d36cc4d1f7c233b1406947deb6c1fb243007"
@@ -120,7 +119,7 @@ pub(crate) fn derive_secret_vector(cs: CipherSuite) -> (&'static str, &'static s
                 "42642f1a8d4d92ed3aa9f7497d8a3ce5516552230a883c57dd2bb277ef1e571c"
             ),
         ),
-        MLS_256_DHKEMP521_AES256GCM_SHA512_P521 => (
+        CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521 => (
             concat!(
                 "3efe299abc9a73a264098c9beecd6923d8b07bb842537eb21f16e90c4a094512",
                 "b46f3c1cbef3b86018b2d038f8ba6e874ea3972cebcd21a4ba4eb9474cccabb8"
@@ -130,7 +129,7 @@ pub(crate) fn derive_secret_vector(cs: CipherSuite) -> (&'static str, &'static s
                 "da9ca68d5196eed9337b2f36b5e23a40404c8a1adf5c92c9bf82d4bdcbbb1243"
             ),
         ),
-        MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 => (
+        CipherSuite::MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448 => (
             concat!(
                 "082065745545cd8112e5385fa15321ad34e55c97971ec6ef4510720054d03ddf",
                 "a610f04656996980256b171d25565fb7d34899c1e98db4f69614dfaf72e8838c"
@@ -140,7 +139,7 @@ pub(crate) fn derive_secret_vector(cs: CipherSuite) -> (&'static str, &'static s
                 "da1006e706145a3e8cf222802bdaee170b540d8f5d7513e2440736d3c4f1d894"
             ),
         ),
-        MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => (
+        CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384 => (
             concat!(
                 "ee9426e58f77d9e2c16a18a8758097143645c523a1e3050c7e61c54b6703c721",
                 "d3747961660a163230a03515f0ca0746"
@@ -150,6 +149,7 @@ pub(crate) fn derive_secret_vector(cs: CipherSuite) -> (&'static str, &'static s
                 "36c326929b964afb181c747c1e95c3da"
             ),
         ),
+        other => panic!("no crypto-basics vector for {other}"),
     }
 }
 

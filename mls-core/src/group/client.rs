@@ -5,7 +5,7 @@ use super::identity::SigningIdentity;
 use super::rules::{DefaultRules, GroupRules};
 use super::stored_key_package::StoredKeyPackage;
 use crate::ProtocolVersion;
-use crate::cipher_suite::CipherSuite;
+use crate::cipher_suite::{CipherSuite, SignatureScheme};
 use crate::codec::{VarBytes, VarVec, encode};
 use crate::credential::CredentialType;
 use crate::credential::{Credential, CredentialValidator};
@@ -280,7 +280,8 @@ impl<P: Provider> Client<P> {
         preferred: &SigningIdentity,
         suite: CipherSuite,
     ) -> Result<SigningIdentity, Error> {
-        if check_scheme(preferred, suite).is_ok() {
+        let needed = self.signature_scheme(suite)?;
+        if check_scheme(preferred, needed).is_ok() {
             return Ok(preferred.clone());
         }
         let identities = self
@@ -288,7 +289,7 @@ impl<P: Provider> Client<P> {
             .identities
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let fits = |i: &&SigningIdentity| check_scheme(i, suite).is_ok();
+        let fits = |i: &&SigningIdentity| check_scheme(i, needed).is_ok();
         identities
             .iter()
             .filter(fits)
@@ -298,7 +299,7 @@ impl<P: Provider> Client<P> {
             .ok_or_else(|| {
                 Misuse::SignatureSchemeMismatch {
                     signer: preferred.signer.scheme(),
-                    suite: suite.signature_scheme(),
+                    suite: needed,
                 }
                 .into()
             })
@@ -318,10 +319,22 @@ impl<P: Provider> Client<P> {
         (self.inner.group_rules)(group_id)
     }
 
+    /// The signature scheme of `suite` as this client's crypto provider
+    /// defines it (a provider may give a suite a private code point).
+    pub(crate) fn signature_scheme(&self, suite: CipherSuite) -> Result<SignatureScheme, Error> {
+        Ok(self
+            .inner
+            .provider
+            .crypto()
+            .cipher_suite(suite)?
+            .definition()
+            .signature)
+    }
+
     /// The suite object for `suite`, checking that the signer fits it.
     pub(crate) fn suite(&self, suite: CipherSuite) -> Result<&dyn CipherSuiteProvider, Error> {
         let provider = self.inner.provider.crypto().cipher_suite(suite)?;
-        let needed = suite.signature_scheme();
+        let needed = provider.definition().signature;
         let have = self.inner.default.signer.scheme();
         // Called for every message: the default identity answers without
         // the lock in the common case.
@@ -425,7 +438,7 @@ impl<P: Provider> Client<P> {
         suite: CipherSuite,
         options: &KeyPackageOptions,
     ) -> Result<KeyPackage, Error> {
-        check_scheme(identity, suite)?;
+        check_scheme(identity, self.signature_scheme(suite)?)?;
         // Added first: `suite` refuses a suite none of our identities can
         // sign for, and this one may be the first that can.
         self.add_identity(identity.clone());
@@ -640,9 +653,11 @@ impl<P: Provider> Inner<P> {
     }
 }
 
-/// Fails unless `identity` signs with the scheme of `suite`.
-pub(crate) fn check_scheme(identity: &SigningIdentity, suite: CipherSuite) -> Result<(), Error> {
-    let needed = suite.signature_scheme();
+/// Fails unless `identity` signs with `needed`, a suite's scheme.
+pub(crate) fn check_scheme(
+    identity: &SigningIdentity,
+    needed: SignatureScheme,
+) -> Result<(), Error> {
     let have = identity.signer.scheme();
     if needed != have {
         return Err(Misuse::SignatureSchemeMismatch {

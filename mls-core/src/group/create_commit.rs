@@ -407,7 +407,7 @@ impl<P: Provider> Group<P> {
         let Some(identity) = identity else {
             return Ok(std::sync::Arc::clone(&self.signer));
         };
-        super::client::check_scheme(identity, self.context.cipher_suite)?;
+        super::client::check_scheme(identity, self.suite()?.definition().signature)?;
         self.client.add_identity(identity.clone());
         leaf.credential = identity.credential.clone();
         leaf.signature_key = VarBytes::from(identity.signature_key());

@@ -83,7 +83,7 @@ fn external_join<P: Provider>(
     let suite = client.suite(old.cipher_suite)?;
     let identity = match &options.identity {
         Some(identity) => {
-            super::client::check_scheme(identity, old.cipher_suite)?;
+            super::client::check_scheme(identity, suite.definition().signature)?;
             client.add_identity(identity.clone());
             identity.clone()
         }

@@ -119,7 +119,7 @@ pub(crate) fn create<P: Provider>(
     extensions: Extensions,
     config: GroupConfig,
 ) -> Result<Group<P>, Error> {
-    super::client::check_scheme(identity, cipher_suite)?;
+    super::client::check_scheme(identity, client.signature_scheme(cipher_suite)?)?;
     client.add_identity(identity.clone());
     let suite = client.suite(cipher_suite)?;
     let rand = &client.provider().rand();

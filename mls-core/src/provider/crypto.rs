@@ -1,5 +1,5 @@
 use super::{RandProvider, Signer};
-use crate::cipher_suite::CipherSuite;
+use crate::cipher_suite::{CipherSuite, CipherSuiteDefinition};
 use crate::error::{CryptoError, Error, Unsupported};
 use crate::secret::{HpkePrivateKey, Secret, SignaturePrivateKey};
 
@@ -77,6 +77,35 @@ pub trait CryptoProvider: Send + Sync {
     }
 }
 
+/// Checks a provider's suite definitions before it builds suite objects from
+/// them: no code point twice, and every definition's algorithms among those
+/// `implements` accepts. Every backend's `with_suites` calls this, so they
+/// refuse the same lists with the same errors.
+pub fn check_suite_definitions(
+    provider: &'static str,
+    definitions: &[CipherSuiteDefinition],
+    implements: impl Fn(&CipherSuiteDefinition) -> bool,
+) -> Result<(), Unsupported> {
+    for (i, d) in definitions.iter().enumerate() {
+        if definitions
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .any(|e| e.suite == d.suite)
+        {
+            return Err(Unsupported::DuplicateCipherSuite(d.suite.code()));
+        }
+        if !implements(d) {
+            return Err(Unsupported::AlgorithmsNotProvided {
+                code: d.suite.code(),
+                name: d.name,
+                provider,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Every primitive of one cipher suite.
 ///
 /// Backends implement primitives only; the labeled MLS constructions
@@ -84,8 +113,15 @@ pub trait CryptoProvider: Send + Sync {
 /// [`crate::crypto`] on top of this trait. Sizes come from here, never from
 /// tables in protocol code.
 pub trait CipherSuiteProvider: Send + Sync {
-    /// The suite this object implements.
-    fn cipher_suite(&self) -> CipherSuite;
+    /// The suite this object implements: its code point and algorithms.
+    /// Protocol code takes the signature scheme and sizes from here, so a
+    /// provider can offer a suite under any code point.
+    fn definition(&self) -> &CipherSuiteDefinition;
+
+    /// The suite's code point.
+    fn cipher_suite(&self) -> CipherSuite {
+        self.definition().suite
+    }
 
     /// Nh: hash and KDF output length.
     fn hash_len(&self) -> usize;

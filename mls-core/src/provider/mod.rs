@@ -12,7 +12,10 @@ mod rand;
 mod signer;
 mod storage;
 
-pub use crypto::{CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeExport, HpkeRecipient};
+pub use crypto::{
+    CipherSuiteProvider, CryptoProvider, HpkeCiphertext, HpkeExport, HpkeRecipient,
+    check_suite_definitions,
+};
 pub use rand::{RandProvider, random_bytes};
 pub use signer::Signer;
 pub use storage::{Entries, Namespace, StorageProvider, WriteBatch, WriteOp};

@@ -75,7 +75,7 @@ impl Person {
         let suite = crypto.cipher_suite(SUITE).unwrap();
         let (key, _) = generate_signature_key_pair(suite, &SystemRand).unwrap();
         let signer: Arc<dyn Signer> = Arc::from(suite.signer(key.as_bytes()).unwrap());
-        let provider = MlsProvider::new(crypto, SystemRand, MemoryStorage::new());
+        let provider = MlsProvider::new(crypto.clone(), SystemRand, MemoryStorage::new());
         let client = Client::builder(
             provider,
             Credential::basic(name.as_bytes().to_vec()),

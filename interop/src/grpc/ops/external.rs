@@ -138,7 +138,8 @@ pub fn external_signer_proposal(
             .map_err(|e| invalid(format!("group_info's ratchet_tree: {e}")))?,
     };
     let signer = table.signer(req.signer_id)?;
-    if signer.suite.signature_scheme() != context.cipher_suite.signature_scheme() {
+    let scheme = |s: mls_core::CipherSuite| s.definition().map(|d| d.signature);
+    if scheme(signer.suite).is_none() || scheme(signer.suite) != scheme(context.cipher_suite) {
         return Err(invalid("the signer's key is for another signature scheme"));
     }
     let index = context

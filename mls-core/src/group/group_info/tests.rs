@@ -1,6 +1,5 @@
 use super::*;
 use crate::codec::{decode_exact, encode};
-use crate::error::DecodeError;
 use crate::wire_fixtures::{
     Tagged, TaggedSigner, bytes, extensions_with_grease, group_context, round_trip,
     tagged_signature, truncations_fail,
@@ -22,14 +21,14 @@ fn group_info_round_trips() {
     truncations_fail::<GroupInfo>(&encoded);
 }
 
+/// Any suite code point decodes (a provider may define a private one);
+/// joining refuses one the provider lacks.
 #[test]
-fn unknown_suite_in_group_context_is_rejected() {
+fn unknown_suite_in_group_context_decodes_as_its_code_point() {
     let mut encoded = encode(&group_info()).unwrap();
     encoded[3] = 0x42;
-    assert_eq!(
-        decode_exact::<GroupInfo>(&encoded).unwrap_err(),
-        DecodeError::UnknownValue(0x42)
-    );
+    let decoded = decode_exact::<GroupInfo>(&encoded).unwrap();
+    assert_eq!(decoded.group_context.cipher_suite.code(), 0x42);
 }
 
 #[test]
