@@ -2,8 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use mls_core::CipherSuite;
 use mls_core::provider::CryptoProvider;
+use mls_core::{CipherSuite, CipherSuiteDefinition, Registration};
 
 fn readme_rows() -> Vec<Vec<String>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
@@ -32,40 +32,65 @@ fn column(provider: &dyn CryptoProvider, fips_only: bool) -> Vec<u16> {
         .collect()
 }
 
+/// One row per built-in suite: "yes" where `new()` offers it, "opt-in"
+/// where only `with_provisional_suites()` does, else "no".
 #[test]
 fn readme_suite_table_matches_the_providers() {
+    use mls_crypto_awslc::AwsLcProvider;
+    use mls_crypto_ring::RingProvider;
+    use mls_crypto_rustcrypto::RustCryptoProvider;
+
     let rows = readme_rows();
-    assert_eq!(rows.len(), CipherSuite::ALL.len(), "one row per RFC suite");
-    let columns: [(&str, Vec<u16>); 4] = [
+    assert_eq!(
+        rows.len(),
+        CipherSuiteDefinition::BUILT_IN.len(),
+        "one row per built-in suite"
+    );
+    let columns: [(&str, Vec<u16>, Vec<u16>); 4] = [
         (
             "rustcrypto",
-            column(&mls_crypto_rustcrypto::RustCryptoProvider::new(), false),
+            column(&RustCryptoProvider::new(), false),
+            column(&RustCryptoProvider::with_provisional_suites(), false),
         ),
-        ("ring", column(&mls_crypto_ring::RingProvider::new(), false)),
+        (
+            "ring",
+            column(&RingProvider::new(), false),
+            column(&RingProvider::with_provisional_suites(), false),
+        ),
         (
             "aws-lc",
-            column(&mls_crypto_awslc::AwsLcProvider::new(), false),
+            column(&AwsLcProvider::new(), false),
+            column(&AwsLcProvider::with_provisional_suites(), false),
         ),
         (
             "aws-lc fips",
-            column(&mls_crypto_awslc::AwsLcProvider::new(), true),
+            column(&AwsLcProvider::new(), true),
+            column(&AwsLcProvider::with_provisional_suites(), true),
         ),
     ];
-    for (row, cs) in rows.iter().zip(CipherSuite::ALL) {
-        assert_eq!(row[0], cs.code().to_string());
-        assert_eq!(row[1], format!("{cs:?}"));
-        for (i, (name, offered)) in columns.iter().enumerate() {
-            let want = if offered.contains(&cs.code()) {
+    for (row, d) in rows.iter().zip(CipherSuiteDefinition::BUILT_IN) {
+        let code = d.suite.code();
+        assert_eq!(row[0], format!("0x{code:04X}"));
+        assert_eq!(row[1], d.name);
+        let registration = match d.registration {
+            Registration::Iana => "IANA",
+            Registration::Provisional { .. } => "provisional",
+            Registration::Private => "private",
+        };
+        assert_eq!(row[2], registration, "{}", d.name);
+        for (i, (name, default, opt_in)) in columns.iter().enumerate() {
+            let want = if default.contains(&code) {
                 "yes"
+            } else if opt_in.contains(&code) {
+                "opt-in"
             } else {
                 "no"
             };
             assert_eq!(
-                row[2 + i],
+                row[3 + i],
                 want,
-                "README says {name} suite {} is {:?}",
-                cs.code(),
-                row[2 + i]
+                "README says {name} suite 0x{code:04X} is {:?}",
+                row[3 + i]
             );
         }
     }

@@ -31,9 +31,17 @@ fn build(
 }
 
 #[test]
-fn built_in_definitions_are_the_rfc_suites() {
-    assert_eq!(CipherSuiteDefinition::BUILT_IN.len(), 7);
-    for (d, suite) in CipherSuiteDefinition::BUILT_IN.iter().zip(CipherSuite::ALL) {
+fn built_in_definitions_are_the_rfc_suites_then_the_provisional_ones() {
+    let built_in = CipherSuiteDefinition::BUILT_IN;
+    assert_eq!(built_in.len(), 8);
+    assert_eq!(built_in[..7], CipherSuiteDefinition::RFC9420);
+    assert_eq!(built_in[7..], CipherSuiteDefinition::PROVISIONAL);
+    assert!(
+        CipherSuiteDefinition::PROVISIONAL
+            .iter()
+            .all(|d| matches!(d.registration, Registration::Provisional { .. }))
+    );
+    for (d, suite) in built_in.iter().zip(CipherSuite::ALL) {
         assert_eq!(d.suite, suite);
         assert_eq!(d.registration, Registration::Iana);
         assert_eq!(suite.definition(), Some(d));

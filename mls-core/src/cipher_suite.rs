@@ -40,6 +40,10 @@ impl CipherSuite {
     pub const MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448: Self = Self(0x0006);
     /// 0x0007: DHKEM(P-384), AES-256-GCM, SHA-384, ECDSA P-384.
     pub const MLS_256_DHKEMP384_AES256GCM_SHA384_P384: Self = Self(0x0007);
+    /// 0x004D, **not IANA-registered**: X-Wing (ML-KEM-768 and X25519),
+    /// ChaCha20-Poly1305, SHA-256, Ed25519, as OpenMLS 0.9 defines it
+    /// ([`CipherSuiteDefinition::PROVISIONAL`]).
+    pub const MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519: Self = Self(0x004d);
 }
 
 /// HPKE KEM identifiers (RFC 9180 §7.1) used by MLS suites.
@@ -56,6 +60,13 @@ pub enum Kem {
     DhKemX25519 = 0x0020,
     /// DHKEM(X448, HKDF-SHA512).
     DhKemX448 = 0x0021,
+    /// X-Wing (ML-KEM-768 and X25519, draft-connolly-cfrg-xwing-kem-06)
+    /// under the HPKE KEM id 0x004D, as OpenMLS 0.9 uses it for its suite
+    /// 0x004D (`hpke-rs` 0.7 `XWingDraft06Obsolete`). Its `DeriveKeyPair`
+    /// is theirs: the private key is `SHAKE256(ikm, 32)`, unlabeled. Not
+    /// registered: the HPKE-PQ draft assigns X-Wing 0x647A with a labeled
+    /// derivation, which gives other keys.
+    XWingDraft06 = 0x004D,
 }
 
 /// HPKE KDF identifiers (RFC 9180 §7.2); also the suite's hash.
@@ -235,9 +246,41 @@ impl CipherSuiteDefinition {
         ),
     ];
 
-    /// Every definition this library knows by code point: the suites of RFC
-    /// 9420. [`CipherSuite::definition`] looks code points up here.
-    pub const BUILT_IN: &'static [CipherSuiteDefinition] = &Self::RFC9420;
+    /// Suites under code points no registry has assigned, which other
+    /// implementations use ([`Registration::Provisional`]). Providers offer
+    /// them only when asked (`with_provisional_suites`), and their code
+    /// points can change.
+    ///
+    /// * 0x004D `MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519`: OpenMLS
+    ///   0.9's hybrid post-quantum suite (its `draft-ietf-mls-pq-ciphersuites`
+    ///   feature), the KEM being X-Wing draft-06 under HPKE KEM id 0x004D
+    ///   ([`Kem::XWingDraft06`]). draft-ietf-mls-pq-ciphersuites-06 has no
+    ///   suite of these algorithms; ts-mls gives 0x004D to another suite.
+    pub const PROVISIONAL: [CipherSuiteDefinition; 1] = [CipherSuiteDefinition {
+        suite: CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519,
+        name: "MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519",
+        kem: Kem::XWingDraft06,
+        kdf: Kdf::HkdfSha256,
+        aead: Aead::ChaCha20Poly1305,
+        signature: SignatureScheme::Ed25519,
+        registration: Registration::Provisional {
+            source: "OpenMLS 0.9 (draft-ietf-mls-pq-ciphersuites feature)",
+        },
+    }];
+
+    /// Every definition this library knows by code point: [`Self::RFC9420`]
+    /// then [`Self::PROVISIONAL`]. [`CipherSuite::definition`] looks code
+    /// points up here.
+    pub const BUILT_IN: &'static [CipherSuiteDefinition] = &[
+        Self::RFC9420[0],
+        Self::RFC9420[1],
+        Self::RFC9420[2],
+        Self::RFC9420[3],
+        Self::RFC9420[4],
+        Self::RFC9420[5],
+        Self::RFC9420[6],
+        Self::PROVISIONAL[0],
+    ];
 
     /// A suite of the given algorithms under a code point of the deployment's
     /// choosing ([`Registration::Private`]).
@@ -340,17 +383,18 @@ impl fmt::Display for CipherSuite {
 }
 
 impl Kem {
-    /// Nsk: length of a serialized private key (RFC 9180 §7.1).
+    /// Nsk: length of a serialized private key (RFC 9180 §7.1); for X-Wing
+    /// the 32-byte seed the key is expanded from.
     pub fn private_key_len(self) -> usize {
         match self {
-            Kem::DhKemP256 | Kem::DhKemX25519 => 32,
+            Kem::DhKemP256 | Kem::DhKemX25519 | Kem::XWingDraft06 => 32,
             Kem::DhKemP384 => 48,
             Kem::DhKemP521 => 66,
             Kem::DhKemX448 => 56,
         }
     }
 
-    /// Npk: length of a serialized public key, which is also Nenc.
+    /// Npk: length of a serialized public key.
     pub fn public_key_len(self) -> usize {
         match self {
             Kem::DhKemP256 => 65,
@@ -358,7 +402,22 @@ impl Kem {
             Kem::DhKemP521 => 133,
             Kem::DhKemX25519 => 32,
             Kem::DhKemX448 => 56,
+            Kem::XWingDraft06 => 1216,
         }
+    }
+
+    /// Nenc: length of an encapsulated key. A DHKEM's is its public key's.
+    pub fn enc_len(self) -> usize {
+        match self {
+            Kem::XWingDraft06 => 1120,
+            dh => dh.public_key_len(),
+        }
+    }
+
+    /// Whether this is a DHKEM (RFC 9180 §4.1), built from a curve's
+    /// Diffie-Hellman; the others are KEMs a backend implements whole.
+    pub fn is_dhkem(self) -> bool {
+        !matches!(self, Kem::XWingDraft06)
     }
 }
 

@@ -15,14 +15,15 @@ use zeroize::Zeroizing;
 #[derive(Debug)]
 pub(crate) struct AwsLcHpke;
 
-/// The aws-lc-rs curve of a DHKEM, or `None` for DHKEM(X448).
+/// The aws-lc-rs curve of a DHKEM, or `None` for DHKEM(X448) and the KEMs
+/// that are not DHKEMs.
 pub(crate) fn agreement_algorithm(kem: Kem) -> Option<&'static agreement::Algorithm> {
     match kem {
         Kem::DhKemP256 => Some(&agreement::ECDH_P256),
         Kem::DhKemP384 => Some(&agreement::ECDH_P384),
         Kem::DhKemP521 => Some(&agreement::ECDH_P521),
         Kem::DhKemX25519 => Some(&agreement::X25519),
-        Kem::DhKemX448 => None,
+        Kem::DhKemX448 | Kem::XWingDraft06 => None,
     }
 }
 
@@ -32,18 +33,10 @@ pub(crate) fn fips_approved(alg: &agreement::Algorithm) -> bool {
     *alg == agreement::ECDH_P256 || *alg == agreement::ECDH_P384 || *alg == agreement::ECDH_P521
 }
 
-fn kem_name(kem: Kem) -> &'static str {
-    match kem {
-        Kem::DhKemP256 => "DHKEM(P-256)",
-        Kem::DhKemP384 => "DHKEM(P-384)",
-        Kem::DhKemP521 => "DHKEM(P-521)",
-        Kem::DhKemX25519 => "DHKEM(X25519)",
-        Kem::DhKemX448 => "DHKEM(X448)",
-    }
-}
-
 fn algorithm(kem: Kem) -> Result<&'static agreement::Algorithm, CryptoError> {
-    agreement_algorithm(kem).ok_or(CryptoError::UnsupportedAlgorithm(kem_name(kem)))
+    agreement_algorithm(kem).ok_or(CryptoError::UnsupportedAlgorithm(
+        mls_crypto_hpke::unsupported_kem(kem),
+    ))
 }
 
 /// Parses `SerializePrivateKey` output (RFC 9180 §7.1.2): exactly Nsk bytes
@@ -57,7 +50,8 @@ fn private_key(kem: Kem, sk: &[u8]) -> Result<PrivateKey, CryptoError> {
             len: sk.len(),
         });
     }
-    PrivateKey::from_private_key(alg, sk).map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))
+    PrivateKey::from_private_key(alg, sk)
+        .map_err(|_| CryptoError::InvalidPrivateKey(mls_crypto_hpke::unsupported_kem(kem)))
 }
 
 /// Checks the `SerializePublicKey` encoding (RFC 9180 §7.1.1): 32 raw bytes
@@ -70,7 +64,9 @@ fn check_public_key_encoding(kem: Kem, pk: &[u8]) -> Result<(), CryptoError> {
     if well_formed {
         Ok(())
     } else {
-        Err(CryptoError::InvalidPublicKey(kem_name(kem)))
+        Err(CryptoError::InvalidPublicKey(
+            mls_crypto_hpke::unsupported_kem(kem),
+        ))
     }
 }
 
@@ -82,14 +78,16 @@ fn agree(kem: Kem, public_key: &[u8], sk: &PrivateKey) -> Result<Vec<u8>, Crypto
     let mut shared = agreement::agree(
         sk,
         UnparsedPublicKey::new(alg, public_key),
-        CryptoError::InvalidPublicKey(kem_name(kem)),
+        CryptoError::InvalidPublicKey(mls_crypto_hpke::unsupported_kem(kem)),
         |secret| Ok(Zeroizing::new(secret.to_vec())),
     )?;
     // RFC 9180 §7.1.4 / RFC 7748 §6.1: an all-zero X25519 output means a
     // small-order peer key. aws-lc already refuses it; check anyway,
     // without branching on individual bytes.
     if kem == Kem::DhKemX25519 && shared.iter().fold(0u8, |acc, b| acc | b) == 0 {
-        return Err(CryptoError::InvalidPublicKey(kem_name(kem)));
+        return Err(CryptoError::InvalidPublicKey(
+            mls_crypto_hpke::unsupported_kem(kem),
+        ));
     }
     Ok(std::mem::take(&mut *shared))
 }
@@ -116,7 +114,7 @@ impl HpkePrimitives for AwsLcHpke {
         let sk = private_key(kem, private_key_bytes)?;
         let own = sk
             .compute_public_key()
-            .map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))?;
+            .map_err(|_| CryptoError::InvalidPrivateKey(mls_crypto_hpke::unsupported_kem(kem)))?;
         Ok((agree(kem, public_key, &sk)?, own.as_ref().to_vec()))
     }
 
@@ -125,7 +123,7 @@ impl HpkePrimitives for AwsLcHpke {
         // Uncompressed SEC1 for the NIST curves, raw bytes for X25519.
         let pk = sk
             .compute_public_key()
-            .map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))?;
+            .map_err(|_| CryptoError::InvalidPrivateKey(mls_crypto_hpke::unsupported_kem(kem)))?;
         Ok(pk.as_ref().to_vec())
     }
 

@@ -180,6 +180,21 @@ impl AwsLcProvider {
         }
     }
 
+    /// A provider of every built-in suite this backend implements, the
+    /// IANA-registered ones and those under provisional code points
+    /// ([`CipherSuiteDefinition::PROVISIONAL`]), which [`Self::new`] leaves
+    /// out.
+    pub fn with_provisional_suites() -> Self {
+        let suites = CipherSuiteDefinition::BUILT_IN
+            .iter()
+            .copied()
+            .filter(|d| AwsLcSuite::from_definition(*d).is_some());
+        // Cannot fail: the built-in code points are distinct and the list
+        // holds only what this backend implements; the fallback only avoids
+        // a panic path.
+        Self::with_suites(suites).unwrap_or_else(|_| Self::new())
+    }
+
     /// A provider of exactly `definitions`, for instance a suite under
     /// another code point
     /// ([`CipherSuiteDefinition::with_code_point`]). Fails on a code point

@@ -33,6 +33,28 @@ pub trait HpkePrimitives: 'static {
             Self::public_key(kem, private_key)?,
         ))
     }
+    /// `Encap(pk)` of a KEM the backend implements whole (not a DHKEM),
+    /// with the given randomness: (shared secret, enc). Lengths are checked
+    /// before the call. The default: no such KEM.
+    fn kem_encap_derand(
+        kem: Kem,
+        public_key: &[u8],
+        randomness: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+        let _ = (public_key, randomness);
+        Err(CryptoError::UnsupportedAlgorithm(unsupported_kem(kem)))
+    }
+    /// `Decap(enc, sk)` of a KEM the backend implements whole: the shared
+    /// secret. Lengths are checked before the call.
+    fn kem_decap(kem: Kem, enc: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let _ = (enc, private_key);
+        Err(CryptoError::UnsupportedAlgorithm(unsupported_kem(kem)))
+    }
+    /// `SHAKE256(data, len)`, for the `DeriveKeyPair` of such KEMs.
+    fn shake256(data: &[u8], len: usize) -> Result<Vec<u8>, CryptoError> {
+        let _ = (data, len);
+        Err(CryptoError::UnsupportedAlgorithm("SHAKE256"))
+    }
     /// Ok when `private_key` is a valid scalar (used by DeriveKeyPair's
     /// rejection sampling on NIST curves).
     fn validate_private_key(kem: Kem, private_key: &[u8]) -> Result<(), CryptoError>;
@@ -56,6 +78,18 @@ pub trait HpkePrimitives: 'static {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> Result<Vec<u8>, CryptoError>;
+}
+
+/// The name of a KEM for an "unsupported" error.
+pub fn unsupported_kem(kem: Kem) -> &'static str {
+    match kem {
+        Kem::DhKemP256 => "DHKEM(P-256)",
+        Kem::DhKemP384 => "DHKEM(P-384)",
+        Kem::DhKemP521 => "DHKEM(P-521)",
+        Kem::DhKemX25519 => "DHKEM(X25519)",
+        Kem::DhKemX448 => "DHKEM(X448)",
+        Kem::XWingDraft06 => "X-Wing (0x004D)",
+    }
 }
 
 /// `hpke_rs_crypto::HpkeCrypto` over a backend's [`HpkePrimitives`].

@@ -25,6 +25,8 @@ pub(crate) fn kem_kdf(kem: Kem) -> Kdf {
         Kem::DhKemP256 | Kem::DhKemX25519 => Kdf::HkdfSha256,
         Kem::DhKemP384 => Kdf::HkdfSha384,
         Kem::DhKemP521 | Kem::DhKemX448 => Kdf::HkdfSha512,
+        // Not a DHKEM; `wholekem` handles it and never asks.
+        Kem::XWingDraft06 => Kdf::HkdfSha256,
     }
 }
 

@@ -52,8 +52,9 @@ mod rand;
 #[doc(hidden)]
 pub mod reference;
 mod schedule;
+mod wholekem;
 
-pub use adapter::{HpkeAdapter, HpkePrimitives};
+pub use adapter::{HpkeAdapter, HpkePrimitives, unsupported_kem};
 pub use ops::{
     derive_key_pair, export_from, export_to, hpke_ids, key_pair_from_random, open, seal, seal_many,
 };

@@ -2,6 +2,7 @@ use crate::adapter::{HpkeAdapter, HpkePrimitives};
 use crate::dhkem;
 use crate::rand::DrawnRandomness;
 use crate::schedule::{InfoContext, Keys};
+use crate::wholekem;
 use hpke_rs::hpke_types::{AeadAlgorithm, KdfAlgorithm, KemAlgorithm};
 use hpke_rs::{Hpke, HpkeError, Mode};
 use mls_core::provider::{HpkeCiphertext, HpkeExport, HpkeRecipient, RandProvider, random_bytes};
@@ -17,6 +18,8 @@ pub fn hpke_ids(suite: CipherSuiteDefinition) -> (KemAlgorithm, KdfAlgorithm, Ae
         Kem::DhKemP521 => KemAlgorithm::DhKemP521,
         Kem::DhKemX25519 => KemAlgorithm::DhKem25519,
         Kem::DhKemX448 => KemAlgorithm::DhKem448,
+        #[allow(deprecated)] // hpke-rs calls OpenMLS' code point obsolete
+        Kem::XWingDraft06 => KemAlgorithm::XWingDraft06Obsolete,
     };
     let kdf = match suite.kdf {
         Kdf::HkdfSha256 => KdfAlgorithm::HkdfSha256,
@@ -87,9 +90,13 @@ pub(crate) fn padded_private_key(kem: Kem, sk: &[u8]) -> Result<Zeroizing<Vec<u8
     Ok(padded)
 }
 
-/// Nsk random bytes: the `ikm` of the ephemeral `DeriveKeyPair`.
+/// Nsk random bytes (the `ikm` of a DHKEM's ephemeral `DeriveKeyPair`), or
+/// Nrand for a whole KEM's encapsulation.
 fn ephemeral_ikm(kem: Kem, rand: &dyn RandProvider) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    Ok(Zeroizing::new(random_bytes(rand, kem.private_key_len())?))
+    Ok(Zeroizing::new(random_bytes(
+        rand,
+        wholekem::encap_randomness_len(kem),
+    )?))
 }
 
 /// `Encap(pkR)` with an ephemeral key drawn from `rand`: (shared secret, enc).
@@ -100,6 +107,9 @@ fn encap<P: HpkePrimitives>(
 ) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
     let kem = suite.kem;
     let ikm = ephemeral_ikm(kem, rand)?;
+    if !kem.is_dhkem() {
+        return wholekem::encap::<P>(kem, public_key, &ikm);
+    }
     dhkem::encap::<P>(kem, public_key, &ikm)
 }
 
@@ -123,6 +133,9 @@ fn decap<P: HpkePrimitives>(
     kem_output: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let kem = suite.kem;
+    if !kem.is_dhkem() {
+        return wholekem::decap::<P>(kem, kem_output, private_key.as_bytes());
+    }
     let sk = padded_private_key(kem, private_key.as_bytes())?;
     dhkem::decap::<P>(kem, kem_output, &sk)
 }
@@ -247,6 +260,10 @@ pub fn key_pair_from_random<P: HpkePrimitives>(
     random: &[u8],
 ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
     let kem = suite.kem;
+    if !kem.is_dhkem() {
+        // Any seed is a key; it is the key's stored form.
+        return wholekem::key_pair_from_seed::<P>(kem, random);
+    }
     if !dhkem::is_montgomery(kem) {
         return derive_key_pair::<P>(suite, random);
     }
@@ -267,6 +284,9 @@ pub fn derive_key_pair<P: HpkePrimitives>(
 ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
     if suite.kem == Kem::DhKemX448 {
         return dhkem::derive_x448_key_pair::<P>(ikm);
+    }
+    if !suite.kem.is_dhkem() {
+        return wholekem::derive_key_pair::<P>(suite.kem, ikm);
     }
     let pair = without_randomness::<P>(suite)
         .derive_key_pair(ikm)

@@ -22,18 +22,8 @@ pub(crate) struct RingHpke;
 /// The uncompressed-point tag of SEC1 §2.3.3.
 const SEC1_UNCOMPRESSED: u8 = 0x04;
 
-fn kem_name(kem: Kem) -> &'static str {
-    match kem {
-        Kem::DhKemP256 => "DHKEM(P-256)",
-        Kem::DhKemP384 => "DHKEM(P-384)",
-        Kem::DhKemP521 => "DHKEM(P-521)",
-        Kem::DhKemX25519 => "DHKEM(X25519)",
-        Kem::DhKemX448 => "DHKEM(X448)",
-    }
-}
-
 fn unsupported(kem: Kem) -> CryptoError {
-    CryptoError::UnsupportedAlgorithm(kem_name(kem))
+    CryptoError::UnsupportedAlgorithm(mls_crypto_hpke::unsupported_kem(kem))
 }
 
 /// Checks a private key's length against Nsk. `mls-crypto-hpke` left-pads
@@ -107,7 +97,7 @@ mod nist {
         check_private_len(kem, private_key)?;
         // Rejects zero and scalars not below the group order.
         SecretKey::<C>::from_slice(private_key)
-            .map_err(|_| CryptoError::InvalidPrivateKey(kem_name(kem)))
+            .map_err(|_| CryptoError::InvalidPrivateKey(mls_crypto_hpke::unsupported_kem(kem)))
     }
 
     pub(super) fn dh<C>(
@@ -122,7 +112,7 @@ mod nist {
     {
         // RFC 9180 §7.1.1: public keys are uncompressed points of Npk bytes.
         // `from_sec1_bytes` then rejects points off the curve and the identity.
-        let invalid = CryptoError::InvalidPublicKey(kem_name(kem));
+        let invalid = CryptoError::InvalidPublicKey(mls_crypto_hpke::unsupported_kem(kem));
         if public_key.len() != kem.public_key_len()
             || public_key.first() != Some(&SEC1_UNCOMPRESSED)
         {
@@ -165,7 +155,7 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             Kem::DhKemX25519 => x25519::dh(public_key, private_key),
             Kem::DhKemP256 => nist::dh::<p256::NistP256>(kem, public_key, private_key),
             Kem::DhKemP384 => nist::dh::<p384::NistP384>(kem, public_key, private_key),
-            Kem::DhKemP521 | Kem::DhKemX448 => Err(unsupported(kem)),
+            Kem::DhKemP521 | Kem::DhKemX448 | Kem::XWingDraft06 => Err(unsupported(kem)),
         }
     }
 
@@ -174,7 +164,7 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             Kem::DhKemX25519 => x25519::public_key(private_key),
             Kem::DhKemP256 => nist::public_key::<p256::NistP256>(kem, private_key),
             Kem::DhKemP384 => nist::public_key::<p384::NistP384>(kem, private_key),
-            Kem::DhKemP521 | Kem::DhKemX448 => Err(unsupported(kem)),
+            Kem::DhKemP521 | Kem::DhKemX448 | Kem::XWingDraft06 => Err(unsupported(kem)),
         }
     }
 
@@ -183,7 +173,7 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             Kem::DhKemX25519 => x25519::validate_private_key(private_key),
             Kem::DhKemP256 => nist::validate_private_key::<p256::NistP256>(kem, private_key),
             Kem::DhKemP384 => nist::validate_private_key::<p384::NistP384>(kem, private_key),
-            Kem::DhKemP521 | Kem::DhKemX448 => Err(unsupported(kem)),
+            Kem::DhKemP521 | Kem::DhKemX448 | Kem::XWingDraft06 => Err(unsupported(kem)),
         }
     }
 

@@ -120,6 +120,21 @@ impl RingProvider {
         }
     }
 
+    /// A provider of every built-in suite this backend implements, the
+    /// IANA-registered ones and those under provisional code points
+    /// ([`CipherSuiteDefinition::PROVISIONAL`]), which [`Self::new`] leaves
+    /// out.
+    pub fn with_provisional_suites() -> Self {
+        let suites = CipherSuiteDefinition::BUILT_IN
+            .iter()
+            .copied()
+            .filter(RingSuite::implements);
+        // Cannot fail: the built-in code points are distinct and the list
+        // holds only what this backend implements; the fallback only avoids
+        // a panic path.
+        Self::with_suites(suites).unwrap_or_else(|_| Self::new())
+    }
+
     /// A provider of exactly `definitions`, for instance a suite under
     /// another code point
     /// ([`CipherSuiteDefinition::with_code_point`]). Fails on a code point

@@ -1,4 +1,4 @@
-use crate::{aead, kdf};
+use crate::{aead, kdf, xwing};
 use mls_core::{Aead, CryptoError, Kdf, Kem};
 use mls_crypto_hpke::HpkePrimitives;
 use p256::elliptic_curve::sec1::ToSec1Point;
@@ -89,6 +89,9 @@ impl HpkePrimitives for RustCryptoHpke {
                 check_uncompressed(kem, public_key)?;
                 nist_dh!(p521, public_key, private_key)
             }
+            Kem::XWingDraft06 => Err(CryptoError::UnsupportedAlgorithm(
+                "Diffie-Hellman of a KEM that is not a DHKEM",
+            )),
         }
     }
 
@@ -107,6 +110,7 @@ impl HpkePrimitives for RustCryptoHpke {
             Kem::DhKemP256 => nist_public!(p256, private_key),
             Kem::DhKemP384 => nist_public!(p384, private_key),
             Kem::DhKemP521 => nist_public!(p521, private_key),
+            Kem::XWingDraft06 => xwing::public_key(private_key),
         }
     }
 
@@ -117,12 +121,39 @@ impl HpkePrimitives for RustCryptoHpke {
             Kem::DhKemP256 => p256::SecretKey::from_slice(private_key).is_ok(),
             Kem::DhKemP384 => p384::SecretKey::from_slice(private_key).is_ok(),
             Kem::DhKemP521 => p521::SecretKey::from_slice(private_key).is_ok(),
+            Kem::XWingDraft06 => private_key.len() == kem.private_key_len(),
         };
         if ok {
             Ok(())
         } else {
             Err(CryptoError::InvalidPrivateKey("HPKE"))
         }
+    }
+
+    fn kem_encap_derand(
+        kem: Kem,
+        public_key: &[u8],
+        randomness: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+        match kem {
+            Kem::XWingDraft06 => xwing::encap(public_key, randomness),
+            dh => Err(CryptoError::UnsupportedAlgorithm(
+                mls_crypto_hpke::unsupported_kem(dh),
+            )),
+        }
+    }
+
+    fn kem_decap(kem: Kem, enc: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        match kem {
+            Kem::XWingDraft06 => xwing::decap(enc, private_key),
+            dh => Err(CryptoError::UnsupportedAlgorithm(
+                mls_crypto_hpke::unsupported_kem(dh),
+            )),
+        }
+    }
+
+    fn shake256(data: &[u8], len: usize) -> Result<Vec<u8>, CryptoError> {
+        Ok(xwing::shake256(data, len))
     }
 
     fn kdf_extract(kdf: Kdf, salt: &[u8], ikm: &[u8]) -> Result<Vec<u8>, CryptoError> {

@@ -12,6 +12,11 @@
 //! | 5 | P-521 (`p521`) | AES-256-GCM | SHA-512 | ECDSA P-521 |
 //! | 6 | X448 | ChaCha20-Poly1305 | SHA-512 | Ed448 |
 //! | 7 | P-384 (`p384`) | AES-256-GCM | SHA-384 | ECDSA P-384 |
+//! | 0x004D, provisional | X-Wing draft-06 (`x-wing`) | ChaCha20-Poly1305 | SHA-256 | Ed25519 |
+//!
+//! The last is not IANA-registered: it is OpenMLS 0.9's hybrid
+//! post-quantum suite, offered only by
+//! [`RustCryptoProvider::with_provisional_suites`].
 //!
 //! HPKE runs through `mls-crypto-hpke` over these primitives. ECDSA signing
 //! is deterministic (RFC 6979).
@@ -54,6 +59,7 @@ mod kdf;
 mod rand;
 mod sign;
 mod suite;
+mod xwing;
 
 pub use rand::SystemRand;
 pub use sign::RustCryptoSigner;
@@ -93,6 +99,17 @@ impl RustCryptoProvider {
         Self {
             suites: Cow::Borrowed(&SUITES),
         }
+    }
+
+    /// A provider of every built-in suite this backend implements, the
+    /// IANA-registered ones and those under provisional code points
+    /// ([`CipherSuiteDefinition::PROVISIONAL`]), which [`Self::new`] leaves
+    /// out.
+    pub fn with_provisional_suites() -> Self {
+        let suites = CipherSuiteDefinition::BUILT_IN.iter().copied();
+        // Cannot fail: the built-in code points are distinct and every
+        // algorithm is implemented; the fallback only avoids a panic path.
+        Self::with_suites(suites).unwrap_or_else(|_| Self::new())
     }
 
     /// A provider of exactly `definitions`, for instance a suite under

@@ -1,0 +1,279 @@
+//! The provisional X-Wing suite 0x004D (`MLS_256_XWING_CHACHA20POLY1305_
+//! SHA256_Ed25519`, OpenMLS 0.9's): the known answers of the X-Wing draft
+//! through the provider, HPKE byte compatibility with OpenMLS 0.9's HPKE
+//! (`hpke-rs` 0.7), and the whole group lifecycle.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use hpke_rs_07::hpke_types::{AeadAlgorithm, KdfAlgorithm, KemAlgorithm};
+use hpke_rs_07::rustcrypto::HpkeRustCrypto;
+use hpke_rs_07::{Hpke, HpkePublicKey, Mode};
+use interop::SeededRand;
+use interop::clients::{client_builder_on, seed};
+use mls_core::group::{DefaultRules, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};
+use mls_core::provider::{CipherSuiteProvider, CryptoProvider, RandProvider};
+use mls_core::{CipherSuite, CipherSuiteDefinition, CryptoError, Kem, Registration};
+use mls_crypto_awslc::AwsLcProvider;
+use mls_crypto_ring::RingProvider;
+use mls_crypto_rustcrypto::RustCryptoProvider;
+
+const SUITE: CipherSuite = CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519;
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn sha256(data: &[u8]) -> Vec<u8> {
+    let crypto = RustCryptoProvider::new();
+    let suite = crypto
+        .cipher_suite(CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519)
+        .unwrap();
+    suite.hash(data).unwrap()
+}
+
+/// Yields the given bytes, then fails: a test can hand HPKE exactly the
+/// randomness of a vector.
+struct Fixed(std::sync::Mutex<Vec<u8>>);
+
+impl RandProvider for Fixed {
+    fn fill(&self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        let mut left = self.0.lock().unwrap();
+        if left.len() < dest.len() {
+            return Err(CryptoError::Rand("fixed randomness exhausted".into()));
+        }
+        let rest = left.split_off(dest.len());
+        dest.copy_from_slice(&left);
+        *left = rest;
+        Ok(())
+    }
+}
+
+fn xwing() -> &'static dyn CipherSuiteProvider {
+    static PROVIDER: std::sync::OnceLock<RustCryptoProvider> = std::sync::OnceLock::new();
+    PROVIDER
+        .get_or_init(RustCryptoProvider::with_provisional_suites)
+        .cipher_suite(SUITE)
+        .unwrap()
+}
+
+#[test]
+fn the_suite_is_provisional_and_opt_in() {
+    let d = SUITE.definition().unwrap();
+    assert_eq!(SUITE.code(), 0x004d);
+    assert_eq!(d.kem, Kem::XWingDraft06);
+    assert!(matches!(d.registration, Registration::Provisional { .. }));
+    assert!(CipherSuiteDefinition::PROVISIONAL.contains(d));
+    assert!(!CipherSuiteDefinition::RFC9420.contains(d));
+
+    // `new()` offers the registered suites only; ring and aws-lc-rs have
+    // no X-Wing.
+    assert!(RustCryptoProvider::new().suite(SUITE).is_none());
+    assert!(
+        RustCryptoProvider::with_provisional_suites()
+            .suite(SUITE)
+            .is_some()
+    );
+    assert!(
+        RingProvider::with_provisional_suites()
+            .suite(SUITE)
+            .is_none()
+    );
+    assert!(
+        AwsLcProvider::with_provisional_suites()
+            .suite(SUITE)
+            .is_none()
+    );
+    assert_eq!(
+        RingProvider::with_suites([*d]).err(),
+        Some(mls_core::error::Unsupported::AlgorithmsNotProvided {
+            code: 0x004d,
+            name: "MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519",
+            provider: "ring",
+        })
+    );
+    let s = xwing();
+    assert_eq!(
+        (s.hash_len(), s.aead_key_len(), s.kem_private_key_len()),
+        (32, 32, 32)
+    );
+}
+
+/// draft-connolly-cfrg-xwing-kem-06, Appendix C, the first vector, through
+/// the provider: the seed as a KeyPackage's random private key, and
+/// `eseed` as the randomness HPKE draws for its encapsulation.
+#[test]
+fn xwing_draft06_vector_through_hpke() {
+    let s = xwing();
+    let seed = hex("7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
+    let eseed = hex(concat!(
+        "3cb1eea988004b93103cfb0aeefd2a686e01fa4a58e8a3639ca8a1e3f9ae57e2",
+        "35b8cc873c23dc62b8d260169afa2f75ab916a58d974918835d25e6a435085b2"
+    ));
+    let (sk, pk) = s.kem_key_pair_from_random(&seed).unwrap();
+    assert_eq!(sk.as_bytes(), seed.as_slice());
+    assert_eq!(
+        sha256(&pk),
+        hex("2e816deebcd76c5c80d0cd2d174478871658e8e2ff42bc9d4a6e486372e856bb")
+    );
+    let sealed = s
+        .hpke_seal(&pk, b"info", b"aad", b"plaintext", &Fixed(eseed.into()))
+        .unwrap();
+    assert_eq!(
+        sha256(&sealed.kem_output),
+        hex("17cd532d657e44c897ca6583e548a5424fc70bf54f99515a4d2bcf99e3469f33")
+    );
+    let opened = s
+        .hpke_open(&sk, &sealed.kem_output, b"info", b"aad", &sealed.ciphertext)
+        .unwrap();
+    assert_eq!(opened.as_bytes(), b"plaintext");
+}
+
+fn openmls_hpke() -> Hpke<HpkeRustCrypto> {
+    #[allow(deprecated)] // hpke-rs names OpenMLS' code point obsolete
+    let kem = KemAlgorithm::XWingDraft06Obsolete;
+    Hpke::new(
+        Mode::Base,
+        kem,
+        KdfAlgorithm::HkdfSha256,
+        AeadAlgorithm::ChaCha20Poly1305,
+    )
+}
+
+/// OpenMLS 0.9 derives tree keys with `hpke-rs` 0.7: the same keys from
+/// the same `ikm`, and each side opens what the other sealed.
+#[test]
+fn hpke_agrees_with_openmls_hpke() {
+    let s = xwing();
+    for ikm in [vec![0u8; 32], vec![7u8; 32], (0u8..64).collect::<Vec<_>>()] {
+        let (sk, pk) = s.kem_derive_key_pair(&ikm).unwrap();
+        let theirs = openmls_hpke().derive_key_pair(&ikm).unwrap();
+        let (their_sk, their_pk) = theirs.into_keys();
+        assert_eq!(pk, their_pk.as_slice(), "public key from ikm {ikm:02x?}");
+        assert_eq!(sk.as_bytes(), their_sk.as_slice());
+
+        let ours = s
+            .hpke_seal(&pk, b"info", b"aad", b"from us", &SeededRand::new(seed(1)))
+            .unwrap();
+        let opened = openmls_hpke()
+            .open(
+                &ours.kem_output,
+                &their_sk,
+                b"info",
+                b"aad",
+                &ours.ciphertext,
+                None,
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(opened, b"from us");
+
+        let (enc, ct) = openmls_hpke()
+            .seal(
+                &HpkePublicKey::new(pk.clone()),
+                b"info",
+                b"aad",
+                b"from them",
+                None,
+                None,
+                None,
+            )
+            .unwrap();
+        let opened = s.hpke_open(&sk, &enc, b"info", b"aad", &ct).unwrap();
+        assert_eq!(opened.as_bytes(), b"from them");
+    }
+}
+
+/// Peer input of the wrong size is an error, not a panic.
+#[test]
+fn malformed_kem_inputs_are_refused() {
+    let s = xwing();
+    let (sk, pk) = s.kem_derive_key_pair(&[1u8; 32]).unwrap();
+    let rand = SeededRand::new(seed(2));
+    assert!(s.hpke_seal(&pk[..1215], b"", b"", b"x", &rand).is_err());
+    let sealed = s.hpke_seal(&pk, b"", b"", b"x", &rand).unwrap();
+    assert!(
+        s.hpke_open(
+            &sk,
+            &sealed.kem_output[..1119],
+            b"",
+            b"",
+            &sealed.ciphertext
+        )
+        .is_err()
+    );
+    // A ciphertext of the right size opens to a different shared secret
+    // (implicit rejection), so the AEAD fails.
+    let mut flipped = sealed.kem_output.clone();
+    flipped[0] ^= 1;
+    assert_eq!(
+        s.hpke_open(&sk, &flipped, b"", b"", &sealed.ciphertext)
+            .err(),
+        Some(CryptoError::HpkeOpenFailed)
+    );
+}
+
+/// Create, add, message, update, remove on the X-Wing suite: every member
+/// reaches the same epoch authenticator.
+#[test]
+fn group_lifecycle_on_the_xwing_suite() {
+    let make = |name: &str, n: u64| {
+        let crypto: Box<dyn CryptoProvider> =
+            Box::new(RustCryptoProvider::with_provisional_suites());
+        client_builder_on(crypto, SUITE, name, seed(n))
+            .unwrap()
+            .rules(DefaultRules::open())
+            .build()
+    };
+    let (alice, bob, carol) = (make("alice", 1), make("bob", 2), make("carol", 3));
+    let config = GroupConfig::default();
+    let mut a = Group::create(&alice, SUITE, Default::default(), config.clone()).unwrap();
+    let kps: Vec<_> = [&bob, &carol]
+        .iter()
+        .map(|c| {
+            c.generate_key_package(SUITE, &KeyPackageOptions::default())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(kps[0].init_key.as_slice().len(), 1216);
+    let out = a.add_members(&kps).unwrap();
+    a.merge_pending_commit().unwrap();
+    let welcome = out.welcome.unwrap();
+    let mut b = Group::join(&bob, &welcome, config.clone()).unwrap();
+    let mut c = Group::join(&carol, &welcome, config.clone()).unwrap();
+    let agree = |groups: &[&Group<_>]| {
+        for g in groups {
+            assert_eq!(g.epoch_authenticator(), groups[0].epoch_authenticator());
+        }
+    };
+    agree(&[&a, &b, &c]);
+
+    let msg = b
+        .encrypt_application_message(b"post-quantum hello", b"")
+        .unwrap();
+    for g in [&mut a, &mut c] {
+        match g.process_and_merge(&msg).unwrap() {
+            ProcessedMessage::Application(m) => assert_eq!(m.data, b"post-quantum hello"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // A full commit with a path: every member decrypts an X-Wing path secret.
+    let out = c.self_update().unwrap();
+    c.merge_pending_commit().unwrap();
+    a.process_and_merge(&out.commit).unwrap();
+    b.process_and_merge(&out.commit).unwrap();
+    agree(&[&a, &b, &c]);
+
+    let bob_leaf = b.own_leaf_index();
+    let out = a.remove_members(&[bob_leaf]).unwrap();
+    a.merge_pending_commit().unwrap();
+    c.process_and_merge(&out.commit).unwrap();
+    b.process_and_merge(&out.commit).unwrap();
+    assert!(!b.is_active());
+    agree(&[&a, &c]);
+    assert_eq!(a.epoch(), 3);
+}

@@ -1,0 +1,78 @@
+//! KEMs a backend implements whole rather than from a curve's
+//! Diffie-Hellman: X-Wing (draft-connolly-cfrg-xwing-kem-06). The private
+//! key is a seed, encapsulation takes its randomness from the caller (drawn
+//! from the MLS `RandProvider`, so a seeded run repeats on every backend),
+//! and `DeriveKeyPair` hashes `ikm` to a seed with SHAKE256.
+//!
+//! These functions check every length before the backend sees the bytes, so
+//! a backend's fixed-size conversions cannot fail on peer input.
+
+use crate::adapter::HpkePrimitives;
+use mls_core::secret::HpkePrivateKey;
+use mls_core::{CryptoError, Kem};
+use zeroize::Zeroizing;
+
+/// Nrand: the randomness one encapsulation consumes.
+pub(crate) fn encap_randomness_len(kem: Kem) -> usize {
+    match kem {
+        // 32 bytes for ML-KEM-768's message, 32 for the X25519 ephemeral key
+        // (X-Wing draft-06 §5.4, `eseed`).
+        Kem::XWingDraft06 => 64,
+        dh => dh.private_key_len(),
+    }
+}
+
+fn check_len(what: &'static str, bytes: &[u8], len: usize) -> Result<(), CryptoError> {
+    if bytes.len() == len {
+        Ok(())
+    } else {
+        Err(CryptoError::InvalidLength {
+            what,
+            len: bytes.len(),
+        })
+    }
+}
+
+/// `Encap(pk)` with the given randomness: (shared secret, enc).
+pub(crate) fn encap<P: HpkePrimitives>(
+    kem: Kem,
+    public_key: &[u8],
+    randomness: &[u8],
+) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
+    check_len("KEM public key", public_key, kem.public_key_len())?;
+    check_len("KEM randomness", randomness, encap_randomness_len(kem))?;
+    let (shared, enc) = P::kem_encap_derand(kem, public_key, randomness)?;
+    Ok((Zeroizing::new(shared), enc))
+}
+
+/// `Decap(enc, sk)`: the shared secret.
+pub(crate) fn decap<P: HpkePrimitives>(
+    kem: Kem,
+    enc: &[u8],
+    private_key: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    check_len("KEM ciphertext", enc, kem.enc_len())?;
+    check_len("KEM private key", private_key, kem.private_key_len())?;
+    Ok(Zeroizing::new(P::kem_decap(kem, enc, private_key)?))
+}
+
+/// The key pair of the seed `seed`: (private key, public key).
+pub(crate) fn key_pair_from_seed<P: HpkePrimitives>(
+    kem: Kem,
+    seed: &[u8],
+) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+    check_len("KEM private key", seed, kem.private_key_len())?;
+    let public_key = P::public_key(kem, seed)?;
+    Ok((HpkePrivateKey::from_slice(seed), public_key))
+}
+
+/// `DeriveKeyPair(ikm)`. For [`Kem::XWingDraft06`] the seed is
+/// `SHAKE256(ikm, 32)`, with no label: what OpenMLS 0.9 (through `hpke-rs`
+/// 0.7) computes for its suite 0x004D, whose tree keys we must derive alike.
+pub(crate) fn derive_key_pair<P: HpkePrimitives>(
+    kem: Kem,
+    ikm: &[u8],
+) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
+    let seed = Zeroizing::new(P::shake256(ikm, kem.private_key_len())?);
+    key_pair_from_seed::<P>(kem, &seed)
+}
