@@ -1,7 +1,7 @@
-//! The provisional X-Wing suite 0x004D (`MLS_256_XWING_CHACHA20POLY1305_
-//! SHA256_Ed25519`, OpenMLS 0.9's): the known answers of the X-Wing draft
-//! through the provider, HPKE byte compatibility with OpenMLS 0.9's HPKE
-//! (`hpke-rs` 0.7), and the whole group lifecycle.
+//! The provisional X-Wing suites, OpenMLS 0.9's 0x004D, 0x004E and 0x004F:
+//! the known answers of the X-Wing draft through the provider, HPKE byte
+//! compatibility with OpenMLS 0.9's HPKE (`hpke-rs` 0.7) on each suite's
+//! KDF and AEAD, and the group lifecycle on each.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -18,6 +18,25 @@ use mls_crypto_ring::RingProvider;
 use mls_crypto_rustcrypto::RustCryptoProvider;
 
 const SUITE: CipherSuite = CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519;
+
+/// Every X-Wing suite, with the `hpke-rs` ids of its KDF and AEAD.
+const SUITES: [(CipherSuite, KdfAlgorithm, AeadAlgorithm); 3] = [
+    (
+        SUITE,
+        KdfAlgorithm::HkdfSha256,
+        AeadAlgorithm::ChaCha20Poly1305,
+    ),
+    (
+        CipherSuite::MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::Aes256Gcm,
+    ),
+    (
+        CipherSuite::MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519,
+        KdfAlgorithm::HkdfSha256,
+        AeadAlgorithm::Aes128Gcm,
+    ),
+];
 
 fn hex(s: &str) -> Vec<u8> {
     (0..s.len())
@@ -52,15 +71,25 @@ impl RandProvider for Fixed {
 }
 
 fn xwing() -> &'static dyn CipherSuiteProvider {
+    suite(SUITE)
+}
+
+fn suite(cs: CipherSuite) -> &'static dyn CipherSuiteProvider {
     static PROVIDER: std::sync::OnceLock<RustCryptoProvider> = std::sync::OnceLock::new();
     PROVIDER
         .get_or_init(RustCryptoProvider::with_provisional_suites)
-        .cipher_suite(SUITE)
+        .cipher_suite(cs)
         .unwrap()
 }
 
 #[test]
-fn the_suite_is_provisional_and_opt_in() {
+fn the_suites_are_provisional_and_opt_in() {
+    for (cs, _, _) in SUITES {
+        let d = cs.definition().unwrap();
+        assert_eq!(d.kem, Kem::XWingDraft06);
+        assert!(matches!(d.registration, Registration::Provisional { .. }));
+        assert!(RustCryptoProvider::new().suite(cs).is_none());
+    }
     let d = SUITE.definition().unwrap();
     assert_eq!(SUITE.code(), 0x004d);
     assert_eq!(d.kem, Kem::XWingDraft06);
@@ -131,22 +160,23 @@ fn xwing_draft06_vector_through_hpke() {
     assert_eq!(opened.as_bytes(), b"plaintext");
 }
 
-fn openmls_hpke() -> Hpke<HpkeRustCrypto> {
+fn openmls_hpke(kdf: KdfAlgorithm, aead: AeadAlgorithm) -> Hpke<HpkeRustCrypto> {
     #[allow(deprecated)] // hpke-rs names OpenMLS' code point obsolete
     let kem = KemAlgorithm::XWingDraft06Obsolete;
-    Hpke::new(
-        Mode::Base,
-        kem,
-        KdfAlgorithm::HkdfSha256,
-        AeadAlgorithm::ChaCha20Poly1305,
-    )
+    Hpke::new(Mode::Base, kem, kdf, aead)
 }
 
 /// OpenMLS 0.9 derives tree keys with `hpke-rs` 0.7: the same keys from
-/// the same `ikm`, and each side opens what the other sealed.
+/// the same `ikm`, and each side opens what the other sealed, on every
+/// X-Wing suite's KDF and AEAD.
 #[test]
 fn hpke_agrees_with_openmls_hpke() {
-    let s = xwing();
+    for (cs, kdf, aead) in SUITES {
+        hpke_agrees_on(suite(cs), || openmls_hpke(kdf, aead));
+    }
+}
+
+fn hpke_agrees_on(s: &dyn CipherSuiteProvider, openmls_hpke: impl Fn() -> Hpke<HpkeRustCrypto>) {
     for ikm in [vec![0u8; 32], vec![7u8; 32], (0u8..64).collect::<Vec<_>>()] {
         let (sk, pk) = s.kem_derive_key_pair(&ikm).unwrap();
         let theirs = openmls_hpke().derive_key_pair(&ikm).unwrap();
@@ -216,25 +246,31 @@ fn malformed_kem_inputs_are_refused() {
     );
 }
 
-/// Create, add, message, update, remove on the X-Wing suite: every member
+/// Create, add, message, update, remove on each X-Wing suite: every member
 /// reaches the same epoch authenticator.
 #[test]
-fn group_lifecycle_on_the_xwing_suite() {
+fn group_lifecycle_on_the_xwing_suites() {
+    for (cs, _, _) in SUITES {
+        lifecycle(cs);
+    }
+}
+
+fn lifecycle(suite: CipherSuite) {
     let make = |name: &str, n: u64| {
         let crypto: Box<dyn CryptoProvider> =
             Box::new(RustCryptoProvider::with_provisional_suites());
-        client_builder_on(crypto, SUITE, name, seed(n))
+        client_builder_on(crypto, suite, name, seed(n))
             .unwrap()
             .rules(DefaultRules::open())
             .build()
     };
     let (alice, bob, carol) = (make("alice", 1), make("bob", 2), make("carol", 3));
     let config = GroupConfig::default();
-    let mut a = Group::create(&alice, SUITE, Default::default(), config.clone()).unwrap();
+    let mut a = Group::create(&alice, suite, Default::default(), config.clone()).unwrap();
     let kps: Vec<_> = [&bob, &carol]
         .iter()
         .map(|c| {
-            c.generate_key_package(SUITE, &KeyPackageOptions::default())
+            c.generate_key_package(suite, &KeyPackageOptions::default())
                 .unwrap()
         })
         .collect();

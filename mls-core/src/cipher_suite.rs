@@ -44,6 +44,14 @@ impl CipherSuite {
     /// ChaCha20-Poly1305, SHA-256, Ed25519, as OpenMLS 0.9 defines it
     /// ([`CipherSuiteDefinition::PROVISIONAL`]).
     pub const MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519: Self = Self(0x004d);
+    /// 0x004E, **not IANA-registered**: X-Wing, AES-256-GCM, SHA-384,
+    /// Ed25519: draft-ietf-mls-pq-ciphersuites' TBD2 as OpenMLS 0.9 numbers
+    /// it ([`CipherSuiteDefinition::PROVISIONAL`]).
+    pub const MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519: Self = Self(0x004e);
+    /// 0x004F, **not IANA-registered**: X-Wing, AES-128-GCM, SHA-256,
+    /// Ed25519: draft-ietf-mls-pq-ciphersuites' TBD1 as OpenMLS 0.9 numbers
+    /// it ([`CipherSuiteDefinition::PROVISIONAL`]).
+    pub const MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519: Self = Self(0x004f);
 }
 
 /// HPKE KEM identifiers (RFC 9180 §7.1) used by MLS suites.
@@ -185,6 +193,26 @@ const fn rfc9420(
     }
 }
 
+/// An X-Wing and Ed25519 suite as OpenMLS 0.9 defines it.
+const fn openmls_09(
+    suite: CipherSuite,
+    name: &'static str,
+    kdf: Kdf,
+    aead: Aead,
+) -> CipherSuiteDefinition {
+    CipherSuiteDefinition {
+        suite,
+        name,
+        kem: Kem::XWingDraft06,
+        kdf,
+        aead,
+        signature: SignatureScheme::Ed25519,
+        registration: Registration::Provisional {
+            source: "OpenMLS 0.9 (its draft-ietf-mls-pq-ciphersuites feature)",
+        },
+    }
+}
+
 impl CipherSuiteDefinition {
     /// The suites RFC 9420 registers (§17.1), in code-point order.
     pub const RFC9420: [CipherSuiteDefinition; 7] = [
@@ -256,17 +284,32 @@ impl CipherSuiteDefinition {
     ///   feature), the KEM being X-Wing draft-06 under HPKE KEM id 0x004D
     ///   ([`Kem::XWingDraft06`]). draft-ietf-mls-pq-ciphersuites-06 has no
     ///   suite of these algorithms; ts-mls gives 0x004D to another suite.
-    pub const PROVISIONAL: [CipherSuiteDefinition; 1] = [CipherSuiteDefinition {
-        suite: CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519,
-        name: "MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519",
-        kem: Kem::XWingDraft06,
-        kdf: Kdf::HkdfSha256,
-        aead: Aead::ChaCha20Poly1305,
-        signature: SignatureScheme::Ed25519,
-        registration: Registration::Provisional {
-            source: "OpenMLS 0.9 (draft-ietf-mls-pq-ciphersuites feature)",
-        },
-    }];
+    /// * 0x004F `MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519` and 0x004E
+    ///   `MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519`: the draft's TBD1
+    ///   and TBD2 (its X-Wing suites) under the numbers OpenMLS 0.9 gives
+    ///   them, with OpenMLS' X-Wing (KEM id 0x004D, unlabeled
+    ///   `DeriveKeyPair`) rather than the HPKE-PQ draft's (0x647A, labeled),
+    ///   so that groups with OpenMLS agree.
+    pub const PROVISIONAL: [CipherSuiteDefinition; 3] = [
+        openmls_09(
+            CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519,
+            "MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519",
+            Kdf::HkdfSha256,
+            Aead::ChaCha20Poly1305,
+        ),
+        openmls_09(
+            CipherSuite::MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519,
+            "MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519",
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+        ),
+        openmls_09(
+            CipherSuite::MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519,
+            "MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519",
+            Kdf::HkdfSha256,
+            Aead::Aes128Gcm,
+        ),
+    ];
 
     /// Every definition this library knows by code point: [`Self::RFC9420`]
     /// then [`Self::PROVISIONAL`]. [`CipherSuite::definition`] looks code
@@ -280,6 +323,8 @@ impl CipherSuiteDefinition {
         Self::RFC9420[5],
         Self::RFC9420[6],
         Self::PROVISIONAL[0],
+        Self::PROVISIONAL[1],
+        Self::PROVISIONAL[2],
     ];
 
     /// A suite of the given algorithms under a code point of the deployment's

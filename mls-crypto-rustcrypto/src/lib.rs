@@ -13,9 +13,11 @@
 //! | 6 | X448 | ChaCha20-Poly1305 | SHA-512 | Ed448 |
 //! | 7 | P-384 (`p384`) | AES-256-GCM | SHA-384 | ECDSA P-384 |
 //! | 0x004D, provisional | X-Wing draft-06 (`x-wing`) | ChaCha20-Poly1305 | SHA-256 | Ed25519 |
+//! | 0x004E, provisional | X-Wing draft-06 | AES-256-GCM | SHA-384 | Ed25519 |
+//! | 0x004F, provisional | X-Wing draft-06 | AES-128-GCM | SHA-256 | Ed25519 |
 //!
-//! The last is not IANA-registered: it is OpenMLS 0.9's hybrid
-//! post-quantum suite, offered only by
+//! The last three are not IANA-registered: they are OpenMLS 0.9's hybrid
+//! post-quantum suites, offered only by
 //! [`RustCryptoProvider::with_provisional_suites`].
 //!
 //! HPKE runs through `mls-crypto-hpke` over these primitives. ECDSA signing
