@@ -52,6 +52,15 @@ impl CipherSuite {
     /// Ed25519: draft-ietf-mls-pq-ciphersuites' TBD1 as OpenMLS 0.9 numbers
     /// it ([`CipherSuiteDefinition::PROVISIONAL`]).
     pub const MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519: Self = Self(0x004f);
+    /// 0x0050, **not IANA-registered**: ML-KEM-768, AES-256-GCM, SHA-384,
+    /// ECDSA P-256: the draft's TBD7 as OpenMLS 0.9 numbers it.
+    pub const MLS_128_MLKEM768_AES256GCM_SHA384_P256: Self = Self(0x0050);
+    /// 0x0042, **not IANA-registered**: ML-KEM-1024, AES-256-GCM, SHA-384,
+    /// ECDSA P-384: the draft's TBD8 as OpenMLS 0.9 numbers it.
+    pub const MLS_192_MLKEM1024_AES256GCM_SHA384_P384: Self = Self(0x0042);
+    /// 0xF042 (private-use range): ML-KEM-768, AES-256-GCM, SHA-384,
+    /// Ed25519: the draft's TBD6 as OpenMLS 0.9 numbers it.
+    pub const MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519: Self = Self(0xf042);
 }
 
 /// HPKE KEM identifiers (RFC 9180 §7.1) used by MLS suites.
@@ -75,6 +84,12 @@ pub enum Kem {
     /// registered: the HPKE-PQ draft assigns X-Wing 0x647A with a labeled
     /// derivation, which gives other keys.
     XWingDraft06 = 0x004D,
+    /// ML-KEM-768 (FIPS 203), HPKE KEM id 0x0041. The private key is the
+    /// 64-byte seed `d || z`; `DeriveKeyPair` is OpenMLS 0.9's (`hpke-rs`
+    /// 0.7): the seed is `SHAKE256(ikm, 64)`, unlabeled.
+    MlKem768 = 0x0041,
+    /// ML-KEM-1024 (FIPS 203), HPKE KEM id 0x0042, keys as [`Kem::MlKem768`].
+    MlKem1024 = 0x0042,
 }
 
 /// HPKE KDF identifiers (RFC 9180 §7.2); also the suite's hash.
@@ -193,20 +208,22 @@ const fn rfc9420(
     }
 }
 
-/// An X-Wing and Ed25519 suite as OpenMLS 0.9 defines it.
+/// A post-quantum suite as OpenMLS 0.9 defines it.
 const fn openmls_09(
     suite: CipherSuite,
     name: &'static str,
+    kem: Kem,
     kdf: Kdf,
     aead: Aead,
+    signature: SignatureScheme,
 ) -> CipherSuiteDefinition {
     CipherSuiteDefinition {
         suite,
         name,
-        kem: Kem::XWingDraft06,
+        kem,
         kdf,
         aead,
-        signature: SignatureScheme::Ed25519,
+        signature,
         registration: Registration::Provisional {
             source: "OpenMLS 0.9 (its draft-ietf-mls-pq-ciphersuites feature)",
         },
@@ -275,7 +292,8 @@ impl CipherSuiteDefinition {
     ];
 
     /// Suites under code points no registry has assigned, which other
-    /// implementations use ([`Registration::Provisional`]). Providers offer
+    /// implementations use ([`Registration::Provisional`]), in code-point
+    /// order. Providers offer
     /// them only when asked (`with_provisional_suites`), and their code
     /// points can change.
     ///
@@ -290,24 +308,57 @@ impl CipherSuiteDefinition {
     ///   them, with OpenMLS' X-Wing (KEM id 0x004D, unlabeled
     ///   `DeriveKeyPair`) rather than the HPKE-PQ draft's (0x647A, labeled),
     ///   so that groups with OpenMLS agree.
-    pub const PROVISIONAL: [CipherSuiteDefinition; 3] = [
+    /// * 0x0042, 0x0050 and 0xF042: the draft's pure ML-KEM suites with
+    ///   classical signatures (TBD8, TBD7, TBD6), again as OpenMLS 0.9
+    ///   numbers and derives them ([`Kem::MlKem768`], [`Kem::MlKem1024`]).
+    pub const PROVISIONAL: [CipherSuiteDefinition; 6] = [
+        openmls_09(
+            CipherSuite::MLS_192_MLKEM1024_AES256GCM_SHA384_P384,
+            "MLS_192_MLKEM1024_AES256GCM_SHA384_P384",
+            Kem::MlKem1024,
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+            SignatureScheme::EcdsaSecp384r1Sha384,
+        ),
         openmls_09(
             CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519,
             "MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519",
+            Kem::XWingDraft06,
             Kdf::HkdfSha256,
             Aead::ChaCha20Poly1305,
+            SignatureScheme::Ed25519,
         ),
         openmls_09(
             CipherSuite::MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519,
             "MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519",
+            Kem::XWingDraft06,
             Kdf::HkdfSha384,
             Aead::Aes256Gcm,
+            SignatureScheme::Ed25519,
         ),
         openmls_09(
             CipherSuite::MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519,
             "MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519",
+            Kem::XWingDraft06,
             Kdf::HkdfSha256,
             Aead::Aes128Gcm,
+            SignatureScheme::Ed25519,
+        ),
+        openmls_09(
+            CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_P256,
+            "MLS_128_MLKEM768_AES256GCM_SHA384_P256",
+            Kem::MlKem768,
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+            SignatureScheme::EcdsaSecp256r1Sha256,
+        ),
+        openmls_09(
+            CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519,
+            "MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519",
+            Kem::MlKem768,
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+            SignatureScheme::Ed25519,
         ),
     ];
 
@@ -325,6 +376,9 @@ impl CipherSuiteDefinition {
         Self::PROVISIONAL[0],
         Self::PROVISIONAL[1],
         Self::PROVISIONAL[2],
+        Self::PROVISIONAL[3],
+        Self::PROVISIONAL[4],
+        Self::PROVISIONAL[5],
     ];
 
     /// A suite of the given algorithms under a code point of the deployment's
@@ -436,6 +490,7 @@ impl Kem {
             Kem::DhKemP384 => 48,
             Kem::DhKemP521 => 66,
             Kem::DhKemX448 => 56,
+            Kem::MlKem768 | Kem::MlKem1024 => 64,
         }
     }
 
@@ -448,6 +503,8 @@ impl Kem {
             Kem::DhKemX25519 => 32,
             Kem::DhKemX448 => 56,
             Kem::XWingDraft06 => 1216,
+            Kem::MlKem768 => 1184,
+            Kem::MlKem1024 => 1568,
         }
     }
 
@@ -455,6 +512,8 @@ impl Kem {
     pub fn enc_len(self) -> usize {
         match self {
             Kem::XWingDraft06 => 1120,
+            Kem::MlKem768 => 1088,
+            Kem::MlKem1024 => 1568,
             dh => dh.public_key_len(),
         }
     }
@@ -462,7 +521,7 @@ impl Kem {
     /// Whether this is a DHKEM (RFC 9180 §4.1), built from a curve's
     /// Diffie-Hellman; the others are KEMs a backend implements whole.
     pub fn is_dhkem(self) -> bool {
-        !matches!(self, Kem::XWingDraft06)
+        !matches!(self, Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024)
     }
 }
 

@@ -23,7 +23,7 @@ pub(crate) fn agreement_algorithm(kem: Kem) -> Option<&'static agreement::Algori
         Kem::DhKemP384 => Some(&agreement::ECDH_P384),
         Kem::DhKemP521 => Some(&agreement::ECDH_P521),
         Kem::DhKemX25519 => Some(&agreement::X25519),
-        Kem::DhKemX448 | Kem::XWingDraft06 => None,
+        Kem::DhKemX448 | Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => None,
     }
 }
 

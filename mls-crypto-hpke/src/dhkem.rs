@@ -26,7 +26,7 @@ pub(crate) fn kem_kdf(kem: Kem) -> Kdf {
         Kem::DhKemP384 => Kdf::HkdfSha384,
         Kem::DhKemP521 | Kem::DhKemX448 => Kdf::HkdfSha512,
         // Not a DHKEM; `wholekem` handles it and never asks.
-        Kem::XWingDraft06 => Kdf::HkdfSha256,
+        Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => Kdf::HkdfSha256,
     }
 }
 

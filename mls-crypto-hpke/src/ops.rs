@@ -20,6 +20,8 @@ pub fn hpke_ids(suite: CipherSuiteDefinition) -> (KemAlgorithm, KdfAlgorithm, Ae
         Kem::DhKemX448 => KemAlgorithm::DhKem448,
         #[allow(deprecated)] // hpke-rs calls OpenMLS' code point obsolete
         Kem::XWingDraft06 => KemAlgorithm::XWingDraft06Obsolete,
+        Kem::MlKem768 => KemAlgorithm::MlKem768,
+        Kem::MlKem1024 => KemAlgorithm::MlKem1024,
     };
     let kdf = match suite.kdf {
         Kdf::HkdfSha256 => KdfAlgorithm::HkdfSha256,

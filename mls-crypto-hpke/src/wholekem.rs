@@ -1,5 +1,6 @@
 //! KEMs a backend implements whole rather than from a curve's
-//! Diffie-Hellman: X-Wing (draft-connolly-cfrg-xwing-kem-06). The private
+//! Diffie-Hellman: X-Wing (draft-connolly-cfrg-xwing-kem-06) and ML-KEM
+//! (FIPS 203). The private
 //! key is a seed, encapsulation takes its randomness from the caller (drawn
 //! from the MLS `RandProvider`, so a seeded run repeats on every backend),
 //! and `DeriveKeyPair` hashes `ikm` to a seed with SHAKE256.
@@ -18,6 +19,8 @@ pub(crate) fn encap_randomness_len(kem: Kem) -> usize {
         // 32 bytes for ML-KEM-768's message, 32 for the X25519 ephemeral key
         // (X-Wing draft-06 §5.4, `eseed`).
         Kem::XWingDraft06 => 64,
+        // ML-KEM's message `m` (FIPS 203 §7.2).
+        Kem::MlKem768 | Kem::MlKem1024 => 32,
         dh => dh.private_key_len(),
     }
 }
@@ -66,9 +69,11 @@ pub(crate) fn key_pair_from_seed<P: HpkePrimitives>(
     Ok((HpkePrivateKey::from_slice(seed), public_key))
 }
 
-/// `DeriveKeyPair(ikm)`. For [`Kem::XWingDraft06`] the seed is
-/// `SHAKE256(ikm, 32)`, with no label: what OpenMLS 0.9 (through `hpke-rs`
-/// 0.7) computes for its suite 0x004D, whose tree keys we must derive alike.
+/// `DeriveKeyPair(ikm)`: the seed is `SHAKE256(ikm, Nsk)` (32 bytes for
+/// X-Wing, 64 for ML-KEM), with no label: what OpenMLS 0.9 (through
+/// `hpke-rs` 0.7) computes, whose tree keys we must derive alike. (The
+/// HPKE-PQ draft labels the input, and `hpke-rs` 0.8 follows it: a KEM id of
+/// that derivation would be another [`Kem`].)
 pub(crate) fn derive_key_pair<P: HpkePrimitives>(
     kem: Kem,
     ikm: &[u8],

@@ -155,7 +155,11 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             Kem::DhKemX25519 => x25519::dh(public_key, private_key),
             Kem::DhKemP256 => nist::dh::<p256::NistP256>(kem, public_key, private_key),
             Kem::DhKemP384 => nist::dh::<p384::NistP384>(kem, public_key, private_key),
-            Kem::DhKemP521 | Kem::DhKemX448 | Kem::XWingDraft06 => Err(unsupported(kem)),
+            Kem::DhKemP521
+            | Kem::DhKemX448
+            | Kem::XWingDraft06
+            | Kem::MlKem768
+            | Kem::MlKem1024 => Err(unsupported(kem)),
         }
     }
 
@@ -164,7 +168,11 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             Kem::DhKemX25519 => x25519::public_key(private_key),
             Kem::DhKemP256 => nist::public_key::<p256::NistP256>(kem, private_key),
             Kem::DhKemP384 => nist::public_key::<p384::NistP384>(kem, private_key),
-            Kem::DhKemP521 | Kem::DhKemX448 | Kem::XWingDraft06 => Err(unsupported(kem)),
+            Kem::DhKemP521
+            | Kem::DhKemX448
+            | Kem::XWingDraft06
+            | Kem::MlKem768
+            | Kem::MlKem1024 => Err(unsupported(kem)),
         }
     }
 
@@ -173,7 +181,11 @@ impl mls_crypto_hpke::HpkePrimitives for RingHpke {
             Kem::DhKemX25519 => x25519::validate_private_key(private_key),
             Kem::DhKemP256 => nist::validate_private_key::<p256::NistP256>(kem, private_key),
             Kem::DhKemP384 => nist::validate_private_key::<p384::NistP384>(kem, private_key),
-            Kem::DhKemP521 | Kem::DhKemX448 | Kem::XWingDraft06 => Err(unsupported(kem)),
+            Kem::DhKemP521
+            | Kem::DhKemX448
+            | Kem::XWingDraft06
+            | Kem::MlKem768
+            | Kem::MlKem1024 => Err(unsupported(kem)),
         }
     }
 

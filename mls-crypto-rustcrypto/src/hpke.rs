@@ -1,4 +1,4 @@
-use crate::{aead, kdf, xwing};
+use crate::{aead, kdf, mlkem, xwing};
 use mls_core::{Aead, CryptoError, Kdf, Kem};
 use mls_crypto_hpke::HpkePrimitives;
 use p256::elliptic_curve::sec1::ToSec1Point;
@@ -89,9 +89,9 @@ impl HpkePrimitives for RustCryptoHpke {
                 check_uncompressed(kem, public_key)?;
                 nist_dh!(p521, public_key, private_key)
             }
-            Kem::XWingDraft06 => Err(CryptoError::UnsupportedAlgorithm(
-                "Diffie-Hellman of a KEM that is not a DHKEM",
-            )),
+            Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => Err(
+                CryptoError::UnsupportedAlgorithm("Diffie-Hellman of a KEM that is not a DHKEM"),
+            ),
         }
     }
 
@@ -111,6 +111,7 @@ impl HpkePrimitives for RustCryptoHpke {
             Kem::DhKemP384 => nist_public!(p384, private_key),
             Kem::DhKemP521 => nist_public!(p521, private_key),
             Kem::XWingDraft06 => xwing::public_key(private_key),
+            Kem::MlKem768 | Kem::MlKem1024 => mlkem::public_key(kem, private_key),
         }
     }
 
@@ -121,7 +122,9 @@ impl HpkePrimitives for RustCryptoHpke {
             Kem::DhKemP256 => p256::SecretKey::from_slice(private_key).is_ok(),
             Kem::DhKemP384 => p384::SecretKey::from_slice(private_key).is_ok(),
             Kem::DhKemP521 => p521::SecretKey::from_slice(private_key).is_ok(),
-            Kem::XWingDraft06 => private_key.len() == kem.private_key_len(),
+            Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => {
+                private_key.len() == kem.private_key_len()
+            }
         };
         if ok {
             Ok(())
@@ -137,6 +140,7 @@ impl HpkePrimitives for RustCryptoHpke {
     ) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
         match kem {
             Kem::XWingDraft06 => xwing::encap(public_key, randomness),
+            Kem::MlKem768 | Kem::MlKem1024 => mlkem::encap(kem, public_key, randomness),
             dh => Err(CryptoError::UnsupportedAlgorithm(
                 mls_crypto_hpke::unsupported_kem(dh),
             )),
@@ -146,6 +150,7 @@ impl HpkePrimitives for RustCryptoHpke {
     fn kem_decap(kem: Kem, enc: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
         match kem {
             Kem::XWingDraft06 => xwing::decap(enc, private_key),
+            Kem::MlKem768 | Kem::MlKem1024 => mlkem::decap(kem, enc, private_key),
             dh => Err(CryptoError::UnsupportedAlgorithm(
                 mls_crypto_hpke::unsupported_kem(dh),
             )),

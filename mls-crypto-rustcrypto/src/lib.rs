@@ -15,8 +15,11 @@
 //! | 0x004D, provisional | X-Wing draft-06 (`x-wing`) | ChaCha20-Poly1305 | SHA-256 | Ed25519 |
 //! | 0x004E, provisional | X-Wing draft-06 | AES-256-GCM | SHA-384 | Ed25519 |
 //! | 0x004F, provisional | X-Wing draft-06 | AES-128-GCM | SHA-256 | Ed25519 |
+//! | 0x0042, provisional | ML-KEM-1024 (`ml-kem`) | AES-256-GCM | SHA-384 | ECDSA P-384 |
+//! | 0x0050, provisional | ML-KEM-768 | AES-256-GCM | SHA-384 | ECDSA P-256 |
+//! | 0xF042, provisional | ML-KEM-768 | AES-256-GCM | SHA-384 | Ed25519 |
 //!
-//! The last three are not IANA-registered: they are OpenMLS 0.9's hybrid
+//! The last six are not IANA-registered: they are OpenMLS 0.9's
 //! post-quantum suites, offered only by
 //! [`RustCryptoProvider::with_provisional_suites`].
 //!
@@ -58,6 +61,7 @@ mod aead;
 mod hash;
 mod hpke;
 mod kdf;
+mod mlkem;
 mod rand;
 mod sign;
 mod suite;

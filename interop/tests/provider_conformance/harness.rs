@@ -126,7 +126,9 @@ pub(crate) fn nist_kem(cs: CipherSuite) -> bool {
     use mls_core::Kem;
     match cs.definition().unwrap().kem {
         Kem::DhKemP256 | Kem::DhKemP384 | Kem::DhKemP521 => true,
-        Kem::DhKemX25519 | Kem::DhKemX448 | Kem::XWingDraft06 => false,
+        Kem::DhKemX25519 | Kem::DhKemX448 | Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => {
+            false
+        }
     }
 }
 

@@ -23,7 +23,9 @@ fn curve(kem: Kem) -> Option<&'static Curve> {
         Kem::DhKemP256 => Some(&vectors::P256),
         Kem::DhKemP384 => Some(&vectors::P384),
         Kem::DhKemP521 => Some(&vectors::P521),
-        Kem::DhKemX25519 | Kem::DhKemX448 | Kem::XWingDraft06 => None,
+        Kem::DhKemX25519 | Kem::DhKemX448 | Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => {
+            None
+        }
     }
 }
 

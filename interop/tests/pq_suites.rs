@@ -1,7 +1,8 @@
-//! The provisional X-Wing suites, OpenMLS 0.9's 0x004D, 0x004E and 0x004F:
-//! the known answers of the X-Wing draft through the provider, HPKE byte
-//! compatibility with OpenMLS 0.9's HPKE (`hpke-rs` 0.7) on each suite's
-//! KDF and AEAD, and the group lifecycle on each.
+//! The provisional post-quantum suites, OpenMLS 0.9's (X-Wing: 0x004D,
+//! 0x004E, 0x004F; ML-KEM: 0x0042, 0x0050, 0xF042): known answers through
+//! the provider (the X-Wing draft's vector, the ML-KEM example keys), HPKE
+//! byte compatibility with OpenMLS 0.9's HPKE (`hpke-rs` 0.7) on each
+//! suite's KEM, KDF and AEAD, and the group lifecycle on each.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,22 +20,46 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 
 const SUITE: CipherSuite = CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519;
 
-/// Every X-Wing suite, with the `hpke-rs` ids of its KDF and AEAD.
-const SUITES: [(CipherSuite, KdfAlgorithm, AeadAlgorithm); 3] = [
+#[allow(deprecated)] // hpke-rs names OpenMLS' X-Wing code point obsolete
+const XWING: KemAlgorithm = KemAlgorithm::XWingDraft06Obsolete;
+
+/// Every provisional suite, with the `hpke-rs` ids of its KEM, KDF and AEAD.
+const SUITES: [(CipherSuite, KemAlgorithm, KdfAlgorithm, AeadAlgorithm); 6] = [
+    (
+        CipherSuite::MLS_192_MLKEM1024_AES256GCM_SHA384_P384,
+        KemAlgorithm::MlKem1024,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::Aes256Gcm,
+    ),
     (
         SUITE,
+        XWING,
         KdfAlgorithm::HkdfSha256,
         AeadAlgorithm::ChaCha20Poly1305,
     ),
     (
         CipherSuite::MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519,
+        XWING,
         KdfAlgorithm::HkdfSha384,
         AeadAlgorithm::Aes256Gcm,
     ),
     (
         CipherSuite::MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519,
+        XWING,
         KdfAlgorithm::HkdfSha256,
         AeadAlgorithm::Aes128Gcm,
+    ),
+    (
+        CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_P256,
+        KemAlgorithm::MlKem768,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::Aes256Gcm,
+    ),
+    (
+        CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519,
+        KemAlgorithm::MlKem768,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::Aes256Gcm,
     ),
 ];
 
@@ -84,11 +109,18 @@ fn suite(cs: CipherSuite) -> &'static dyn CipherSuiteProvider {
 
 #[test]
 fn the_suites_are_provisional_and_opt_in() {
-    for (cs, _, _) in SUITES {
+    let provisional: Vec<CipherSuite> = CipherSuiteDefinition::PROVISIONAL
+        .iter()
+        .map(|d| d.suite)
+        .collect();
+    assert_eq!(provisional, SUITES.map(|s| s.0));
+    for (cs, kem, _, _) in SUITES {
         let d = cs.definition().unwrap();
-        assert_eq!(d.kem, Kem::XWingDraft06);
+        assert_eq!(d.kem as u16, kem as u16);
         assert!(matches!(d.registration, Registration::Provisional { .. }));
         assert!(RustCryptoProvider::new().suite(cs).is_none());
+        assert!(RingProvider::with_provisional_suites().suite(cs).is_none());
+        assert!(AwsLcProvider::with_provisional_suites().suite(cs).is_none());
     }
     let d = SUITE.definition().unwrap();
     assert_eq!(SUITE.code(), 0x004d);
@@ -160,19 +192,43 @@ fn xwing_draft06_vector_through_hpke() {
     assert_eq!(opened.as_bytes(), b"plaintext");
 }
 
-fn openmls_hpke(kdf: KdfAlgorithm, aead: AeadAlgorithm) -> Hpke<HpkeRustCrypto> {
-    #[allow(deprecated)] // hpke-rs names OpenMLS' code point obsolete
-    let kem = KemAlgorithm::XWingDraft06Obsolete;
+/// The example ML-KEM keys of the LAMPS ML-KEM certificates draft
+/// (draft-ietf-lamps-kyber-certificates, Appendix C): the seed `00 01 .. 3f`
+/// gives these encapsulation keys, pinned by their SHA-256 (RustCrypto's
+/// `ml-kem` ships the same examples).
+#[test]
+fn ml_kem_example_keys_from_the_seed() {
+    let seed: Vec<u8> = (0u8..64).collect();
+    for (cs, len, digest) in [
+        (
+            CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_P256,
+            1184,
+            "0b7934c83125c788995e2ba6bd761e33046b3e40571be53e023309a29f398cc9",
+        ),
+        (
+            CipherSuite::MLS_192_MLKEM1024_AES256GCM_SHA384_P384,
+            1568,
+            "c7b8fa0aa471d5ae18922d6ccad5b31e1d84f92ae723abfd13747018740a8530",
+        ),
+    ] {
+        let (sk, pk) = suite(cs).kem_key_pair_from_random(&seed).unwrap();
+        assert_eq!(sk.as_bytes(), seed.as_slice());
+        assert_eq!(pk.len(), len);
+        assert_eq!(sha256(&pk), hex(digest), "{cs:?}");
+    }
+}
+
+fn openmls_hpke(kem: KemAlgorithm, kdf: KdfAlgorithm, aead: AeadAlgorithm) -> Hpke<HpkeRustCrypto> {
     Hpke::new(Mode::Base, kem, kdf, aead)
 }
 
 /// OpenMLS 0.9 derives tree keys with `hpke-rs` 0.7: the same keys from
 /// the same `ikm`, and each side opens what the other sealed, on every
-/// X-Wing suite's KDF and AEAD.
+/// provisional suite's KEM, KDF and AEAD.
 #[test]
 fn hpke_agrees_with_openmls_hpke() {
-    for (cs, kdf, aead) in SUITES {
-        hpke_agrees_on(suite(cs), || openmls_hpke(kdf, aead));
+    for (cs, kem, kdf, aead) in SUITES {
+        hpke_agrees_on(suite(cs), || openmls_hpke(kem, kdf, aead));
     }
 }
 
@@ -220,37 +276,43 @@ fn hpke_agrees_on(s: &dyn CipherSuiteProvider, openmls_hpke: impl Fn() -> Hpke<H
 /// Peer input of the wrong size is an error, not a panic.
 #[test]
 fn malformed_kem_inputs_are_refused() {
-    let s = xwing();
-    let (sk, pk) = s.kem_derive_key_pair(&[1u8; 32]).unwrap();
-    let rand = SeededRand::new(seed(2));
-    assert!(s.hpke_seal(&pk[..1215], b"", b"", b"x", &rand).is_err());
-    let sealed = s.hpke_seal(&pk, b"", b"", b"x", &rand).unwrap();
-    assert!(
-        s.hpke_open(
-            &sk,
-            &sealed.kem_output[..1119],
-            b"",
-            b"",
-            &sealed.ciphertext
-        )
-        .is_err()
-    );
-    // A ciphertext of the right size opens to a different shared secret
-    // (implicit rejection), so the AEAD fails.
-    let mut flipped = sealed.kem_output.clone();
-    flipped[0] ^= 1;
-    assert_eq!(
-        s.hpke_open(&sk, &flipped, b"", b"", &sealed.ciphertext)
-            .err(),
-        Some(CryptoError::HpkeOpenFailed)
-    );
+    for (cs, _, _, _) in SUITES {
+        let s = suite(cs);
+        let kem = cs.definition().unwrap().kem;
+        let (sk, pk) = s.kem_derive_key_pair(&[1u8; 32]).unwrap();
+        let rand = SeededRand::new(seed(2));
+        let short_pk = &pk[..pk.len() - 1];
+        assert!(s.hpke_seal(short_pk, b"", b"", b"x", &rand).is_err());
+        let sealed = s.hpke_seal(&pk, b"", b"", b"x", &rand).unwrap();
+        assert_eq!(sealed.kem_output.len(), kem.enc_len());
+        let short_enc = &sealed.kem_output[..kem.enc_len() - 1];
+        assert!(
+            s.hpke_open(&sk, short_enc, b"", b"", &sealed.ciphertext)
+                .is_err()
+        );
+        let short_sk = mls_core::secret::HpkePrivateKey::from_slice(&sk.as_bytes()[1..]);
+        assert!(
+            s.hpke_open(&short_sk, &sealed.kem_output, b"", b"", &sealed.ciphertext)
+                .is_err()
+        );
+        // A ciphertext of the right size opens to a different shared secret
+        // (implicit rejection), so the AEAD fails.
+        let mut flipped = sealed.kem_output.clone();
+        flipped[0] ^= 1;
+        assert_eq!(
+            s.hpke_open(&sk, &flipped, b"", b"", &sealed.ciphertext)
+                .err(),
+            Some(CryptoError::HpkeOpenFailed),
+            "{cs:?}"
+        );
+    }
 }
 
-/// Create, add, message, update, remove on each X-Wing suite: every member
-/// reaches the same epoch authenticator.
+/// Create, add, message, update, remove on each provisional suite: every
+/// member reaches the same epoch authenticator.
 #[test]
-fn group_lifecycle_on_the_xwing_suites() {
-    for (cs, _, _) in SUITES {
+fn group_lifecycle_on_the_provisional_suites() {
+    for (cs, _, _, _) in SUITES {
         lifecycle(cs);
     }
 }
@@ -274,7 +336,8 @@ fn lifecycle(suite: CipherSuite) {
                 .unwrap()
         })
         .collect();
-    assert_eq!(kps[0].init_key.as_slice().len(), 1216);
+    let kem = suite.definition().unwrap().kem;
+    assert_eq!(kps[0].init_key.as_slice().len(), kem.public_key_len());
     let out = a.add_members(&kps).unwrap();
     a.merge_pending_commit().unwrap();
     let welcome = out.welcome.unwrap();
