@@ -1,8 +1,10 @@
 //! The provisional post-quantum suites, OpenMLS 0.9's (X-Wing: 0x004D,
-//! 0x004E, 0x004F; ML-KEM: 0x0042, 0x0050, 0xF042): known answers through
-//! the provider (the X-Wing draft's vector, the ML-KEM example keys), HPKE
-//! byte compatibility with OpenMLS 0.9's HPKE (`hpke-rs` 0.7) on each
-//! suite's KEM, KDF and AEAD, and the group lifecycle on each.
+//! 0x004E, 0x004F; ML-KEM: 0x0042, 0x0050, 0xF042; with ML-DSA: 0x0051,
+//! 0x0052, 0x0906, 0x0907): known answers through the provider (the X-Wing
+//! draft's vector, the ML-KEM and ML-DSA example keys), HPKE byte
+//! compatibility with OpenMLS 0.9's HPKE (`hpke-rs` 0.7) on each suite's
+//! KEM, KDF and AEAD, the group lifecycle on each, and ML-DSA agreeing
+//! between aws-lc and RustCrypto, down to a group of members on both.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -10,10 +12,14 @@ use hpke_rs_07::hpke_types::{AeadAlgorithm, KdfAlgorithm, KemAlgorithm};
 use hpke_rs_07::rustcrypto::HpkeRustCrypto;
 use hpke_rs_07::{Hpke, HpkePublicKey, Mode};
 use interop::SeededRand;
-use interop::clients::{client_builder_on, seed};
-use mls_core::group::{DefaultRules, Group, GroupConfig, KeyPackageOptions, ProcessedMessage};
+use interop::clients::{TestProvider, client_builder_on, seed};
+use mls_core::group::{
+    Client, DefaultRules, Group, GroupConfig, KeyPackageOptions, ProcessedMessage,
+};
 use mls_core::provider::{CipherSuiteProvider, CryptoProvider, RandProvider};
-use mls_core::{CipherSuite, CipherSuiteDefinition, CryptoError, Kem, Registration};
+use mls_core::{
+    CipherSuite, CipherSuiteDefinition, CryptoError, Kem, Registration, SignatureScheme,
+};
 use mls_crypto_awslc::AwsLcProvider;
 use mls_crypto_ring::RingProvider;
 use mls_crypto_rustcrypto::RustCryptoProvider;
@@ -24,7 +30,7 @@ const SUITE: CipherSuite = CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed
 const XWING: KemAlgorithm = KemAlgorithm::XWingDraft06Obsolete;
 
 /// Every provisional suite, with the `hpke-rs` ids of its KEM, KDF and AEAD.
-const SUITES: [(CipherSuite, KemAlgorithm, KdfAlgorithm, AeadAlgorithm); 6] = [
+const SUITES: [(CipherSuite, KemAlgorithm, KdfAlgorithm, AeadAlgorithm); 10] = [
     (
         CipherSuite::MLS_192_MLKEM1024_AES256GCM_SHA384_P384,
         KemAlgorithm::MlKem1024,
@@ -52,6 +58,30 @@ const SUITES: [(CipherSuite, KemAlgorithm, KdfAlgorithm, AeadAlgorithm); 6] = [
     (
         CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_P256,
         KemAlgorithm::MlKem768,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::Aes256Gcm,
+    ),
+    (
+        CipherSuite::MLS_192_MLKEM768_AES256GCM_SHA384_MLDSA65,
+        KemAlgorithm::MlKem768,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::Aes256Gcm,
+    ),
+    (
+        CipherSuite::MLS_128_MLKEM768X25519_CHACHA20POLY1305_SHA384_MLDSA44,
+        XWING,
+        KdfAlgorithm::HkdfSha384,
+        AeadAlgorithm::ChaCha20Poly1305,
+    ),
+    (
+        CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87,
+        KemAlgorithm::MlKem1024,
+        KdfAlgorithm::HkdfSha512,
+        AeadAlgorithm::Aes256Gcm,
+    ),
+    (
+        CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87,
+        KemAlgorithm::MlKem1024,
         KdfAlgorithm::HkdfSha384,
         AeadAlgorithm::Aes256Gcm,
     ),
@@ -327,22 +357,39 @@ fn lifecycle(suite: CipherSuite) {
             .build()
     };
     let (alice, bob, carol) = (make("alice", 1), make("bob", 2), make("carol", 3));
+    run_group(suite, &alice, &bob, &carol);
+}
+
+/// Alice creates and adds Bob and Carol; Bob sends; Carol updates with a
+/// path; Alice removes Bob. Every member agrees at each epoch.
+fn run_group(
+    suite: CipherSuite,
+    alice: &Client<TestProvider>,
+    bob: &Client<TestProvider>,
+    carol: &Client<TestProvider>,
+) {
     let config = GroupConfig::default();
-    let mut a = Group::create(&alice, suite, Default::default(), config.clone()).unwrap();
-    let kps: Vec<_> = [&bob, &carol]
+    let mut a = Group::create(alice, suite, Default::default(), config.clone()).unwrap();
+    let kps: Vec<_> = [bob, carol]
         .iter()
         .map(|c| {
             c.generate_key_package(suite, &KeyPackageOptions::default())
                 .unwrap()
         })
         .collect();
-    let kem = suite.definition().unwrap().kem;
+    let kem = alice
+        .provider()
+        .crypto
+        .cipher_suite(suite)
+        .unwrap()
+        .definition()
+        .kem;
     assert_eq!(kps[0].init_key.as_slice().len(), kem.public_key_len());
     let out = a.add_members(&kps).unwrap();
     a.merge_pending_commit().unwrap();
     let welcome = out.welcome.unwrap();
-    let mut b = Group::join(&bob, &welcome, config.clone()).unwrap();
-    let mut c = Group::join(&carol, &welcome, config.clone()).unwrap();
+    let mut b = Group::join(bob, &welcome, config.clone()).unwrap();
+    let mut c = Group::join(carol, &welcome, config.clone()).unwrap();
     let agree = |groups: &[&Group<_>]| {
         for g in groups {
             assert_eq!(g.epoch_authenticator(), groups[0].epoch_authenticator());
@@ -360,7 +407,8 @@ fn lifecycle(suite: CipherSuite) {
         }
     }
 
-    // A full commit with a path: every member decrypts an X-Wing path secret.
+    // A full commit with a path: every member decrypts a path secret sealed
+    // to its KEM key.
     let out = c.self_update().unwrap();
     c.merge_pending_commit().unwrap();
     a.process_and_merge(&out.commit).unwrap();
@@ -375,4 +423,120 @@ fn lifecycle(suite: CipherSuite) {
     assert!(!b.is_active());
     agree(&[&a, &c]);
     assert_eq!(a.epoch(), 3);
+}
+
+/// The example ML-DSA keys of the LAMPS ML-DSA certificates draft
+/// (draft-ietf-lamps-dilithium-certificates, Appendix C): the seed
+/// `00 01 .. 1f` gives these public keys, pinned by their SHA-256, on both
+/// backends that have ML-DSA.
+#[test]
+fn ml_dsa_example_keys_on_both_backends() {
+    let seed: Vec<u8> = (0u8..32).collect();
+    for (scheme, digest) in [
+        (
+            SignatureScheme::MlDsa44,
+            "9f107644c1084526af3bc8098680b05499a2325a644e388fb4f970e058d19d46",
+        ),
+        (
+            SignatureScheme::MlDsa65,
+            "d666806e11cee19a7c989f7445f90dd419cf4d2d51db8c0fdb4c0f0a542238c9",
+        ),
+        (
+            SignatureScheme::MlDsa87,
+            "91dc389cfaa01470b7f66eee45a4ae9026d154817c754dfe22298b3fa241ffcd",
+        ),
+    ] {
+        for (name, crypto) in ml_dsa_backends(scheme) {
+            let s = crypto.cipher_suite(private_suite(scheme).suite).unwrap();
+            let (sk, pk) = s.signature_key_pair_from_private(&seed).unwrap();
+            assert_eq!(sk.as_bytes(), seed.as_slice(), "{name}");
+            assert_eq!(sha256(&pk), hex(digest), "{name} {scheme:?}");
+        }
+    }
+}
+
+/// A FIPS-capable suite with post-quantum signatures that both aws-lc and
+/// RustCrypto implement: DHKEM(P-384), AES-256-GCM, SHA-384 and `scheme`,
+/// under a private-use code point (no draft defines such a suite).
+fn private_suite(scheme: SignatureScheme) -> CipherSuiteDefinition {
+    CipherSuiteDefinition::new(
+        0xf0d0 + scheme as u16 - SignatureScheme::MlDsa44 as u16,
+        "DHKEMP384_AES256GCM_SHA384 with ML-DSA",
+        Kem::DhKemP384,
+        mls_core::Kdf::HkdfSha384,
+        mls_core::Aead::Aes256Gcm,
+        scheme,
+    )
+}
+
+fn ml_dsa_backends(scheme: SignatureScheme) -> Vec<(&'static str, Box<dyn CryptoProvider>)> {
+    let d = private_suite(scheme);
+    vec![
+        (
+            "rustcrypto",
+            Box::new(RustCryptoProvider::with_suites([d]).unwrap()),
+        ),
+        ("aws-lc", Box::new(AwsLcProvider::with_suites([d]).unwrap())),
+    ]
+}
+
+/// Keys from one seed are the same bytes on both backends, and each
+/// verifies the other's signatures (aws-lc signs hedged, RustCrypto
+/// deterministically); a flipped bit fails on both.
+#[test]
+fn ml_dsa_agrees_between_aws_lc_and_rustcrypto() {
+    for scheme in [
+        SignatureScheme::MlDsa44,
+        SignatureScheme::MlDsa65,
+        SignatureScheme::MlDsa87,
+    ] {
+        let backends = ml_dsa_backends(scheme);
+        let code = private_suite(scheme).suite;
+        let suites: Vec<_> = backends
+            .iter()
+            .map(|(_, c)| c.cipher_suite(code).unwrap())
+            .collect();
+        let seed = [9u8; 32];
+        let (_, pk) = suites[0].signature_key_pair_from_private(&seed).unwrap();
+        let (_, pk_aws) = suites[1].signature_key_pair_from_private(&seed).unwrap();
+        assert_eq!(pk, pk_aws, "{scheme:?}");
+        for signer in &suites {
+            let sig = signer.signer(&seed).unwrap().sign(b"message").unwrap();
+            for verifier in &suites {
+                verifier.verify(&pk, b"message", &sig).unwrap();
+                let mut bad = sig.clone();
+                bad[7] ^= 1;
+                assert_eq!(
+                    verifier.verify(&pk, b"message", &bad),
+                    Err(CryptoError::InvalidSignature)
+                );
+                assert_eq!(
+                    verifier.verify(&pk[..pk.len() - 1], b"message", &sig),
+                    Err(CryptoError::InvalidSignature)
+                );
+            }
+        }
+    }
+}
+
+/// A group on the private ML-DSA-87 suite with members on aws-lc and
+/// RustCrypto: adds, messages, a path update, a removal, and the same
+/// epoch authenticator everywhere.
+#[test]
+fn ml_dsa_group_across_aws_lc_and_rustcrypto() {
+    let d = private_suite(SignatureScheme::MlDsa87);
+    let make = |backend: &str, name: &str, n: u64| {
+        let crypto: Box<dyn CryptoProvider> = match backend {
+            "aws-lc" => Box::new(AwsLcProvider::with_suites([d]).unwrap()),
+            _ => Box::new(RustCryptoProvider::with_suites([d]).unwrap()),
+        };
+        client_builder_on(crypto, d.suite, name, seed(n))
+            .unwrap()
+            .rules(DefaultRules::open())
+            .build()
+    };
+    let alice = make("aws-lc", "alice", 1);
+    let bob = make("rustcrypto", "bob", 2);
+    let carol = make("aws-lc", "carol", 3);
+    run_group(d.suite, &alice, &bob, &carol);
 }

@@ -33,7 +33,7 @@ fn build(
 #[test]
 fn built_in_definitions_are_the_rfc_suites_then_the_provisional_ones() {
     let built_in = CipherSuiteDefinition::BUILT_IN;
-    assert_eq!(built_in.len(), 13);
+    assert_eq!(built_in.len(), 17);
     assert_eq!(built_in[..7], CipherSuiteDefinition::RFC9420);
     assert_eq!(built_in[7..], CipherSuiteDefinition::PROVISIONAL);
     assert!(

@@ -61,6 +61,18 @@ impl CipherSuite {
     /// 0xF042 (private-use range): ML-KEM-768, AES-256-GCM, SHA-384,
     /// Ed25519: the draft's TBD6 as OpenMLS 0.9 numbers it.
     pub const MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519: Self = Self(0xf042);
+    /// 0x0051, **not IANA-registered**: ML-KEM-768, AES-256-GCM, SHA-384,
+    /// ML-DSA-65: the draft's TBD10 as OpenMLS 0.9 numbers it.
+    pub const MLS_192_MLKEM768_AES256GCM_SHA384_MLDSA65: Self = Self(0x0051);
+    /// 0x0052, **not IANA-registered**: X-Wing, ChaCha20-Poly1305, SHA-384,
+    /// ML-DSA-44: the draft's TBD9 as OpenMLS 0.9 numbers it.
+    pub const MLS_128_MLKEM768X25519_CHACHA20POLY1305_SHA384_MLDSA44: Self = Self(0x0052);
+    /// 0x0906, **not IANA-registered**: ML-KEM-1024, AES-256-GCM, SHA-512,
+    /// ML-DSA-87: OpenMLS 0.9's own suite.
+    pub const MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87: Self = Self(0x0906);
+    /// 0x0907, **not IANA-registered**: ML-KEM-1024, AES-256-GCM, SHA-384,
+    /// ML-DSA-87: the draft's TBD11 as OpenMLS 0.9 numbers it.
+    pub const MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87: Self = Self(0x0907);
 }
 
 /// HPKE KEM identifiers (RFC 9180 §7.1) used by MLS suites.
@@ -130,6 +142,13 @@ pub enum SignatureScheme {
     Ed25519 = 0x0807,
     /// ed448.
     Ed448 = 0x0808,
+    /// ML-DSA-44 (FIPS 204), pure, empty context; the TLS code point of
+    /// draft-ietf-tls-mldsa, which OpenMLS 0.9 uses too.
+    MlDsa44 = 0x0904,
+    /// ML-DSA-65 (FIPS 204), as [`SignatureScheme::MlDsa44`].
+    MlDsa65 = 0x0905,
+    /// ML-DSA-87 (FIPS 204), as [`SignatureScheme::MlDsa44`].
+    MlDsa87 = 0x0906,
 }
 
 /// Where a suite's code point comes from.
@@ -311,7 +330,10 @@ impl CipherSuiteDefinition {
     /// * 0x0042, 0x0050 and 0xF042: the draft's pure ML-KEM suites with
     ///   classical signatures (TBD8, TBD7, TBD6), again as OpenMLS 0.9
     ///   numbers and derives them ([`Kem::MlKem768`], [`Kem::MlKem1024`]).
-    pub const PROVISIONAL: [CipherSuiteDefinition; 6] = [
+    /// * 0x0051, 0x0052, 0x0907: the draft's suites with ML-DSA signatures
+    ///   (TBD10, TBD9, TBD11) as OpenMLS 0.9 numbers them, and 0x0906,
+    ///   OpenMLS' ML-KEM-1024 and ML-DSA-87 suite with SHA-512.
+    pub const PROVISIONAL: [CipherSuiteDefinition; 10] = [
         openmls_09(
             CipherSuite::MLS_192_MLKEM1024_AES256GCM_SHA384_P384,
             "MLS_192_MLKEM1024_AES256GCM_SHA384_P384",
@@ -353,6 +375,38 @@ impl CipherSuiteDefinition {
             SignatureScheme::EcdsaSecp256r1Sha256,
         ),
         openmls_09(
+            CipherSuite::MLS_192_MLKEM768_AES256GCM_SHA384_MLDSA65,
+            "MLS_192_MLKEM768_AES256GCM_SHA384_MLDSA65",
+            Kem::MlKem768,
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+            SignatureScheme::MlDsa65,
+        ),
+        openmls_09(
+            CipherSuite::MLS_128_MLKEM768X25519_CHACHA20POLY1305_SHA384_MLDSA44,
+            "MLS_128_MLKEM768X25519_CHACHA20POLY1305_SHA384_MLDSA44",
+            Kem::XWingDraft06,
+            Kdf::HkdfSha384,
+            Aead::ChaCha20Poly1305,
+            SignatureScheme::MlDsa44,
+        ),
+        openmls_09(
+            CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87,
+            "MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87",
+            Kem::MlKem1024,
+            Kdf::HkdfSha512,
+            Aead::Aes256Gcm,
+            SignatureScheme::MlDsa87,
+        ),
+        openmls_09(
+            CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87,
+            "MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87",
+            Kem::MlKem1024,
+            Kdf::HkdfSha384,
+            Aead::Aes256Gcm,
+            SignatureScheme::MlDsa87,
+        ),
+        openmls_09(
             CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519,
             "MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519",
             Kem::MlKem768,
@@ -379,6 +433,10 @@ impl CipherSuiteDefinition {
         Self::PROVISIONAL[3],
         Self::PROVISIONAL[4],
         Self::PROVISIONAL[5],
+        Self::PROVISIONAL[6],
+        Self::PROVISIONAL[7],
+        Self::PROVISIONAL[8],
+        Self::PROVISIONAL[9],
     ];
 
     /// A suite of the given algorithms under a code point of the deployment's
@@ -557,11 +615,29 @@ impl Aead {
 }
 
 impl SignatureScheme {
-    /// Length of a private key as this library stores it: the EdDSA seed or
-    /// the big-endian ECDSA scalar.
+    /// The scheme's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            SignatureScheme::Ed25519 => "Ed25519",
+            SignatureScheme::Ed448 => "Ed448",
+            SignatureScheme::EcdsaSecp256r1Sha256 => "ECDSA P-256",
+            SignatureScheme::EcdsaSecp384r1Sha384 => "ECDSA P-384",
+            SignatureScheme::EcdsaSecp521r1Sha512 => "ECDSA P-521",
+            SignatureScheme::MlDsa44 => "ML-DSA-44",
+            SignatureScheme::MlDsa65 => "ML-DSA-65",
+            SignatureScheme::MlDsa87 => "ML-DSA-87",
+        }
+    }
+
+    /// Length of a private key as this library stores it: the EdDSA or
+    /// ML-DSA seed (FIPS 204 `ξ`), or the big-endian ECDSA scalar.
     pub fn private_key_len(self) -> usize {
         match self {
-            SignatureScheme::Ed25519 | SignatureScheme::EcdsaSecp256r1Sha256 => 32,
+            SignatureScheme::Ed25519
+            | SignatureScheme::EcdsaSecp256r1Sha256
+            | SignatureScheme::MlDsa44
+            | SignatureScheme::MlDsa65
+            | SignatureScheme::MlDsa87 => 32,
             SignatureScheme::EcdsaSecp384r1Sha384 => 48,
             SignatureScheme::EcdsaSecp521r1Sha512 => 66,
             SignatureScheme::Ed448 => 57,

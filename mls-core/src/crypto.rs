@@ -240,7 +240,7 @@ pub(crate) fn verify_encoded_with_label<C: tls_codec::Serialize + tls_codec::Siz
     Ok(suite.verify(public_key, &sign_content, signature)?)
 }
 
-/// §5.1.1: a `SignaturePublicKey` is the raw key for EdDSA and the
+/// §5.1.1: a `SignaturePublicKey` is the raw key for EdDSA (and ML-DSA) and the
 /// uncompressed SEC1 point (`0x04 || X || Y`) for ECDSA. Checked here, before
 /// any backend sees the key, so a compressed, hybrid, DER-wrapped or
 /// truncated key is the same named error on every backend (ring cannot
@@ -258,6 +258,10 @@ pub fn check_signature_key(
         S::EcdsaSecp256r1Sha256 => (65, true),
         S::EcdsaSecp384r1Sha384 => (97, true),
         S::EcdsaSecp521r1Sha512 => (133, true),
+        // FIPS 204 Table 2: pkEncode's output sizes.
+        S::MlDsa44 => (1312, false),
+        S::MlDsa65 => (1952, false),
+        S::MlDsa87 => (2592, false),
     };
     let well_formed =
         public_key.len() == len && (!uncompressed_point || public_key.first() == Some(&0x04));

@@ -1,15 +1,18 @@
-//! Signatures (RFC 9420 §5.1.2): Ed25519 and ECDSA over P-256/SHA-256,
-//! P-384/SHA-384 and P-521/SHA-512.
+//! Signatures (RFC 9420 §5.1.2): Ed25519, ECDSA over P-256/SHA-256,
+//! P-384/SHA-384 and P-521/SHA-512, and ML-DSA-44/65/87 (FIPS 204).
 //!
 //! Encodings, as RFC 9420 §5.1.1 and the TLS 1.3 signature schemes fix them:
 //! an Ed25519 private key is its 32-byte seed and its public key the 32-byte
 //! RFC 8032 encoding; an ECDSA private key is the big-endian scalar, its
 //! public key the uncompressed SEC1 point `0x04 || X || Y`, and signatures
-//! are DER-encoded `ECDSA-Sig-Value`s.
+//! are DER-encoded `ECDSA-Sig-Value`s. An ML-DSA private key is its 32-byte
+//! seed `ξ`, its public key FIPS 204's `pkEncode`, its signature `sigEncode`
+//! (pure ML-DSA, empty context).
 
 use aws_lc_rs::signature::{
     self, EcdsaKeyPair, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, Ed25519KeyPair,
-    KeyPair as _, UnparsedPublicKey, VerificationAlgorithm,
+    KeyPair as _, PqdsaKeyPair, PqdsaSigningAlgorithm, PqdsaVerificationAlgorithm,
+    UnparsedPublicKey, VerificationAlgorithm,
 };
 use aws_lc_rs::{agreement, rand::SystemRandom};
 use mls_core::provider::Signer;
@@ -40,6 +43,15 @@ impl EcdsaAlgorithm {
     }
 }
 
+/// An ML-DSA parameter set.
+#[derive(Debug)]
+pub(crate) struct MlDsaAlgorithm {
+    scheme: SignatureScheme,
+    name: &'static str,
+    signing: &'static PqdsaSigningAlgorithm,
+    verification: &'static PqdsaVerificationAlgorithm,
+}
+
 /// A signature scheme as this backend implements it.
 #[derive(Debug)]
 pub(crate) enum SignatureAlgorithm {
@@ -47,7 +59,33 @@ pub(crate) enum SignatureAlgorithm {
     Ed25519,
     /// ECDSA with DER signatures.
     Ecdsa(EcdsaAlgorithm),
+    /// ML-DSA (FIPS 204).
+    MlDsa(MlDsaAlgorithm),
 }
+
+/// ML-DSA-44.
+pub(crate) static ML_DSA_44: SignatureAlgorithm = SignatureAlgorithm::MlDsa(MlDsaAlgorithm {
+    scheme: SignatureScheme::MlDsa44,
+    name: "ML-DSA-44",
+    signing: &signature::ML_DSA_44_SIGNING,
+    verification: &signature::ML_DSA_44,
+});
+
+/// ML-DSA-65.
+pub(crate) static ML_DSA_65: SignatureAlgorithm = SignatureAlgorithm::MlDsa(MlDsaAlgorithm {
+    scheme: SignatureScheme::MlDsa65,
+    name: "ML-DSA-65",
+    signing: &signature::ML_DSA_65_SIGNING,
+    verification: &signature::ML_DSA_65,
+});
+
+/// ML-DSA-87.
+pub(crate) static ML_DSA_87: SignatureAlgorithm = SignatureAlgorithm::MlDsa(MlDsaAlgorithm {
+    scheme: SignatureScheme::MlDsa87,
+    name: "ML-DSA-87",
+    signing: &signature::ML_DSA_87_SIGNING,
+    verification: &signature::ML_DSA_87,
+});
 
 /// Ed25519.
 pub(crate) static ED25519: SignatureAlgorithm = SignatureAlgorithm::Ed25519;
@@ -89,6 +127,9 @@ pub(crate) fn for_scheme(scheme: SignatureScheme) -> Option<&'static SignatureAl
         SignatureScheme::EcdsaSecp256r1Sha256 => Some(&ECDSA_P256_SHA256),
         SignatureScheme::EcdsaSecp384r1Sha384 => Some(&ECDSA_P384_SHA384),
         SignatureScheme::EcdsaSecp521r1Sha512 => Some(&ECDSA_P521_SHA512),
+        SignatureScheme::MlDsa44 => Some(&ML_DSA_44),
+        SignatureScheme::MlDsa65 => Some(&ML_DSA_65),
+        SignatureScheme::MlDsa87 => Some(&ML_DSA_87),
         SignatureScheme::Ed448 => None,
     }
 }
@@ -99,17 +140,20 @@ impl SignatureAlgorithm {
         match self {
             SignatureAlgorithm::Ed25519 => SignatureScheme::Ed25519,
             SignatureAlgorithm::Ecdsa(ecdsa) => ecdsa.scheme,
+            SignatureAlgorithm::MlDsa(ml_dsa) => ml_dsa.scheme,
         }
     }
 
     /// Whether the scheme is an approved service of the FIPS module: ECDSA
-    /// over the NIST curves with SHA-2 is (FIPS 186-5). FIPS 186-5 also
-    /// allows Ed25519, but aws-lc-rs documents its Ed25519 signing as not for
-    /// use in FIPS mode, so it is not counted here.
+    /// over the NIST curves with SHA-2 is (FIPS 186-5), and ML-DSA (FIPS 204;
+    /// aws-lc-rs documents its key generation, signing and verification as
+    /// approved). FIPS 186-5 also allows Ed25519, but aws-lc-rs documents
+    /// its Ed25519 signing as not for use in FIPS mode, so it is not counted
+    /// here.
     pub(crate) fn fips_approved(&self) -> bool {
         match self {
             SignatureAlgorithm::Ed25519 => false,
-            SignatureAlgorithm::Ecdsa(_) => true,
+            SignatureAlgorithm::Ecdsa(_) | SignatureAlgorithm::MlDsa(_) => true,
         }
     }
 
@@ -157,6 +201,15 @@ impl SignatureAlgorithm {
                     SignaturePrivateKey::new(std::mem::take(&mut *scalar)),
                 ))
             }
+            SignatureAlgorithm::MlDsa(ml_dsa) => {
+                // FIPS 204 Algorithm 6, `ML-DSA.KeyGen_internal(ξ)`.
+                let pair = PqdsaKeyPair::from_seed(ml_dsa.signing, private_key)
+                    .map_err(|_| CryptoError::InvalidPrivateKey(ml_dsa.name))?;
+                Ok((
+                    KeyPair::MlDsa(pair),
+                    SignaturePrivateKey::from_slice(private_key),
+                ))
+            }
         }
     }
 
@@ -185,6 +238,10 @@ impl SignatureAlgorithm {
             SignatureAlgorithm::Ecdsa(ecdsa) => (
                 ecdsa.verification,
                 public_key.len() == ecdsa.public_key_len() && public_key.first() == Some(&0x04),
+            ),
+            SignatureAlgorithm::MlDsa(ml_dsa) => (
+                ml_dsa.verification,
+                public_key.len() == ml_dsa.signing.public_key_len(),
             ),
         };
         if !well_formed {
@@ -220,6 +277,7 @@ fn left_pad(ecdsa: &EcdsaAlgorithm, scalar: &[u8]) -> Result<Zeroizing<Vec<u8>>,
 pub(crate) enum KeyPair {
     Ed25519(Ed25519KeyPair),
     Ecdsa(EcdsaKeyPair),
+    MlDsa(PqdsaKeyPair),
 }
 
 impl KeyPair {
@@ -228,6 +286,7 @@ impl KeyPair {
         match self {
             KeyPair::Ed25519(pair) => pair.public_key().as_ref(),
             KeyPair::Ecdsa(pair) => pair.public_key().as_ref(),
+            KeyPair::MlDsa(pair) => pair.public_key().as_ref(),
         }
     }
 
@@ -235,12 +294,23 @@ impl KeyPair {
     /// takes no caller randomness for them, so ECDSA signatures are not
     /// reproducible from a seeded [`mls_core::provider::RandProvider`]
     /// (Ed25519 ones are deterministic).
+    ///
+    /// ML-DSA signs hedged (FIPS 204 §3.4, randomness from AWS-LC's DRBG),
+    /// so its signatures differ from RustCrypto's deterministic ones; both
+    /// verify either.
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let failed = |_| CryptoError::Backend("aws-lc signing failed".into());
         let sig = match self {
             KeyPair::Ed25519(pair) => pair.try_sign(message),
             KeyPair::Ecdsa(pair) => pair.sign(&SystemRandom::new(), message),
+            KeyPair::MlDsa(pair) => {
+                let mut sig = vec![0u8; pair.algorithm().signature_len()];
+                let len = pair.sign(message, &mut sig).map_err(failed)?;
+                sig.truncate(len);
+                return Ok(sig);
+            }
         }
-        .map_err(|_| CryptoError::Backend("aws-lc signing failed".into()))?;
+        .map_err(failed)?;
         Ok(sig.as_ref().to_vec())
     }
 }

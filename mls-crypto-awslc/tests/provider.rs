@@ -101,3 +101,45 @@ fn provider_from_definitions() {
         assert_eq!(codes(&built.unwrap()), [1]);
     }
 }
+
+/// ML-DSA-87 with DHKEM(P-384), AES-256-GCM and SHA-384 under a private
+/// code point: every algorithm FIPS-approved, so the `fips` build offers it
+/// too. Keys come from the seed (the LAMPS example key of seed `00 .. 1f`,
+/// draft-ietf-lamps-dilithium-certificates Appendix C, pinned by its
+/// SHA-256), and signatures verify.
+#[test]
+fn ml_dsa_suite_from_a_definition() {
+    use mls_core::provider::CipherSuiteProvider;
+    use mls_core::{Aead, CipherSuiteDefinition, Kdf, Kem, SignatureScheme};
+
+    let d = CipherSuiteDefinition::new(
+        0xf0d2,
+        "DHKEMP384_AES256GCM_SHA384_MLDSA87",
+        Kem::DhKemP384,
+        Kdf::HkdfSha384,
+        Aead::Aes256Gcm,
+        SignatureScheme::MlDsa87,
+    );
+    let provider = AwsLcProvider::with_suites([d]).unwrap();
+    let suite: &dyn CipherSuiteProvider = provider.suite(d.suite).unwrap();
+    let seed: Vec<u8> = (0u8..32).collect();
+    let (sk, pk) = suite.signature_key_pair_from_private(&seed).unwrap();
+    assert_eq!(sk.as_bytes(), seed.as_slice());
+    assert_eq!(pk.len(), 2592);
+    // The example pins SHA-256, which suite 2 (offered by every build) has.
+    let sha256 = AwsLcProvider::new()
+        .suite(CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256)
+        .unwrap()
+        .hash(&pk)
+        .unwrap();
+    assert_eq!(
+        sha256
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+        "91dc389cfaa01470b7f66eee45a4ae9026d154817c754dfe22298b3fa241ffcd"
+    );
+    let sig = suite.sign(&sk, b"message").unwrap();
+    suite.verify(&pk, b"message", &sig).unwrap();
+    assert!(suite.verify(&pk, b"messagf", &sig).is_err());
+}

@@ -21,13 +21,7 @@ use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, Unparsed
 use zeroize::Zeroizing;
 
 fn scheme_name(scheme: SignatureScheme) -> &'static str {
-    match scheme {
-        SignatureScheme::Ed25519 => "Ed25519",
-        SignatureScheme::Ed448 => "Ed448",
-        SignatureScheme::EcdsaSecp256r1Sha256 => "ECDSA P-256",
-        SignatureScheme::EcdsaSecp384r1Sha384 => "ECDSA P-384",
-        SignatureScheme::EcdsaSecp521r1Sha512 => "ECDSA P-521",
-    }
+    scheme.name()
 }
 
 /// A private key parsed by ring, with its encoded public key.

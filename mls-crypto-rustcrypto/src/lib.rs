@@ -18,13 +18,18 @@
 //! | 0x0042, provisional | ML-KEM-1024 (`ml-kem`) | AES-256-GCM | SHA-384 | ECDSA P-384 |
 //! | 0x0050, provisional | ML-KEM-768 | AES-256-GCM | SHA-384 | ECDSA P-256 |
 //! | 0xF042, provisional | ML-KEM-768 | AES-256-GCM | SHA-384 | Ed25519 |
+//! | 0x0051, provisional | ML-KEM-768 | AES-256-GCM | SHA-384 | ML-DSA-65 (`ml-dsa`) |
+//! | 0x0052, provisional | X-Wing draft-06 | ChaCha20-Poly1305 | SHA-384 | ML-DSA-44 |
+//! | 0x0906, provisional | ML-KEM-1024 | AES-256-GCM | SHA-512 | ML-DSA-87 |
+//! | 0x0907, provisional | ML-KEM-1024 | AES-256-GCM | SHA-384 | ML-DSA-87 |
 //!
-//! The last six are not IANA-registered: they are OpenMLS 0.9's
+//! The last ten are not IANA-registered: they are OpenMLS 0.9's
 //! post-quantum suites, offered only by
 //! [`RustCryptoProvider::with_provisional_suites`].
 //!
 //! HPKE runs through `mls-crypto-hpke` over these primitives. ECDSA signing
-//! is deterministic (RFC 6979).
+//! is deterministic (RFC 6979), and so is ML-DSA's (FIPS 204's deterministic
+//! variant, empty context).
 //!
 //! `x448` and `ed448-goldilocks` are pre-releases of the RustCrypto
 //! `elliptic-curves` 0.14 series: the last stable releases predate the

@@ -12,6 +12,9 @@ enum Key {
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
     P521(p521::ecdsa::SigningKey),
+    MlDsa44(Box<ml_dsa::SigningKey<ml_dsa::MlDsa44>>),
+    MlDsa65(Box<ml_dsa::SigningKey<ml_dsa::MlDsa65>>),
+    MlDsa87(Box<ml_dsa::SigningKey<ml_dsa::MlDsa87>>),
 }
 
 /// A parsed key with its normalised private bytes and encoded public key.
@@ -22,13 +25,42 @@ pub(crate) struct KeyPair {
 }
 
 fn invalid(scheme: SignatureScheme) -> CryptoError {
-    CryptoError::InvalidPrivateKey(match scheme {
-        SignatureScheme::Ed25519 => "Ed25519",
-        SignatureScheme::Ed448 => "Ed448",
-        SignatureScheme::EcdsaSecp256r1Sha256 => "ECDSA P-256",
-        SignatureScheme::EcdsaSecp384r1Sha384 => "ECDSA P-384",
-        SignatureScheme::EcdsaSecp521r1Sha512 => "ECDSA P-521",
-    })
+    CryptoError::InvalidPrivateKey(scheme.name())
+}
+
+/// An ML-DSA key pair from its seed `ξ` (FIPS 204 Algorithm 6,
+/// `ML-DSA.KeyGen_internal`).
+macro_rules! ml_dsa_pair {
+    ($params:ident, $variant:ident, $bytes:expr, $scheme:expr) => {{
+        let seed = ml_dsa::Seed::try_from($bytes).map_err(|_| invalid($scheme))?;
+        let key = ml_dsa::SigningKey::<ml_dsa::$params>::from_seed(&seed);
+        let public = ml_dsa::signature::Keypair::verifying_key(&key)
+            .encode()
+            .to_vec();
+        KeyPair {
+            key: Key::$variant(Box::new(key)),
+            private: SignaturePrivateKey::from_slice($bytes),
+            public,
+        }
+    }};
+}
+
+/// ML-DSA verification, pure with the empty context (FIPS 204 Algorithm 3).
+macro_rules! ml_dsa_verify {
+    ($params:ident, $pk:expr, $msg:expr, $sig:expr) => {{
+        let pk = ml_dsa::EncodedVerifyingKey::<ml_dsa::$params>::try_from($pk)
+            .map_err(|_| CryptoError::InvalidSignature)?;
+        let key = ml_dsa::VerifyingKey::<ml_dsa::$params>::decode(&pk);
+        let sig = ml_dsa::EncodedSignature::<ml_dsa::$params>::try_from($sig)
+            .ok()
+            .and_then(|s| ml_dsa::Signature::<ml_dsa::$params>::decode(&s))
+            .ok_or(CryptoError::InvalidSignature)?;
+        if key.verify_with_context($msg, &[], &sig) {
+            Ok(())
+        } else {
+            Err(CryptoError::InvalidSignature)
+        }
+    }};
 }
 
 /// Left-pads an ECDSA scalar whose leading zero bytes were dropped (as in
@@ -95,6 +127,9 @@ impl KeyPair {
             SignatureScheme::EcdsaSecp256r1Sha256 => ecdsa_pair!(p256, P256, bytes, scheme),
             SignatureScheme::EcdsaSecp384r1Sha384 => ecdsa_pair!(p384, P384, bytes, scheme),
             SignatureScheme::EcdsaSecp521r1Sha512 => ecdsa_pair!(p521, P521, bytes, scheme),
+            SignatureScheme::MlDsa44 => ml_dsa_pair!(MlDsa44, MlDsa44, bytes, scheme),
+            SignatureScheme::MlDsa65 => ml_dsa_pair!(MlDsa65, MlDsa65, bytes, scheme),
+            SignatureScheme::MlDsa87 => ml_dsa_pair!(MlDsa87, MlDsa87, bytes, scheme),
         })
     }
 
@@ -110,6 +145,9 @@ impl KeyPair {
             Key::P256(_) => SignatureScheme::EcdsaSecp256r1Sha256,
             Key::P384(_) => SignatureScheme::EcdsaSecp384r1Sha384,
             Key::P521(_) => SignatureScheme::EcdsaSecp521r1Sha512,
+            Key::MlDsa44(_) => SignatureScheme::MlDsa44,
+            Key::MlDsa65(_) => SignatureScheme::MlDsa65,
+            Key::MlDsa87(_) => SignatureScheme::MlDsa87,
         }
     }
 
@@ -130,6 +168,12 @@ impl KeyPair {
                 let sig: p521::ecdsa::Signature = k.sign(message);
                 sig.to_der().as_bytes().to_vec()
             }
+            // The deterministic variant with the empty context (FIPS 204
+            // §3.4), so a seeded run repeats; aws-lc signs hedged, and both
+            // verify alike.
+            Key::MlDsa44(k) => k.sign(message).encode().to_vec(),
+            Key::MlDsa65(k) => k.sign(message).encode().to_vec(),
+            Key::MlDsa87(k) => k.sign(message).encode().to_vec(),
         }
     }
 }
@@ -192,6 +236,9 @@ pub(crate) fn verify(
         SignatureScheme::EcdsaSecp521r1Sha512 => {
             ecdsa_verify!(p521, public_key, message, signature)
         }
+        SignatureScheme::MlDsa44 => ml_dsa_verify!(MlDsa44, public_key, message, signature),
+        SignatureScheme::MlDsa65 => ml_dsa_verify!(MlDsa65, public_key, message, signature),
+        SignatureScheme::MlDsa87 => ml_dsa_verify!(MlDsa87, public_key, message, signature),
     }
 }
 

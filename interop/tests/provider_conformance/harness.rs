@@ -137,6 +137,6 @@ pub(crate) fn ecdsa(cs: CipherSuite) -> bool {
     use mls_core::SignatureScheme as S;
     match cs.definition().unwrap().signature {
         S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512 => true,
-        S::Ed25519 | S::Ed448 => false,
+        S::Ed25519 | S::Ed448 | S::MlDsa44 | S::MlDsa65 | S::MlDsa87 => false,
     }
 }

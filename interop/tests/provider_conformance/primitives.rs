@@ -71,6 +71,9 @@ pub(crate) fn sizes_match_the_registry(c: &Case) {
         SignatureScheme::EcdsaSecp256r1Sha256
         | SignatureScheme::EcdsaSecp384r1Sha384
         | SignatureScheme::EcdsaSecp521r1Sha512 => 1 + 2 * sig_sk,
+        SignatureScheme::MlDsa44 => 1312,
+        SignatureScheme::MlDsa65 => 1952,
+        SignatureScheme::MlDsa87 => 2592,
     };
     assert_eq!(sig_pk.len(), pk_len, "signature public key");
 }

@@ -16,7 +16,11 @@ fn curve(scheme: SignatureScheme) -> Option<&'static Curve> {
         SignatureScheme::EcdsaSecp256r1Sha256 => Some(&vectors::P256),
         SignatureScheme::EcdsaSecp384r1Sha384 => Some(&vectors::P384),
         SignatureScheme::EcdsaSecp521r1Sha512 => Some(&vectors::P521),
-        SignatureScheme::Ed25519 | SignatureScheme::Ed448 => None,
+        SignatureScheme::Ed25519
+        | SignatureScheme::Ed448
+        | SignatureScheme::MlDsa44
+        | SignatureScheme::MlDsa65
+        | SignatureScheme::MlDsa87 => None,
     }
 }
 
@@ -272,7 +276,10 @@ pub(crate) fn signature_known_answers(c: &Case) {
         SignatureScheme::Ed448 => Some(&vectors::ED448_BLANK),
         SignatureScheme::EcdsaSecp256r1Sha256
         | SignatureScheme::EcdsaSecp384r1Sha384
-        | SignatureScheme::EcdsaSecp521r1Sha512 => None,
+        | SignatureScheme::EcdsaSecp521r1Sha512
+        | SignatureScheme::MlDsa44
+        | SignatureScheme::MlDsa65
+        | SignatureScheme::MlDsa87 => None,
     };
     if let Some(v) = eddsa {
         let (sk, pk) = s.signature_key_pair_from_private(&h(v.seed)).unwrap();
