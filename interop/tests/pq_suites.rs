@@ -94,10 +94,7 @@ const SUITES: [(CipherSuite, KemAlgorithm, KdfAlgorithm, AeadAlgorithm); 10] = [
 ];
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    hex::decode(s).unwrap()
 }
 
 fn sha256(data: &[u8]) -> Vec<u8> {

@@ -208,6 +208,7 @@ pub struct CipherSuiteDefinition {
     pub registration: Registration,
 }
 
+/// A suite RFC 9420 registers.
 const fn rfc9420(
     code: u16,
     name: &'static str,
@@ -216,15 +217,7 @@ const fn rfc9420(
     aead: Aead,
     signature: SignatureScheme,
 ) -> CipherSuiteDefinition {
-    CipherSuiteDefinition {
-        suite: CipherSuite(code),
-        name,
-        kem,
-        kdf,
-        aead,
-        signature,
-        registration: Registration::Iana,
-    }
+    CipherSuiteDefinition::new(code, name, kem, kdf, aead, signature).registered(Registration::Iana)
 }
 
 /// A post-quantum suite as OpenMLS 0.9 defines it.
@@ -236,17 +229,11 @@ const fn openmls_09(
     aead: Aead,
     signature: SignatureScheme,
 ) -> CipherSuiteDefinition {
-    CipherSuiteDefinition {
-        suite,
-        name,
-        kem,
-        kdf,
-        aead,
-        signature,
-        registration: Registration::Provisional {
+    CipherSuiteDefinition::new(suite.0, name, kem, kdf, aead, signature).registered(
+        Registration::Provisional {
             source: "OpenMLS 0.9 (its draft-ietf-mls-pq-ciphersuites feature)",
         },
-    }
+    )
 }
 
 impl CipherSuiteDefinition {
@@ -457,6 +444,13 @@ impl CipherSuiteDefinition {
             aead,
             signature,
             registration: Registration::Private,
+        }
+    }
+
+    const fn registered(self, registration: Registration) -> Self {
+        Self {
+            registration,
+            ..self
         }
     }
 
