@@ -236,6 +236,25 @@ const fn openmls_09(
     )
 }
 
+/// `a` then `b`, for a constant: an `N` other than `A + B` fails the
+/// assertion at compile time.
+// Only ever evaluated for `BUILT_IN`, at compile time, where an overflow or
+// an index out of bounds is a build error, not a runtime panic.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn concat<const A: usize, const B: usize, const N: usize>(
+    a: [CipherSuiteDefinition; A],
+    b: [CipherSuiteDefinition; B],
+) -> [CipherSuiteDefinition; N] {
+    assert!(A + B == N, "N must be A + B");
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
+
 impl CipherSuiteDefinition {
     /// The suites RFC 9420 registers (§17.1), in code-point order.
     pub const RFC9420: [CipherSuiteDefinition; 7] = [
@@ -406,25 +425,8 @@ impl CipherSuiteDefinition {
     /// Every definition this library knows by code point: [`Self::RFC9420`]
     /// then [`Self::PROVISIONAL`]. [`CipherSuite::definition`] looks code
     /// points up here.
-    pub const BUILT_IN: &'static [CipherSuiteDefinition] = &[
-        Self::RFC9420[0],
-        Self::RFC9420[1],
-        Self::RFC9420[2],
-        Self::RFC9420[3],
-        Self::RFC9420[4],
-        Self::RFC9420[5],
-        Self::RFC9420[6],
-        Self::PROVISIONAL[0],
-        Self::PROVISIONAL[1],
-        Self::PROVISIONAL[2],
-        Self::PROVISIONAL[3],
-        Self::PROVISIONAL[4],
-        Self::PROVISIONAL[5],
-        Self::PROVISIONAL[6],
-        Self::PROVISIONAL[7],
-        Self::PROVISIONAL[8],
-        Self::PROVISIONAL[9],
-    ];
+    pub const BUILT_IN: &'static [CipherSuiteDefinition] =
+        &concat::<7, 10, 17>(Self::RFC9420, Self::PROVISIONAL);
 
     /// A suite of the given algorithms under a code point of the deployment's
     /// choosing ([`Registration::Private`]).

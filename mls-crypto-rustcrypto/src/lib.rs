@@ -117,10 +117,16 @@ impl RustCryptoProvider {
     /// ([`CipherSuiteDefinition::PROVISIONAL`]), which [`Self::new`] leaves
     /// out.
     pub fn with_provisional_suites() -> Self {
-        let suites = CipherSuiteDefinition::BUILT_IN.iter().copied();
-        // Cannot fail: the built-in code points are distinct and every
-        // algorithm is implemented; the fallback only avoids a panic path.
-        Self::with_suites(suites).unwrap_or_else(|_| Self::new())
+        // The built-in code points are distinct and every algorithm is
+        // implemented: nothing to check.
+        let suites = CipherSuiteDefinition::BUILT_IN
+            .iter()
+            .copied()
+            .map(RustCryptoSuite::new)
+            .collect();
+        Self {
+            suites: Cow::Owned(suites),
+        }
     }
 
     /// A provider of exactly `definitions`, for instance a suite under
