@@ -1,6 +1,7 @@
 //! The crypto backends every test and the conformance runner iterate over.
 
 use mls_core::provider::CryptoProvider;
+use mls_core::{CipherSuiteDefinition, Unsupported};
 
 /// One backend under test.
 pub struct Backend {
@@ -35,6 +36,45 @@ pub fn all() -> Vec<Backend> {
             provider: Box::new(mls_crypto_awslc::AwsLcProvider::new()),
         },
     ]
+}
+
+/// Builds a backend's provider on exactly the given suite definitions.
+type WithSuites = fn(Vec<CipherSuiteDefinition>) -> Result<Box<dyn CryptoProvider>, Unsupported>;
+
+/// Every backend's name and `with_suites`, in [`all`]'s order.
+const WITH_SUITES: [(&str, WithSuites); 3] = [
+    ("rustcrypto", |d| {
+        Ok(Box::new(
+            mls_crypto_rustcrypto::RustCryptoProvider::with_suites(d)?,
+        ))
+    }),
+    ("ring", |d| {
+        Ok(Box::new(mls_crypto_ring::RingProvider::with_suites(d)?))
+    }),
+    (AWS_LC, |d| {
+        Ok(Box::new(mls_crypto_awslc::AwsLcProvider::with_suites(d)?))
+    }),
+];
+
+/// Every crypto backend, each offering those of `definitions` it implements
+/// and no other suite: how tests run every backend on provisional or
+/// private suites. A backend implementing none of them offers nothing. A
+/// code point given twice is `DuplicateCipherSuite`.
+pub fn all_offering(definitions: &[CipherSuiteDefinition]) -> Result<Vec<Backend>, Unsupported> {
+    WITH_SUITES
+        .iter()
+        .map(|&(name, with_suites)| {
+            let implemented = definitions
+                .iter()
+                .copied()
+                .filter(|d| with_suites(vec![*d]).is_ok())
+                .collect();
+            Ok(Backend {
+                name,
+                provider: with_suites(implemented)?,
+            })
+        })
+        .collect()
 }
 
 /// The backends called `names`, in [`all`]'s order (every backend when

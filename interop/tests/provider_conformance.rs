@@ -1,14 +1,20 @@
 //! The crypto provider conformance suite: every check below runs on every
-//! backend of `interop::backends::all()` and every cipher suite it offers
-//! (STYLE.md §4, as rustls' per-provider API tests and `openmls_test`).
+//! backend of `interop::backends::all_offering()` and every cipher suite it
+//! offers (STYLE.md §4, as rustls' per-provider API tests and
+//! `openmls_test`).
 //!
 //! A check is a plain function of one [`harness::Case`] (a backend's object
 //! for one suite). The `per_suite!` macro makes one `#[test]` per check and
-//! suite, named `<check>::csN_<suite>`, so `cargo test cs5` runs everything
-//! on P-521 and `cargo test hkdf` every HKDF check. Each test runs its check
-//! on every backend offering the suite and reports all failing backends,
-//! each line naming backend and suite. A new backend is picked up from
-//! `backends::all()` without touching this file.
+//! built-in suite, named `<check>::csN_<suite>` for the RFC 9420 suites and
+//! `<check>::pqXXXX_<suite>` for the provisional post-quantum ones (by code
+//! point), and `<check>::private_XXXX_<suite>` for three private suites with
+//! ML-DSA signatures (the only place aws-lc's ML-DSA fits: it has no
+//! post-quantum KEM); so `cargo test cs5` runs everything on P-521,
+//! `cargo test mldsa` every ML-DSA suite and `cargo test hkdf` every HKDF
+//! check. Each test runs its check on every backend offering the suite and
+//! reports all failing backends, each line naming backend and suite. A new
+//! backend is picked up from `interop::backends` without touching this
+//! file.
 //!
 //! What is checked, and against what:
 //! * sizes against the RFC 9420 §17.1 / RFC 9180 §7 registry;
@@ -18,7 +24,11 @@
 //! * signatures (RFC 8032, generator points, bit flips, malformed keys,
 //!   scalar range and padding);
 //! * HPKE (labeled round trip, tampering, invalid keys, export, seeded
-//!   determinism, `DeriveKeyPair`, RFC 9180 Appendix A base mode).
+//!   determinism, `DeriveKeyPair`, RFC 9180 Appendix A base mode); on
+//!   ML-KEM and X-Wing, FIPS 203's modulus check on public keys and sizes
+//!   of keys and ciphertexts (`enc` is Nenc bytes, not Npk);
+//! * ML-DSA (the LAMPS example keys from their seed, round trips, bit
+//!   flips sampled over the signature's parts, malformed keys).
 //!
 //! Backends must agree on error *variants* where the trait documents them;
 //! where it is silent and they differ, the check accepts each documented
@@ -41,9 +51,10 @@ mod vectors;
 
 use mls_core::{CipherSuite, Error, Unsupported};
 
-/// One `#[test]` per check and RFC 9420 suite. The suite list is matched
-/// exhaustively in `every_suite_has_a_test` so a new suite breaks the build
-/// until it is added here.
+/// One `#[test]` per check and conformance suite
+/// ([`harness::conformance_suites`]: the built-in suites and three private
+/// ML-DSA ones). The list is checked in `every_suite_has_a_test`, so a new
+/// built-in suite fails there until it is added here.
 macro_rules! per_suite {
     ($($module:ident :: $check:ident),* $(,)?) => {$(
         mod $check {
@@ -84,6 +95,58 @@ macro_rules! per_suite {
             #[test]
             fn cs7_p384_aes256gcm_sha384_p384() {
                 run(Cs::MLS_256_DHKEMP384_AES256GCM_SHA384_P384);
+            }
+            #[test]
+            fn pq0042_mlkem1024_aes256gcm_sha384_p384() {
+                run(Cs::MLS_192_MLKEM1024_AES256GCM_SHA384_P384);
+            }
+            #[test]
+            fn pq004d_xwing_chacha20poly1305_sha256_ed25519() {
+                run(Cs::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519);
+            }
+            #[test]
+            fn pq004e_xwing_aes256gcm_sha384_ed25519() {
+                run(Cs::MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519);
+            }
+            #[test]
+            fn pq004f_xwing_aes128gcm_sha256_ed25519() {
+                run(Cs::MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519);
+            }
+            #[test]
+            fn pq0050_mlkem768_aes256gcm_sha384_p256() {
+                run(Cs::MLS_128_MLKEM768_AES256GCM_SHA384_P256);
+            }
+            #[test]
+            fn pq0051_mlkem768_aes256gcm_sha384_mldsa65() {
+                run(Cs::MLS_192_MLKEM768_AES256GCM_SHA384_MLDSA65);
+            }
+            #[test]
+            fn pq0052_xwing_chacha20poly1305_sha384_mldsa44() {
+                run(Cs::MLS_128_MLKEM768X25519_CHACHA20POLY1305_SHA384_MLDSA44);
+            }
+            #[test]
+            fn pq0906_mlkem1024_aes256gcm_sha512_mldsa87() {
+                run(Cs::MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87);
+            }
+            #[test]
+            fn pq0907_mlkem1024_aes256gcm_sha384_mldsa87() {
+                run(Cs::MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87);
+            }
+            #[test]
+            fn pqf042_mlkem768_aes256gcm_sha384_ed25519() {
+                run(Cs::MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519);
+            }
+            #[test]
+            fn private_f0d0_p384_aes256gcm_sha384_mldsa44() {
+                run(Cs::from_code(0xf0d0));
+            }
+            #[test]
+            fn private_f0d1_p384_aes256gcm_sha384_mldsa65() {
+                run(Cs::from_code(0xf0d1));
+            }
+            #[test]
+            fn private_f0d2_p384_aes256gcm_sha384_mldsa87() {
+                run(Cs::from_code(0xf0d2));
             }
         }
     )*};
@@ -159,7 +222,7 @@ fn suite_list_is_consistent() {
             listed.windows(2).all(|w| w[0].code() < w[1].code()),
             "not in strictly increasing code-point order: {listed:?}"
         );
-        for cs in CipherSuite::ALL {
+        for cs in harness::conformance_suites().map(|d| d.suite) {
             let offered = listed.contains(&cs);
             match (p.suite(cs), p.cipher_suite(cs)) {
                 (Some(s), Ok(t)) => {
@@ -196,26 +259,43 @@ fn suite_list_is_consistent() {
     });
 }
 
-/// Every suite is offered by at least one backend, so no `per_suite` test
-/// passes without running; and the macro's list is every RFC suite.
+/// Every conformance suite (built-in, and the private ML-DSA ones) is
+/// offered by at least one backend, so no `per_suite` test passes without
+/// running; and the macro's list is every conformance suite.
 #[test]
 fn every_suite_has_a_test() {
-    // The macro's list, written out: a suite added to `CipherSuite::ALL`
-    // fails here until `per_suite!` gets a test function for it.
-    fn in_macro(cs: CipherSuite) -> bool {
-        matches!(
-            cs,
-            CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-                | CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256
-                | CipherSuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519
-                | CipherSuite::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
-                | CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521
-                | CipherSuite::MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448
-                | CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384
-        )
-    }
-    for cs in CipherSuite::ALL {
-        assert!(in_macro(cs));
+    // The macro's list, written out: a suite added to `BUILT_IN` fails here
+    // until `per_suite!` gets a test function for it.
+    const IN_MACRO: [CipherSuite; 20] = [
+        CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256,
+        CipherSuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+        CipherSuite::MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448,
+        CipherSuite::MLS_256_DHKEMP521_AES256GCM_SHA512_P521,
+        CipherSuite::MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448,
+        CipherSuite::MLS_256_DHKEMP384_AES256GCM_SHA384_P384,
+        CipherSuite::MLS_192_MLKEM1024_AES256GCM_SHA384_P384,
+        CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519,
+        CipherSuite::MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519,
+        CipherSuite::MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519,
+        CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_P256,
+        CipherSuite::MLS_192_MLKEM768_AES256GCM_SHA384_MLDSA65,
+        CipherSuite::MLS_128_MLKEM768X25519_CHACHA20POLY1305_SHA384_MLDSA44,
+        CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87,
+        CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87,
+        CipherSuite::MLS_128_MLKEM768_AES256GCM_SHA384_Ed25519,
+        CipherSuite::from_code(0xf0d0),
+        CipherSuite::from_code(0xf0d1),
+        CipherSuite::from_code(0xf0d2),
+    ];
+    let suites: Vec<CipherSuite> = harness::conformance_suites().map(|d| d.suite).collect();
+    assert_eq!(
+        IN_MACRO.len(),
+        suites.len(),
+        "per_suite! and the conformance suites differ in length"
+    );
+    for cs in suites {
+        assert!(IN_MACRO.contains(&cs), "{cs} has no per_suite! test");
         let offering: Vec<&str> = harness::all_backends()
             .iter()
             .filter(|b| b.provider.suite(cs).is_some())

@@ -6,7 +6,10 @@
 //! and `DeriveKeyPair` hashes `ikm` to a seed with SHAKE256.
 //!
 //! These functions check every length before the backend sees the bytes, so
-//! a backend's fixed-size conversions cannot fail on peer input.
+//! a backend's fixed-size conversions cannot fail on peer input. The errors
+//! are the DH KEMs': a public key or `enc` of the wrong size is
+//! `InvalidPublicKey`, a private key of the wrong size is `InvalidLength`
+//! of an "HPKE private key", so callers see one story on every suite.
 
 use crate::adapter::HpkePrimitives;
 use mls_core::secret::HpkePrivateKey;
@@ -36,13 +39,35 @@ fn check_len(what: &'static str, bytes: &[u8], len: usize) -> Result<(), CryptoE
     }
 }
 
+/// The KEM's name in errors.
+fn kem_name(kem: Kem) -> &'static str {
+    match kem {
+        Kem::XWingDraft06 => "X-Wing",
+        Kem::MlKem768 => "ML-KEM-768",
+        Kem::MlKem1024 => "ML-KEM-1024",
+        Kem::DhKemP256 | Kem::DhKemP384 | Kem::DhKemP521 | Kem::DhKemX25519 | Kem::DhKemX448 => {
+            "DHKEM"
+        }
+    }
+}
+
+/// A public key or `enc` of exactly `len` bytes, else
+/// `InvalidPublicKey`.
+fn check_public(kem: Kem, bytes: &[u8], len: usize) -> Result<(), CryptoError> {
+    if bytes.len() == len {
+        Ok(())
+    } else {
+        Err(CryptoError::InvalidPublicKey(kem_name(kem)))
+    }
+}
+
 /// `Encap(pk)` with the given randomness: (shared secret, enc).
 pub(crate) fn encap<P: HpkePrimitives>(
     kem: Kem,
     public_key: &[u8],
     randomness: &[u8],
 ) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), CryptoError> {
-    check_len("KEM public key", public_key, kem.public_key_len())?;
+    check_public(kem, public_key, kem.public_key_len())?;
     check_len("KEM randomness", randomness, encap_randomness_len(kem))?;
     let (shared, enc) = P::kem_encap_derand(kem, public_key, randomness)?;
     Ok((Zeroizing::new(shared), enc))
@@ -54,8 +79,8 @@ pub(crate) fn decap<P: HpkePrimitives>(
     enc: &[u8],
     private_key: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    check_len("KEM ciphertext", enc, kem.enc_len())?;
-    check_len("KEM private key", private_key, kem.private_key_len())?;
+    check_public(kem, enc, kem.enc_len())?;
+    check_len("HPKE private key", private_key, kem.private_key_len())?;
     Ok(Zeroizing::new(P::kem_decap(kem, enc, private_key)?))
 }
 
@@ -64,7 +89,7 @@ pub(crate) fn key_pair_from_seed<P: HpkePrimitives>(
     kem: Kem,
     seed: &[u8],
 ) -> Result<(HpkePrivateKey, Vec<u8>), CryptoError> {
-    check_len("KEM private key", seed, kem.private_key_len())?;
+    check_len("HPKE private key", seed, kem.private_key_len())?;
     let public_key = P::public_key(kem, seed)?;
     Ok((HpkePrivateKey::from_slice(seed), public_key))
 }

@@ -47,10 +47,8 @@ macro_rules! parameter_set {
             /// Decapsulation does not fail on a ciphertext of the right
             /// size (implicit rejection, FIPS 203 §6.3).
             pub(super) fn decap(enc: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
-                let ct = Ciphertext::try_from(enc).map_err(|_| CryptoError::InvalidLength {
-                    what: "ML-KEM ciphertext",
-                    len: enc.len(),
-                })?;
+                let ct = Ciphertext::try_from(enc)
+                    .map_err(|_| CryptoError::InvalidPublicKey("ML-KEM ciphertext"))?;
                 let dk = DecapsulationKey::from_seed(*seed(private_key)?);
                 Ok(dk.decapsulate(&ct).to_vec())
             }

@@ -42,10 +42,8 @@ pub(crate) fn encap(
 /// `Decap(ct, sk)`. X-Wing decapsulation does not fail: a bad ciphertext
 /// gives a shared secret the sender does not have (implicit rejection).
 pub(crate) fn decap(enc: &[u8], private_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let ct = x_wing::Ciphertext::try_from(enc).map_err(|_| CryptoError::InvalidLength {
-        what: "X-Wing ciphertext",
-        len: enc.len(),
-    })?;
+    let ct = x_wing::Ciphertext::try_from(enc)
+        .map_err(|_| CryptoError::InvalidPublicKey("X-Wing ciphertext"))?;
     Ok(seed(private_key)?.decapsulate(&ct).to_vec())
 }
 

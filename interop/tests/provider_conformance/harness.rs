@@ -3,15 +3,48 @@
 
 use interop::backends::{self, Backend};
 use mls_core::provider::{CipherSuiteProvider, RandProvider};
-use mls_core::{CipherSuite, CryptoError};
+use mls_core::{Aead, CipherSuite, CipherSuiteDefinition, CryptoError, Kdf, Kem, SignatureScheme};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, OnceLock};
 
-/// Every backend of the workspace, built once per test binary.
+/// Private suites signing with ML-DSA-44, -65 and -87 over DHKEM(P-384),
+/// AES-256-GCM and SHA-384 (0xF0D0..0xF0D2): aws-lc has ML-DSA but no
+/// post-quantum KEM, so these are where its ML-DSA meets every check, next
+/// to RustCrypto's. No draft defines such suites.
+pub(crate) const ML_DSA_PRIVATE: [CipherSuiteDefinition; 3] = [
+    ml_dsa_private(0xf0d0, SignatureScheme::MlDsa44),
+    ml_dsa_private(0xf0d1, SignatureScheme::MlDsa65),
+    ml_dsa_private(0xf0d2, SignatureScheme::MlDsa87),
+];
+
+const fn ml_dsa_private(code: u16, signature: SignatureScheme) -> CipherSuiteDefinition {
+    CipherSuiteDefinition::new(
+        code,
+        "DHKEMP384_AES256GCM_SHA384 with ML-DSA",
+        Kem::DhKemP384,
+        Kdf::HkdfSha384,
+        Aead::Aes256Gcm,
+        signature,
+    )
+}
+
+/// Every suite the checks run on: the built-in ones and [`ML_DSA_PRIVATE`].
+pub(crate) fn conformance_suites() -> impl Iterator<Item = CipherSuiteDefinition> {
+    CipherSuiteDefinition::BUILT_IN
+        .iter()
+        .copied()
+        .chain(ML_DSA_PRIVATE)
+}
+
+/// Every backend of the workspace, each offering every conformance suite
+/// it implements, built once per test binary.
 pub(crate) fn all_backends() -> &'static [Backend] {
     static ALL: OnceLock<Vec<Backend>> = OnceLock::new();
-    ALL.get_or_init(backends::all)
+    ALL.get_or_init(|| {
+        let suites: Vec<_> = conformance_suites().collect();
+        backends::all_offering(&suites).expect("distinct code points")
+    })
 }
 
 /// One backend's implementation of one suite: what every check receives.
@@ -19,6 +52,14 @@ pub(crate) struct Case<'a> {
     pub(crate) backend: &'static str,
     pub(crate) cs: CipherSuite,
     pub(crate) s: &'a dyn CipherSuiteProvider,
+}
+
+impl Case<'_> {
+    /// The suite's algorithms as the backend's suite object reports them
+    /// (a private suite has no built-in definition to look up).
+    pub(crate) fn def(&self) -> &CipherSuiteDefinition {
+        self.s.definition()
+    }
 }
 
 impl fmt::Display for Case<'_> {
@@ -122,9 +163,8 @@ impl RandProvider for Replay {
 
 /// Whether the suite's KEM is on a NIST curve (SEC1 points, scalars below
 /// the group order) rather than a Montgomery curve.
-pub(crate) fn nist_kem(cs: CipherSuite) -> bool {
-    use mls_core::Kem;
-    match cs.definition().unwrap().kem {
+pub(crate) fn nist_kem(c: &Case) -> bool {
+    match c.def().kem {
         Kem::DhKemP256 | Kem::DhKemP384 | Kem::DhKemP521 => true,
         Kem::DhKemX25519 | Kem::DhKemX448 | Kem::XWingDraft06 | Kem::MlKem768 | Kem::MlKem1024 => {
             false
@@ -133,10 +173,22 @@ pub(crate) fn nist_kem(cs: CipherSuite) -> bool {
 }
 
 /// Whether the suite signs with ECDSA (rather than EdDSA).
-pub(crate) fn ecdsa(cs: CipherSuite) -> bool {
+pub(crate) fn ecdsa(c: &Case) -> bool {
     use mls_core::SignatureScheme as S;
-    match cs.definition().unwrap().signature {
+    match c.def().signature {
         S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512 => true,
         S::Ed25519 | S::Ed448 | S::MlDsa44 | S::MlDsa65 | S::MlDsa87 => false,
     }
+}
+
+/// Whether the suite signs with ECDSA on its KEM's curve, so a KEM private
+/// key is also a signature private key (every RFC 9420 NIST suite).
+pub(crate) fn ecdsa_on_the_kem_curve(c: &Case) -> bool {
+    use SignatureScheme as S;
+    matches!(
+        (c.def().kem, c.def().signature),
+        (Kem::DhKemP256, S::EcdsaSecp256r1Sha256)
+            | (Kem::DhKemP384, S::EcdsaSecp384r1Sha384)
+            | (Kem::DhKemP521, S::EcdsaSecp521r1Sha512)
+    )
 }

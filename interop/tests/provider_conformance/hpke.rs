@@ -2,7 +2,7 @@
 //! `DecryptWithLabel` (RFC 9420 §5.1.3), export (§8.3), and the KEM's
 //! `DeriveKeyPair`.
 
-use crate::harness::{Case, flip_bit, h, nist_kem};
+use crate::harness::{Case, ecdsa_on_the_kem_curve, flip_bit, h, nist_kem};
 use crate::vectors::{self, Curve};
 use interop::SeededRand;
 use mls_core::crypto::{decrypt_with_label, encrypt_with_label, generate_hpke_key_pair};
@@ -38,31 +38,17 @@ fn is_invalid_private_key<T>(r: &Result<T, CryptoError>) -> bool {
 }
 
 /// `EncryptWithLabel` then `DecryptWithLabel`, with the sizes RFC 9180
-/// fixes (`enc` is Npk bytes, the ciphertext carries a 16-byte tag).
+/// fixes (`enc` is Nenc bytes, which is Npk for a DH KEM; the ciphertext
+/// carries a 16-byte tag).
 pub(crate) fn hpke_labeled_round_trip(c: &Case) {
-    let (s, cs) = (c.s, c.cs);
+    let s = c.s;
     let (sk, pk) = key_pair(c, 1);
-    assert_eq!(
-        sk.len(),
-        cs.definition().unwrap().kem.private_key_len(),
-        "Nsk"
-    );
-    assert_eq!(
-        pk.len(),
-        cs.definition().unwrap().kem.public_key_len(),
-        "Npk"
-    );
+    assert_eq!(sk.len(), c.def().kem.private_key_len(), "Nsk");
+    assert_eq!(pk.len(), c.def().kem.public_key_len(), "Npk");
     let pt = b"path secret";
     let ct = encrypt_with_label(s, &pk, "UpdatePathNode", b"ctx", pt, &rand(2)).unwrap();
-    assert_eq!(
-        ct.kem_output.len(),
-        cs.definition().unwrap().kem.public_key_len(),
-        "Nenc"
-    );
-    assert_eq!(
-        ct.ciphertext.len(),
-        pt.len() + cs.definition().unwrap().aead.tag_len()
-    );
+    assert_eq!(ct.kem_output.len(), c.def().kem.enc_len(), "Nenc");
+    assert_eq!(ct.ciphertext.len(), pt.len() + c.def().aead.tag_len());
     let opened = decrypt_with_label(
         s,
         &sk,
@@ -81,10 +67,7 @@ pub(crate) fn hpke_labeled_round_trip(c: &Case) {
         .unwrap();
     assert_eq!(opened.as_bytes(), pt);
     let empty = s.hpke_seal(&pk, b"", b"", b"", &rand(4)).unwrap();
-    assert_eq!(
-        empty.ciphertext.len(),
-        cs.definition().unwrap().aead.tag_len()
-    );
+    assert_eq!(empty.ciphertext.len(), c.def().aead.tag_len());
     let opened = s
         .hpke_open(&sk, &empty.kem_output, b"", b"", &empty.ciphertext)
         .unwrap();
@@ -152,14 +135,14 @@ pub(crate) fn hpke_open_rejects_tampering(c: &Case) {
         "wrong info"
     );
 
-    let flipped_enc = if nist_kem(c.cs) {
+    let flipped_enc = if nist_kem(c) {
         // The last bit of y: the point leaves the curve.
         flip_bit(enc, (enc.len() - 1) * 8)
     } else {
         flip_bit(enc, 0)
     };
     let r = s.hpke_open(&sk, &flipped_enc, b"info", b"aad", body);
-    if nist_kem(c.cs) {
+    if nist_kem(c) {
         assert!(is_invalid_public_key(&r), "off-curve enc: {:?}", r.err());
     } else {
         assert_eq!(r.err(), failed, "flipped enc");
@@ -170,6 +153,9 @@ pub(crate) fn hpke_open_rejects_tampering(c: &Case) {
 /// public key, are `InvalidPublicKey` for both `SealBase` and the export's
 /// `SetupBaseS`; as `enc` they are `InvalidPublicKey` on the receiving side.
 pub(crate) fn hpke_rejects_invalid_public_keys(c: &Case) {
+    if !c.def().kem.is_dhkem() {
+        return whole_kem_rejects_invalid_public_keys(c);
+    }
     let s = c.s;
     let (sk, pk) = key_pair(c, 9);
     let npk = pk.len();
@@ -181,7 +167,7 @@ pub(crate) fn hpke_rejects_invalid_public_keys(c: &Case) {
         ("extended", longer),
         ("all-zero", vec![0u8; npk]),
     ];
-    if nist_kem(c.cs) {
+    if nist_kem(c) {
         let coord = (npk - 1) / 2;
         let y_odd = pk[npk - 1] & 1;
         let mut compressed = vec![0x02 | y_odd];
@@ -230,6 +216,62 @@ pub(crate) fn hpke_rejects_invalid_public_keys(c: &Case) {
     }
 }
 
+/// The same for ML-KEM and X-Wing, whose `enc` is a ciphertext rather
+/// than a public key: keys and `enc` of the wrong size, and an encapsulation
+/// key failing FIPS 203's modulus check (§7.2: its first coefficient set to
+/// 4095, not below q = 3329; X-Wing's key starts with ML-KEM-768's). A
+/// ciphertext of the right size is never refused (implicit rejection).
+fn whole_kem_rejects_invalid_public_keys(c: &Case) {
+    let s = c.s;
+    let (sk, pk) = key_pair(c, 9);
+    let enc = s
+        .hpke_seal(&pk, b"info", b"", b"pt", &rand(10))
+        .unwrap()
+        .kem_output;
+    let wrong_sizes = |bytes: &[u8]| {
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        vec![
+            ("empty", Vec::new()),
+            ("truncated", bytes[..bytes.len() - 1].to_vec()),
+            ("extended", longer),
+        ]
+    };
+    let mut out_of_range = pk.clone();
+    out_of_range[0] = 0xff;
+    out_of_range[1] |= 0x0f;
+    let mut bad_keys = wrong_sizes(&pk);
+    bad_keys.push(("coefficient 4095", out_of_range));
+    for (what, key) in &bad_keys {
+        let sealed = s.hpke_seal(key, b"info", b"", b"pt", &rand(10));
+        assert!(
+            is_invalid_public_key(&sealed),
+            "seal to {what} public key: {:?}",
+            sealed.map(|ct| ct.kem_output.len())
+        );
+        let export = s.hpke_export_to(key, b"info", b"ctx", 32, &rand(10));
+        assert!(
+            is_invalid_public_key(&export),
+            "export to {what} public key: {:?}",
+            export.map(|e| e.kem_output.len())
+        );
+    }
+    for (what, bad_enc) in wrong_sizes(&enc) {
+        let opened = s.hpke_open(&sk, &bad_enc, b"info", b"", &[0u8; 32]);
+        assert!(
+            is_invalid_public_key(&opened),
+            "open with {what} enc: {:?}",
+            opened.err()
+        );
+        let exported = s.hpke_export_from(&sk, &bad_enc, b"info", b"ctx", 32);
+        assert!(
+            is_invalid_public_key(&exported),
+            "export from {what} enc: {:?}",
+            exported.err()
+        );
+    }
+}
+
 /// Private keys of the wrong length are `InvalidLength`; on NIST curves,
 /// zero and scalars not below the group order are `InvalidPrivateKey`.
 pub(crate) fn hpke_rejects_invalid_private_keys(c: &Case) {
@@ -239,7 +281,7 @@ pub(crate) fn hpke_rejects_invalid_private_keys(c: &Case) {
     let sealed = s.hpke_seal(&pk, b"", b"", b"pt", &rand(12)).unwrap();
     let (enc, body) = (&sealed.kem_output, &sealed.ciphertext);
     let mut lengths = vec![0, nsk + 1];
-    if !nist_kem(c.cs) {
+    if !nist_kem(c) {
         lengths.push(nsk - 1);
     }
     for len in lengths {
@@ -259,7 +301,7 @@ pub(crate) fn hpke_rejects_invalid_private_keys(c: &Case) {
             "export, {len} bytes"
         );
     }
-    let Some(curve) = curve(c.cs.definition().unwrap().kem) else {
+    let Some(curve) = curve(c.def().kem) else {
         return;
     };
     for (what, key) in [
@@ -289,7 +331,7 @@ pub(crate) fn hpke_rejects_invalid_private_keys(c: &Case) {
 pub(crate) fn hpke_short_private_keys(c: &Case) {
     let s = c.s;
     let nsk = s.kem_private_key_len();
-    if !nist_kem(c.cs) {
+    if !nist_kem(c) {
         let (sk, pk) = key_pair(c, 13);
         let sealed = s.hpke_seal(&pk, b"", b"", b"pt", &rand(14)).unwrap();
         let short = HpkePrivateKey::new(sk.as_bytes()[1..].to_vec());
@@ -339,10 +381,7 @@ pub(crate) fn hpke_export_round_trip(c: &Case) {
         let sent = s
             .hpke_export_to(&pk, b"info", b"ctx", len, &rand(18))
             .unwrap();
-        assert_eq!(
-            sent.kem_output.len(),
-            c.cs.definition().unwrap().kem.public_key_len()
-        );
+        assert_eq!(sent.kem_output.len(), c.def().kem.enc_len());
         assert_eq!(sent.secret.len(), len, "sender, L = {len}");
         let received = s
             .hpke_export_from(&sk, &sent.kem_output, b"info", b"ctx", len)
@@ -394,9 +433,11 @@ pub(crate) fn hpke_export_round_trip(c: &Case) {
     );
 }
 
-/// The trait documents the ephemeral key as `DeriveKeyPair(rand(Nsk))`:
-/// so a seed fixes `enc` and the ciphertext, and `enc` is the public key
-/// `kem_derive_key_pair` gives for the first Nsk bytes of that seed.
+/// The trait documents the ephemeral key of a DH KEM as
+/// `DeriveKeyPair(rand(Nsk))`, and a whole KEM's encapsulation randomness
+/// as drawn from the same `rand`: so a seed fixes `enc` and the ciphertext,
+/// and on a DH KEM `enc` is the public key `kem_derive_key_pair` gives for
+/// the first Nsk bytes of that seed.
 pub(crate) fn hpke_deterministic_under_seeded_rand(c: &Case) {
     let s = c.s;
     let nsk = s.kem_private_key_len();
@@ -410,13 +451,6 @@ pub(crate) fn hpke_deterministic_under_seeded_rand(c: &Case) {
         "other seed, other ciphertext"
     );
 
-    let ikm = random_bytes(&rand(22), nsk).unwrap();
-    let (_, ephemeral_pk) = s.kem_derive_key_pair(&ikm).unwrap();
-    assert_eq!(
-        a.kem_output, ephemeral_pk,
-        "enc = DeriveKeyPair(rand(Nsk)).pk"
-    );
-
     let export = |seed| s.hpke_export_to(&pk, b"i", b"c", 32, &rand(seed)).unwrap();
     let (e1, e2) = (export(22), export(22));
     assert_eq!(e1.kem_output, e2.kem_output, "export: same seed, same enc");
@@ -425,10 +459,19 @@ pub(crate) fn hpke_deterministic_under_seeded_rand(c: &Case) {
         e2.secret.as_bytes(),
         "export: same secret"
     );
-    assert_eq!(
-        e1.kem_output, ephemeral_pk,
-        "export enc = DeriveKeyPair(rand(Nsk)).pk"
-    );
+
+    let ikm = random_bytes(&rand(22), nsk).unwrap();
+    if c.def().kem.is_dhkem() {
+        let (_, ephemeral_pk) = s.kem_derive_key_pair(&ikm).unwrap();
+        assert_eq!(
+            a.kem_output, ephemeral_pk,
+            "enc = DeriveKeyPair(rand(Nsk)).pk"
+        );
+        assert_eq!(
+            e1.kem_output, ephemeral_pk,
+            "export enc = DeriveKeyPair(rand(Nsk)).pk"
+        );
+    }
 
     // generate_hpke_key_pair is kem_key_pair_from_random(rand(Nsk)).
     let (gen_sk, gen_pk) = key_pair(c, 22);
@@ -442,25 +485,25 @@ pub(crate) fn hpke_deterministic_under_seeded_rand(c: &Case) {
 /// NIST curves it is `DeriveKeyPair` (a scalar needs rejection sampling).
 /// Either way the pair works and the input must be Nsk bytes.
 pub(crate) fn kem_key_pair_from_random_is_generate_key_pair(c: &Case) {
-    let (s, cs) = (c.s, c.cs);
+    let s = c.s;
     let nsk = s.kem_private_key_len();
     let random = random_bytes(&rand(25), nsk).unwrap();
     let (sk, pk) = s.kem_key_pair_from_random(&random).unwrap();
     let (dkp_sk, dkp_pk) = s.kem_derive_key_pair(&random).unwrap();
-    if nist_kem(cs) {
+    if nist_kem(c) {
         assert_eq!(sk.as_bytes(), dkp_sk.as_bytes(), "NIST: DeriveKeyPair");
         assert_eq!(pk, dkp_pk);
     } else {
         assert_eq!(sk.as_bytes(), &random[..], "X25519/X448: sk = the bytes");
         assert_ne!(pk, dkp_pk, "not DeriveKeyPair");
     }
-    assert_eq!(pk.len(), cs.definition().unwrap().kem.public_key_len());
+    assert_eq!(pk.len(), c.def().kem.public_key_len());
     let sealed = s.hpke_seal(&pk, b"", b"", b"pt", &rand(26)).unwrap();
     let opened = s
         .hpke_open(&sk, &sealed.kem_output, b"", b"", &sealed.ciphertext)
         .unwrap();
     assert_eq!(opened.as_bytes(), b"pt");
-    if !nist_kem(cs) {
+    if !nist_kem(c) {
         for len in [nsk - 1, nsk + 1] {
             assert!(
                 matches!(
@@ -476,20 +519,23 @@ pub(crate) fn kem_key_pair_from_random_is_generate_key_pair(c: &Case) {
 /// `DeriveKeyPair` is a function of `ikm`: the same input twice gives the
 /// same pair, other inputs other pairs, and the pair works. On NIST curves
 /// its public key is the one the signature code computes for the same
-/// scalar (an independent computation of `sk * G`).
+/// scalar (an independent computation of `sk * G`) where the suite signs
+/// with ECDSA on the KEM's curve.
 pub(crate) fn kem_derive_key_pair_is_deterministic(c: &Case) {
-    let (s, cs) = (c.s, c.cs);
+    let s = c.s;
     let nsk = s.kem_private_key_len();
     let mut seen = Vec::new();
-    for ikm in [vec![0x5au8; nsk], vec![0x5bu8; 32], vec![0x5au8; 64]] {
+    for ikm in [vec![0x5au8; nsk], vec![0x5bu8; 32], vec![0x5cu8; 64]] {
         let (sk1, pk1) = s.kem_derive_key_pair(&ikm).unwrap();
         let (sk2, pk2) = s.kem_derive_key_pair(&ikm).unwrap();
         assert_eq!(sk1.as_bytes(), sk2.as_bytes(), "{}-byte ikm: sk", ikm.len());
         assert_eq!(pk1, pk2, "{}-byte ikm: pk", ikm.len());
         assert_eq!(sk1.len(), nsk);
-        assert_eq!(pk1.len(), cs.definition().unwrap().kem.public_key_len());
-        if nist_kem(cs) {
+        assert_eq!(pk1.len(), c.def().kem.public_key_len());
+        if nist_kem(c) {
             assert_eq!(pk1[0], 0x04, "uncompressed point");
+        }
+        if ecdsa_on_the_kem_curve(c) {
             let (_, sig_pk) = s.signature_key_pair_from_private(sk1.as_bytes()).unwrap();
             assert_eq!(sig_pk, pk1, "DeriveKeyPair pk = sk * G");
         }
@@ -509,14 +555,9 @@ pub(crate) fn kem_derive_key_pair_is_deterministic(c: &Case) {
 /// the only randomness, and the three exported values.
 pub(crate) fn rfc9180_base_mode(c: &Case, v: &vectors::Rfc9180Base) {
     let s = c.s;
-    let cs = c.cs;
     let at = v.section;
     assert_eq!(
-        (
-            cs.definition().unwrap().kem as u16,
-            cs.definition().unwrap().kdf as u16,
-            cs.definition().unwrap().aead as u16
-        ),
+        (c.def().kem as u16, c.def().kdf as u16, c.def().aead as u16),
         v.ids,
         "{at}: test data is for another suite"
     );

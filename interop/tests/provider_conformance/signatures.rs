@@ -6,6 +6,7 @@ use interop::SeededRand;
 use mls_core::crypto::{generate_signature_key_pair, sign_with_label, verify_with_label};
 use mls_core::secret::SignaturePrivateKey;
 use mls_core::{CryptoError, Error, SignatureScheme};
+use sha2::{Digest, Sha256};
 
 fn key_pair(c: &Case, seed: u8) -> (SignaturePrivateKey, Vec<u8>) {
     generate_signature_key_pair(c.s, &SeededRand::new([seed; 32])).unwrap()
@@ -53,7 +54,7 @@ fn assert_bad_length<T>(result: Result<T, CryptoError>, len: usize, what: &str) 
 /// Generate, sign, verify, with the suite's one-shot `sign`, with its
 /// `Signer`, and through `SignWithLabel` / `VerifyWithLabel`.
 pub(crate) fn signature_round_trip(c: &Case) {
-    let (s, cs) = (c.s, c.cs);
+    let s = c.s;
     let (sk, pk) = key_pair(c, 1);
     assert_eq!(sk.len(), s.signature_private_key_len());
     // Rebuilding the pair from its private key gives the same pair.
@@ -68,19 +69,19 @@ pub(crate) fn signature_round_trip(c: &Case) {
     assert_eq!(s.verify(&pk, b"message", &sig), Ok(()), "sign then verify");
     let signer = s.signer(sk.as_bytes()).unwrap();
     assert_eq!(signer.public_key(), pk.as_slice(), "signer public key");
-    assert_eq!(
-        signer.scheme(),
-        cs.definition().unwrap().signature,
-        "signer scheme"
-    );
+    assert_eq!(signer.scheme(), c.def().signature, "signer scheme");
     let by_signer = signer.sign(b"message").unwrap();
     assert_eq!(
         s.verify(&pk, b"message", &by_signer),
         Ok(()),
         "signer output"
     );
-    if !ecdsa(cs) {
-        // EdDSA is deterministic (RFC 8032 §5.1.6).
+    if matches!(
+        c.def().signature,
+        SignatureScheme::Ed25519 | SignatureScheme::Ed448
+    ) {
+        // EdDSA is deterministic (RFC 8032 §5.1.6); ECDSA and ML-DSA may be
+        // hedged (aws-lc's are).
         assert_eq!(by_signer, sig, "EdDSA signatures differ");
     }
     let empty = s.sign(&sk, b"").unwrap();
@@ -107,13 +108,31 @@ pub(crate) fn signature_round_trip(c: &Case) {
     );
 }
 
-/// Every single-bit flip of a signature, and a truncated, empty or
-/// extended one, is `InvalidSignature`.
+/// The bits `signature_bit_flips_rejected` flips in a `len`-byte signature:
+/// all of them up to 512 bytes (EdDSA, ECDSA). An ML-DSA signature (2,420
+/// to 4,627 bytes, each verification about a millisecond) gets every bit of
+/// its first 64 bytes (the challenge c̃ and the start of z) and last 96
+/// bytes (the hint, FIPS 204 §7.2: ω + k bytes, at most 84), and one bit,
+/// in turn, of every 8th byte between.
+fn flipped_bits(len: usize) -> Vec<usize> {
+    if len <= 512 {
+        return (0..len * 8).collect();
+    }
+    let (head, tail) = (64, len - 96);
+    let mut bits: Vec<usize> = (0..head * 8).collect();
+    bits.extend((head..tail).step_by(8).map(|byte| byte * 8 + byte % 8));
+    bits.extend(tail * 8..len * 8);
+    bits
+}
+
+/// Every single-bit flip of a signature (of a long one, a sample covering
+/// its structure: see [`flipped_bits`]), and a truncated, empty or extended
+/// one, is `InvalidSignature`.
 pub(crate) fn signature_bit_flips_rejected(c: &Case) {
     let s = c.s;
     let (sk, pk) = key_pair(c, 3);
     let sig = s.sign(&sk, b"message").unwrap();
-    for bit in 0..sig.len() * 8 {
+    for bit in flipped_bits(sig.len()) {
         assert_eq!(
             s.verify(&pk, b"message", &flip_bit(&sig, bit)),
             Err(CryptoError::InvalidSignature),
@@ -151,7 +170,7 @@ pub(crate) fn verify_rejects_malformed_public_keys(c: &Case) {
         ("extended", longer),
         ("all-zero", vec![0u8; pk.len()]),
     ];
-    if ecdsa(c.cs) {
+    if ecdsa(c) {
         let coord = (pk.len() - 1) / 2;
         let y_odd = pk[pk.len() - 1] & 1;
         let mut compressed = vec![0x02 | y_odd];
@@ -188,8 +207,9 @@ pub(crate) fn signature_private_key_validation(c: &Case) {
     let s = c.s;
     let len = s.signature_private_key_len();
     let mut wrong = vec![0, len + 1];
-    if !ecdsa(c.cs) {
-        // An EdDSA seed is exactly `len` bytes; short ECDSA scalars are padded.
+    if !ecdsa(c) {
+        // An EdDSA or ML-DSA seed is exactly `len` bytes; short ECDSA
+        // scalars are padded.
         wrong.push(len - 1);
     }
     for l in wrong {
@@ -197,7 +217,7 @@ pub(crate) fn signature_private_key_validation(c: &Case) {
         assert_bad_length(s.signature_key_pair_from_private(&key), l, "from_private");
         assert_bad_length(s.signer(&key).map(|_| ()), l, "signer");
     }
-    let Some(curve) = curve(c.cs.definition().unwrap().signature) else {
+    let Some(curve) = curve(c.def().signature) else {
         return;
     };
     let n = h(curve.n);
@@ -231,8 +251,8 @@ pub(crate) fn signature_private_key_validation(c: &Case) {
 pub(crate) fn ecdsa_short_scalars_are_left_padded(c: &Case) {
     let s = c.s;
     let len = s.signature_private_key_len();
-    if !ecdsa(c.cs) {
-        // No padding for EdDSA seeds: a short seed is an error.
+    if !ecdsa(c) {
+        // No padding for EdDSA or ML-DSA seeds: a short seed is an error.
         assert_bad_length(
             s.signature_key_pair_from_private(&vec![0x42; len - 1]),
             len - 1,
@@ -267,10 +287,28 @@ pub(crate) fn ecdsa_short_scalars_are_left_padded(c: &Case) {
 
 /// Exact bytes for every scheme: RFC 8032 for EdDSA (key and signature);
 /// for ECDSA, scalar 1 (one byte, so padded) has the generator as its
-/// public key.
+/// public key; for ML-DSA, the LAMPS example key from its seed (FIPS 204
+/// prints no known answers, and signing may be hedged).
 pub(crate) fn signature_known_answers(c: &Case) {
     let s = c.s;
-    let scheme = c.cs.definition().unwrap().signature;
+    let scheme = c.def().signature;
+    if let Some(digest) = vectors::ml_dsa_example_key_sha256(scheme) {
+        let seed: Vec<u8> = (0u8..32).collect();
+        let (sk, pk) = s.signature_key_pair_from_private(&seed).unwrap();
+        assert_eq!(
+            sk.as_bytes(),
+            seed.as_slice(),
+            "the private key is the seed"
+        );
+        assert_eq!(
+            Sha256::digest(&pk).to_vec(),
+            h(digest),
+            "LAMPS example public key"
+        );
+        let sig = s.sign(&sk, b"m").unwrap();
+        assert_eq!(s.verify(&pk, b"m", &sig), Ok(()));
+        return;
+    }
     let eddsa = match scheme {
         SignatureScheme::Ed25519 => Some(&vectors::ED25519_TEST_1),
         SignatureScheme::Ed448 => Some(&vectors::ED448_BLANK),

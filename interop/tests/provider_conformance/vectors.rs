@@ -2,7 +2,7 @@
 //! RFC 5869, RFC 8032, SEC 2 / FIPS 186-4 (curve constants), the MLS
 //! working group's crypto-basics vectors, and RFC 9180 Appendix A.
 
-use mls_core::CipherSuite;
+use mls_core::{CipherSuite, SignatureScheme};
 
 /// `(sha256, sha384, sha512)` of one message.
 pub(crate) type PerHash = (&'static str, &'static str, &'static str);
@@ -190,6 +190,28 @@ pub(crate) const ED448_BLANK: EddsaCase = EddsaCase {
         "b61149f05a7363268c71d95808ff2e652600"
     ),
 };
+
+/// The example ML-DSA keys of the LAMPS ML-DSA certificates draft
+/// (draft-ietf-lamps-dilithium-certificates, Appendix C): the seed
+/// `00 01 .. 1f` gives a public key with this SHA-256.
+pub(crate) fn ml_dsa_example_key_sha256(scheme: SignatureScheme) -> Option<&'static str> {
+    match scheme {
+        SignatureScheme::MlDsa44 => {
+            Some("9f107644c1084526af3bc8098680b05499a2325a644e388fb4f970e058d19d46")
+        }
+        SignatureScheme::MlDsa65 => {
+            Some("d666806e11cee19a7c989f7445f90dd419cf4d2d51db8c0fdb4c0f0a542238c9")
+        }
+        SignatureScheme::MlDsa87 => {
+            Some("91dc389cfaa01470b7f66eee45a4ae9026d154817c754dfe22298b3fa241ffcd")
+        }
+        SignatureScheme::Ed25519
+        | SignatureScheme::Ed448
+        | SignatureScheme::EcdsaSecp256r1Sha256
+        | SignatureScheme::EcdsaSecp384r1Sha384
+        | SignatureScheme::EcdsaSecp521r1Sha512 => None,
+    }
+}
 
 /// A NIST curve's generator `G = (x, y)` and group order `n`, big-endian at
 /// the field size (SEC 2 §2.4.2, §2.5.1; FIPS 186-4 D.1.2.5).

@@ -163,9 +163,12 @@ pub trait CipherSuiteProvider: Send + Sync {
         ciphertext: &[u8],
     ) -> Result<Secret, CryptoError>;
 
-    /// HPKE `SealBase` (RFC 9180 §6.1). The ephemeral key is
-    /// `DeriveKeyPair(rand(Nsk))`, so a seeded `rand` gives the same output
-    /// on every backend.
+    /// HPKE `SealBase` (RFC 9180 §6.1). On a DH KEM the ephemeral key is
+    /// `DeriveKeyPair(rand(Nsk))`; a KEM implemented whole (ML-KEM, X-Wing)
+    /// takes its encapsulation randomness from `rand` (32 bytes for ML-KEM's
+    /// `m`, 64 for X-Wing's `eseed`). Either way a seeded `rand` gives the
+    /// same output on every backend. A public key of the wrong size or
+    /// encoding is `CryptoError::InvalidPublicKey`.
     fn hpke_seal(
         &self,
         public_key: &[u8],
