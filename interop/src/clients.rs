@@ -8,7 +8,7 @@ use mls_core::group::{Client, ClientBuilder, DefaultRules};
 use mls_core::provider::{
     CryptoProvider, DynProvider, MlsProvider, Provider, RandProvider, Signer, StorageProvider,
 };
-use mls_core::{CipherSuite, Error};
+use mls_core::{CipherSuite, CipherSuiteDefinition, Error};
 use mls_storage_memory::MemoryStorage;
 use std::sync::Arc;
 
@@ -19,6 +19,23 @@ pub type TestProvider = MlsProvider<Box<dyn CryptoProvider>, Box<dyn RandProvide
 /// The crypto provider of backend `name` (`rustcrypto`, `ring`, `aws-lc`).
 pub fn crypto(name: &str) -> Option<Box<dyn CryptoProvider>> {
     crate::backends::all()
+        .into_iter()
+        .find(|b| b.name == name)
+        .map(|b| b.provider)
+}
+
+/// The crypto provider of backend `name` for a group on `suite`: the stock
+/// provider ([`crypto`]) when it offers the suite, else the backend with
+/// every built-in suite it implements, the provisional (post-quantum) ones
+/// included. So test clients and the demo run on those suites by name,
+/// while a stock provider stays what a default-configured user gets.
+pub fn crypto_for(name: &str, suite: CipherSuite) -> Option<Box<dyn CryptoProvider>> {
+    let stock = crypto(name)?;
+    if stock.suite(suite).is_some() {
+        return Some(stock);
+    }
+    crate::backends::all_offering(CipherSuiteDefinition::BUILT_IN)
+        .ok()?
         .into_iter()
         .find(|b| b.name == name)
         .map(|b| b.provider)
@@ -56,7 +73,7 @@ pub fn client_builder(
     identity: &str,
     seed: [u8; 32],
 ) -> Result<ClientBuilder<TestProvider>, Error> {
-    let crypto = crypto(backend).ok_or(Error::Internal("unknown backend"))?;
+    let crypto = crypto_for(backend, suite).ok_or(Error::Internal("unknown backend"))?;
     client_builder_on(crypto, suite, identity, seed)
 }
 
@@ -186,7 +203,7 @@ pub fn client_on_storage(
     seed: [u8; 32],
     storage: Arc<dyn StorageProvider>,
 ) -> Result<Client<StoredProvider>, Error> {
-    let crypto = crypto(backend).ok_or(Error::Internal("unknown backend"))?;
+    let crypto = crypto_for(backend, suite).ok_or(Error::Internal("unknown backend"))?;
     let rand: Box<dyn RandProvider> = Box::new(SeededRand::new(seed));
     let suite_provider = crypto.cipher_suite(suite)?;
     let signer = match mls_core::storage::signature_key(&*storage, identity.as_bytes())? {

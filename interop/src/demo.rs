@@ -5,6 +5,8 @@
 //!
 //! Alice (aws-lc), Bob (RustCrypto), Carol (ring) and Dave (RustCrypto)
 //! use suite 1 with the operating system's randomness and the system clock.
+//! [`run_on_suite`] (`--suite`) takes another built-in suite; on a
+//! post-quantum one, members whose backend lacks it run on RustCrypto.
 //! Each member keeps its group state and its signature key in its own
 //! SQLite database, registers with the delivery service, publishes
 //! KeyPackages there, and sends and fetches every message through it: the
@@ -31,7 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::clients::{StoredProvider, crypto};
+use crate::clients::{StoredProvider, crypto_for};
 use mls_core::credential::Credential;
 use mls_core::crypto::generate_signature_key_pair;
 use mls_core::framing::{MlsMessageBody, WireFormat};
@@ -39,7 +41,7 @@ use mls_core::provider::{MlsProvider, RandProvider, StorageProvider};
 use mls_core::storage::{signature_key, store_signature_key};
 use mls_core::{
     CipherSuite, Client, CommitOutput, Group, GroupConfig, KeyPackageOptions, MlsMessage,
-    ProcessedMessage,
+    ProcessedMessage, Registration,
 };
 use mls_ds::client::{CommitUpload, DsClient};
 use mls_storage_sqlite::SqliteStorage;
@@ -51,13 +53,51 @@ use std::sync::Arc;
 /// The cipher suite of the demo group, which every backend offers.
 pub const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
-/// The members, in order: name and crypto backend.
+/// The members, in order: name and crypto backend (on suite 1; a member
+/// whose backend lacks the chosen suite runs on RustCrypto, see
+/// [`backends_for`]).
 pub const MEMBERS: [(&str, &str); 4] = [
     ("alice", "aws-lc"),
     ("bob", "rustcrypto"),
     ("carol", "ring"),
     ("dave", "rustcrypto"),
 ];
+
+/// The crypto backend of each member of [`MEMBERS`] for a group on
+/// `suite`: its own when that backend has the suite (provisional suites
+/// included), else RustCrypto, which has every built-in suite. `None` when
+/// no backend has the suite.
+pub fn backends_for(suite: CipherSuite) -> Option<[&'static str; 4]> {
+    let has = |backend: &str| crypto_for(backend, suite).is_some_and(|c| c.suite(suite).is_some());
+    if !has("rustcrypto") {
+        return None;
+    }
+    Some(MEMBERS.map(|(_, backend)| if has(backend) { backend } else { "rustcrypto" }))
+}
+
+/// The built-in suite `arg` names: its code point (`0x004d`, `77`) or its
+/// name (`MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519`, any case).
+pub fn parse_suite(arg: &str) -> Result<CipherSuite, DemoError> {
+    let code = match arg.strip_prefix("0x").or_else(|| arg.strip_prefix("0X")) {
+        Some(hex) => u16::from_str_radix(hex, 16).ok(),
+        None => arg.parse::<u16>().ok(),
+    };
+    let found = mls_core::CipherSuiteDefinition::BUILT_IN
+        .iter()
+        .find(|d| code == Some(d.suite.code()) || d.name.eq_ignore_ascii_case(arg));
+    match found {
+        Some(d) => Ok(d.suite),
+        None => fail(format!(
+            "--suite {arg}: not a built-in cipher suite (a code point such as 0x0001 or 0x004d, or a suite name)"
+        )),
+    }
+}
+
+/// What one run is on: the suite and each member's backend.
+struct Setting {
+    suite: CipherSuite,
+    backends: [&'static str; 4],
+}
 
 const ALICE: usize = 0;
 const BOB: usize = 1;
@@ -131,26 +171,35 @@ fn config() -> GroupConfig {
 struct Service {
     url: String,
     local: Option<(mls_ds::ServerHandle, PathBuf)>,
+    suite: CipherSuite,
 }
 
 impl Service {
-    /// Starts the service in this process, its tables in `db`.
-    fn start(db: &Path) -> Result<Self, DemoError> {
+    /// Starts the service in this process, its tables in `db`, taking
+    /// `suite` as well as the RFC 9420 suites.
+    fn start(db: &Path, suite: CipherSuite) -> Result<Self, DemoError> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")
             .context("binding a loopback port for the delivery service")?;
-        let handle = mls_ds::serve(listener, mls_ds::Config::new(db))
-            .context("starting the delivery service")?;
+        let mut config = mls_ds::Config::new(db);
+        if let Some(definition) = suite.definition()
+            && !config.cipher_suites.contains(definition)
+        {
+            config.cipher_suites.push(*definition);
+        }
+        let handle = mls_ds::serve(listener, config).context("starting the delivery service")?;
         Ok(Self {
             url: handle.url(),
             local: Some((handle, db.to_path_buf())),
+            suite,
         })
     }
 
     /// The service at `url`, run by someone else.
-    fn remote(url: &str) -> Self {
+    fn remote(url: &str, suite: CipherSuite) -> Self {
         Self {
             url: url.to_string(),
             local: None,
+            suite,
         }
     }
 
@@ -166,7 +215,7 @@ impl Service {
             return Ok(());
         };
         handle.shutdown().context("stopping the delivery service")?;
-        *self = Self::start(&db)?;
+        *self = Self::start(&db, self.suite)?;
         writeln!(
             out,
             "       the delivery service restarts on {} and listens at {}",
@@ -181,6 +230,7 @@ impl Service {
 /// delivery service and, once it is in the group, its group.
 struct Member {
     name: &'static str,
+    suite: CipherSuite,
     client: Client<StoredProvider>,
     ds: DsClient,
     group: Option<Group<StoredProvider>>,
@@ -191,34 +241,40 @@ impl Member {
     /// makes its client, with the signature key kept in the database: a
     /// member opened again is the same member. It talks to the service at
     /// `url` as `name-tag`.
-    fn open(dir: &Path, i: usize, url: &str, tag: &str) -> Result<Self, DemoError> {
-        let (name, backend) = MEMBERS[i];
+    fn open(
+        dir: &Path,
+        i: usize,
+        url: &str,
+        tag: &str,
+        setting: &Setting,
+    ) -> Result<Self, DemoError> {
+        let (name, _) = MEMBERS[i];
+        let (backend, suite_id) = (setting.backends[i], setting.suite);
         let path = database(dir, name);
         let storage: Arc<dyn StorageProvider> = Arc::new(
             SqliteStorage::open(&path).context(format!("{name}: opening {}", path.display()))?,
         );
-        let crypto = crypto(backend).ok_or_else(|| DemoError(format!("no backend {backend}")))?;
+        let crypto = crypto_for(backend, suite_id)
+            .ok_or_else(|| DemoError(format!("no backend {backend}")))?;
         let rand = system_rand(backend)
             .ok_or_else(|| DemoError(format!("no randomness for {backend}")))?;
         let suite = crypto
-            .cipher_suite(SUITE)
-            .context(format!("{name}: {backend} and suite {}", SUITE.code()))?;
+            .cipher_suite(suite_id)
+            .context(format!("{name}: {backend} and suite {suite_id}"))?;
         let key = match signature_key(&*storage, name.as_bytes())
             .context(format!("{name}: reading the stored signature key"))?
         {
-            Some((stored, key)) if stored == SUITE => key,
+            Some((stored, key)) if stored == suite_id => key,
             Some((stored, _)) => {
                 return fail(format!(
-                    "{name}: {} holds a signature key for suite {}, not {}",
+                    "{name}: {} holds a signature key for suite {stored}, not {suite_id}",
                     path.display(),
-                    stored.code(),
-                    SUITE.code()
                 ));
             }
             None => {
                 let (key, _) = generate_signature_key_pair(suite, &rand)
                     .context(format!("{name}: generating a signature key"))?;
-                store_signature_key(&*storage, name.as_bytes(), SUITE, key.as_bytes())
+                store_signature_key(&*storage, name.as_bytes(), suite_id, key.as_bytes())
                     .context(format!("{name}: storing the signature key"))?;
                 key
             }
@@ -245,6 +301,7 @@ impl Member {
         .build();
         Ok(Member {
             name,
+            suite: suite_id,
             client,
             ds,
             group: None,
@@ -269,7 +326,7 @@ impl Member {
         let name = self.name;
         let package = self
             .client
-            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .generate_key_package(self.suite, &KeyPackageOptions::default())
             .context(format!("{name} making a KeyPackage"))?;
         self.ds
             .publish_key_package(&MlsMessage::new(MlsMessageBody::KeyPackage(package)))
@@ -484,6 +541,26 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<(), DemoError> {
 /// [`run`], through the delivery service at `ds_url` if given (an
 /// `mls-ds` running elsewhere) rather than one in this process.
 pub fn run_with(dir: &Path, ds_url: Option<&str>, out: &mut dyn Write) -> Result<(), DemoError> {
+    run_on_suite(dir, ds_url, SUITE, out)
+}
+
+/// [`run_with`] on cipher suite `suite`: any built-in suite, the
+/// provisional post-quantum ones included. Members whose backend lacks the
+/// suite run on RustCrypto ([`backends_for`]); a service in this process
+/// takes the suite, one elsewhere must be configured to
+/// (`mls-ds --provisional-suites`).
+pub fn run_on_suite(
+    dir: &Path,
+    ds_url: Option<&str>,
+    suite: CipherSuite,
+    out: &mut dyn Write,
+) -> Result<(), DemoError> {
+    let Some(backends) = backends_for(suite) else {
+        return fail(format!(
+            "no crypto backend of this build offers suite {suite}"
+        ));
+    };
+    let setting = Setting { suite, backends };
     let mut files = MEMBERS
         .iter()
         .map(|(name, _)| database(dir, name))
@@ -498,8 +575,8 @@ pub fn run_with(dir: &Path, ds_url: Option<&str>, out: &mut dyn Write) -> Result
         }
     }
     let mut service = match ds_url {
-        Some(url) => Service::remote(url),
-        None => Service::start(&dir.join(DS_DATABASE))?,
+        Some(url) => Service::remote(url, suite),
+        None => Service::start(&dir.join(DS_DATABASE), suite)?,
     };
     // Client ids of this run: a service that outlives the run (--ds) keeps
     // the ids of earlier runs registered.
@@ -509,13 +586,28 @@ pub fn run_with(dir: &Path, ds_url: Option<&str>, out: &mut dyn Write) -> Result
         .context("drawing the run's client-id tag")?;
     let tag = hex::encode(tag);
 
+    let mut distinct = backends.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let name = suite.definition().map_or("", |d| d.name);
     writeln!(
         out,
-        "MLS demo: {} members on three crypto backends, suite {} ({SUITE:?})",
+        "MLS demo: {} members on {} crypto backend(s), suite 0x{:04x} {name}",
         MEMBERS.len(),
-        SUITE.code()
+        distinct.len(),
+        suite.code()
     )?;
-    let roster: Vec<String> = MEMBERS.iter().map(|(n, b)| format!("{n} on {b}")).collect();
+    if let Some(Registration::Provisional { source }) = suite.definition().map(|d| d.registration) {
+        writeln!(
+            out,
+            "  a provisional code point (from {source}): not registered with IANA, may change"
+        )?;
+    }
+    let roster: Vec<String> = MEMBERS
+        .iter()
+        .zip(backends)
+        .map(|((n, _), b)| format!("{n} on {b}"))
+        .collect();
     writeln!(
         out,
         "  {}; each member's state in its own SQLite file in {}",
@@ -537,13 +629,13 @@ pub fn run_with(dir: &Path, ds_url: Option<&str>, out: &mut dyn Write) -> Result
     }
     writeln!(out, "{}", header.trim_end())?;
 
-    let (group_id, before) = first_part(dir, &service.url, &tag, out)?;
+    let (group_id, before) = first_part(dir, &service.url, &tag, &setting, out)?;
     writeln!(
         out,
         "restart: all groups, clients and databases closed; each member reopens its file"
     )?;
     service.restart(out)?;
-    let members = restart(dir, &service.url, &tag, out, &group_id, &before)?;
+    let members = restart(dir, &service.url, &tag, &setting, out, &group_id, &before)?;
     second_part(out, members)?;
     drop(service);
 
@@ -579,10 +671,11 @@ fn first_part(
     dir: &Path,
     url: &str,
     tag: &str,
+    setting: &Setting,
     out: &mut dyn Write,
 ) -> Result<(Vec<u8>, Vec<Before>), DemoError> {
     let mut members = (0..MEMBERS.len())
-        .map(|i| Member::open(dir, i, url, tag))
+        .map(|i| Member::open(dir, i, url, tag, setting))
         .collect::<Result<Vec<_>, _>>()?;
     for m in &members {
         m.ds.register()
@@ -592,8 +685,13 @@ fn first_part(
         members[i].publish_key_package()?;
     }
 
-    let group = Group::create(&members[ALICE].client, SUITE, Default::default(), config())
-        .context("alice creating the group")?;
+    let group = Group::create(
+        &members[ALICE].client,
+        setting.suite,
+        Default::default(),
+        config(),
+    )
+    .context("alice creating the group")?;
     let group_id = group.group_id().to_vec();
     let info = group
         .group_info(true)
@@ -611,7 +709,7 @@ fn first_part(
         let id = members[i].ds.client_id().to_string();
         let claimed = members[ALICE]
             .ds
-            .claim_key_package(&id, SUITE)
+            .claim_key_package(&id, setting.suite)
             .context(format!("alice claiming a KeyPackage of {id}"))?;
         packages.push(
             claimed
@@ -683,7 +781,7 @@ fn first_part(
     let id = members[DAVE].ds.client_id().to_string();
     let package = members[ALICE]
         .ds
-        .claim_key_package(&id, SUITE)
+        .claim_key_package(&id, setting.suite)
         .context("alice claiming dave's KeyPackage")?
         .into_key_package()
         .ok_or_else(|| DemoError("the service gave no KeyPackage for dave".into()))?;
@@ -727,13 +825,14 @@ fn restart(
     dir: &Path,
     url: &str,
     tag: &str,
+    setting: &Setting,
     out: &mut dyn Write,
     group_id: &[u8],
     before: &[Before],
 ) -> Result<Vec<Member>, DemoError> {
     let mut members = Vec::new();
     for (i, was) in before.iter().enumerate() {
-        let mut m = Member::open(dir, i, url, tag)?;
+        let mut m = Member::open(dir, i, url, tag, setting)?;
         let name = m.name;
         let ids = m
             .client
@@ -812,24 +911,25 @@ fn second_part(out: &mut dyn Write, mut members: Vec<Member>) -> Result<(), Demo
     Ok(())
 }
 
-/// [`run_with`] for the command line: in `dir` if given (created if
+/// [`run_on_suite`] for the command line: in `dir` if given (created if
 /// needed, kept afterwards), else in a temporary folder that is removed at
 /// the end.
 pub fn run_cli(
     dir: Option<&Path>,
     ds_url: Option<&str>,
+    suite: CipherSuite,
     out: &mut dyn Write,
 ) -> Result<(), DemoError> {
     match dir {
         Some(dir) => {
             std::fs::create_dir_all(dir).context(format!("creating {}", dir.display()))?;
-            run_with(dir, ds_url, out)?;
+            run_on_suite(dir, ds_url, suite, out)?;
             writeln!(out, "the databases are kept in {}", dir.display())?;
         }
         None => {
             let tmp = tempfile::tempdir().context("creating a temporary folder")?;
             let shown = tmp.path().display().to_string();
-            run_with(tmp.path(), ds_url, out)?;
+            run_on_suite(tmp.path(), ds_url, suite, out)?;
             tmp.close()
                 .context(format!("removing the temporary folder {shown}"))?;
             writeln!(

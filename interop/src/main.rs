@@ -6,7 +6,7 @@
 //! mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
 //! mls-interop conformance --passive FILE... [--no-lifetime-check] [--backend NAME]... [--json]
 //! mls-interop fetch-vectors [--dir DIR] [--base-url URL]
-//! mls-interop demo [--dir PATH] [--ds URL]
+//! mls-interop demo [--dir PATH] [--ds URL] [--suite SUITE]
 //! mls-interop storage-corpus --out DIR
 //! mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
 //! mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
@@ -24,7 +24,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend NAME]... [--json]
        mls-interop conformance --passive FILE... [--no-lifetime-check] [--backend NAME]... [--json]
        mls-interop fetch-vectors [--dir DIR] [--base-url URL]
-       mls-interop demo [--dir PATH] [--ds URL]
+       mls-interop demo [--dir PATH] [--ds URL] [--suite SUITE]
        mls-interop storage-corpus --out DIR
        mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
        mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
@@ -51,6 +51,11 @@ state in a SQLite file and talking through the reference delivery service
                          folder, removed at the end)
   --ds URL               use the mls-ds running at URL (default: start one
                          in this process on a loopback port)
+  --suite SUITE          the group's cipher suite, by code point (0x0001,
+                         0x004d) or name (default: 0x0001). A provisional
+                         post-quantum suite runs every member whose backend
+                         lacks it on RustCrypto; a service given with --ds
+                         must take it (mls-ds --provisional-suites)
 storage-corpus: writes the stored-state corpus of this build's storage
 format to DIR, which must be empty or new
 (interop/tests/fixtures/storage/README.md).
@@ -243,10 +248,11 @@ fn fetch_vectors(mut args: impl Iterator<Item = String>) -> ExitCode {
     }
 }
 
-/// `demo [--dir PATH] [--ds URL]`.
+/// `demo [--dir PATH] [--ds URL] [--suite SUITE]`.
 fn demo(mut args: impl Iterator<Item = String>) -> ExitCode {
     let mut dir = None;
     let mut ds = None;
+    let mut suite = interop::demo::SUITE;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--dir" => match args.next() {
@@ -257,12 +263,17 @@ fn demo(mut args: impl Iterator<Item = String>) -> ExitCode {
                 Some(url) => ds = Some(url),
                 None => return usage_error("--ds needs the service's URL"),
             },
+            "--suite" => match args.next().map(|s| interop::demo::parse_suite(&s)) {
+                Some(Ok(s)) => suite = s,
+                Some(Err(e)) => return usage_error(&e.to_string()),
+                None => return usage_error("--suite needs a code point or a suite name"),
+            },
             "-h" | "--help" => return usage_error(""),
             other => return usage_error(&format!("unknown argument {other:?}")),
         }
     }
     let mut out = std::io::stdout().lock();
-    match interop::demo::run_cli(dir.as_deref(), ds.as_deref(), &mut out) {
+    match interop::demo::run_cli(dir.as_deref(), ds.as_deref(), suite, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

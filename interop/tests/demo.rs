@@ -95,3 +95,63 @@ fn the_demo_runs_through_a_service_elsewhere() {
     interop::demo::run_with(again.path(), Some(&service.url()), &mut Vec::new()).unwrap();
     service.shutdown().unwrap();
 }
+
+/// `--suite`: the demo on the X-Wing suite (0x004D, provisional). Only
+/// RustCrypto has it, so every member runs there; the service in this
+/// process takes the suite, and everything else is as on suite 1.
+#[test]
+fn the_demo_runs_on_a_post_quantum_suite() {
+    let suite = interop::demo::parse_suite("0x004d").unwrap();
+    assert_eq!(
+        suite,
+        mls_core::CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519
+    );
+    assert_eq!(
+        interop::demo::backends_for(suite),
+        Some(["rustcrypto"; 4]),
+        "aws-lc and ring lack X-Wing"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = Vec::new();
+    let result = interop::demo::run_on_suite(dir.path(), None, suite, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    if let Err(e) = result {
+        panic!("demo failed: {e}\noutput so far:\n{text}");
+    }
+    assert!(
+        text.contains("suite 0x004d MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519"),
+        "{text}"
+    );
+    assert!(text.contains("a provisional code point (from "), "{text}");
+    assert!(
+        text.contains("alice on rustcrypto, bob on rustcrypto"),
+        "{text}"
+    );
+    assert!(
+        text.contains("all members agreed at every epoch, before and after the restart"),
+        "{text}"
+    );
+}
+
+/// Suites are named by code point (hex or decimal) or name; anything else
+/// is an error that says what is expected.
+#[test]
+fn demo_suites_are_parsed_by_code_point_or_name() {
+    use interop::demo::parse_suite;
+    use mls_core::CipherSuite;
+    let p256 = CipherSuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256;
+    assert_eq!(parse_suite("0x0002").unwrap(), p256);
+    assert_eq!(parse_suite("2").unwrap(), p256);
+    assert_eq!(
+        parse_suite("mls_128_dhkemp256_aes128gcm_sha256_p256").unwrap(),
+        p256
+    );
+    assert_eq!(
+        parse_suite("0x0907").unwrap(),
+        CipherSuite::MLS_256_MLKEM1024_AES256GCM_SHA384_MLDSA87
+    );
+    for bad in ["0x7777", "0xzz", "", "suite1"] {
+        let err = parse_suite(bad).unwrap_err().to_string();
+        assert!(err.contains("not a built-in cipher suite"), "{bad}: {err}");
+    }
+}

@@ -91,7 +91,9 @@ impl DsClient {
             base: base_url.trim_end_matches('/').to_owned(),
             client_id: client_id.to_owned(),
             signer,
-            crypto: RustCryptoProvider::new(),
+            // Every suite RustCrypto has, so a member signing with a
+            // post-quantum scheme can sign its requests too.
+            crypto: RustCryptoProvider::with_provisional_suites(),
             agent,
         }
     }

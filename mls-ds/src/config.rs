@@ -1,8 +1,8 @@
 //! What an operator can set, with defaults that are safe for a test or a
 //! small deployment.
 
-use mls_core::GroupConfig;
 use mls_core::credential::{AcceptAll, CredentialValidator};
+use mls_core::{CipherSuiteDefinition, GroupConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -65,6 +65,14 @@ pub struct Config {
     /// The largest KeyPackage accepted, in bytes (the MLSMessage); a
     /// larger one gets 413. Default: 64 KiB.
     pub max_key_package_bytes: usize,
+    /// The cipher suites the service takes: groups and KeyPackages on
+    /// them, and request signatures of their schemes. Default: the seven
+    /// of RFC 9420 ([`CipherSuiteDefinition::RFC9420`]). Add
+    /// [`CipherSuiteDefinition::PROVISIONAL`] to serve groups on the
+    /// post-quantum suites, whose code points are not registered. The
+    /// service checks with RustCrypto, so a suite it does not implement is
+    /// refused when the server starts.
+    pub cipher_suites: Vec<CipherSuiteDefinition>,
     /// The server's clock (seconds since the Unix epoch). Default: the
     /// system clock. Tests move it to check skew and retention.
     pub clock: Clock,
@@ -84,6 +92,7 @@ impl std::fmt::Debug for Config {
             .field("allow_external_joins", &self.allow_external_joins)
             .field("allow_private_handshakes", &self.allow_private_handshakes)
             .field("max_key_package_bytes", &self.max_key_package_bytes)
+            .field("cipher_suites", &self.cipher_suites)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +139,7 @@ impl Config {
             allow_external_joins: false,
             allow_private_handshakes: false,
             max_key_package_bytes: 64 << 10,
+            cipher_suites: CipherSuiteDefinition::RFC9420.to_vec(),
         }
     }
 

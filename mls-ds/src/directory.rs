@@ -173,19 +173,20 @@ pub(crate) fn counts(conn: &Connection, caller: &Caller) -> ApiResult<KeyPackage
 
 /// Claims a package of `req.client_id` for `req.cipher_suite`: the oldest
 /// one-time package (deleted), else the last-resort one (kept).
-pub(crate) fn claim(conn: &mut Connection, body: &[u8]) -> ApiResult<ClaimResponse> {
+pub(crate) fn claim(core: &mut Core, body: &[u8]) -> ApiResult<ClaimResponse> {
     let req: ClaimRequest = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("claim body: {e}")))?;
-    if !CipherSuite::ALL
-        .iter()
-        .any(|s| s.code() == req.cipher_suite)
+    if core
+        .crypto
+        .suite(CipherSuite::from_code(req.cipher_suite))
+        .is_none()
     {
         return Err(ApiError::bad_request(format!(
-            "cipher_suite 0x{:04x} is not one RFC 9420 defines",
+            "cipher_suite 0x{:04x} is not one this service takes",
             req.cipher_suite
         )));
     }
-    let tx = conn.transaction()?;
+    let tx = core.conn.transaction()?;
     let known: Option<i64> = tx
         .query_row(
             "SELECT 1 FROM clients WHERE client_id = ?1",

@@ -104,7 +104,9 @@
 //! Request signatures and the public views use `mls-crypto-rustcrypto`:
 //! it offers every cipher suite of RFC 9420 (Ed448 and P-521 included,
 //! which aws-lc-rs lacks), so the service can follow any group, and it
-//! builds without a C toolchain.
+//! builds without a C toolchain. The service takes the RFC 9420 suites by
+//! default; [`Config::cipher_suites`] adds others, such as the provisional
+//! post-quantum suites (`mls-ds --provisional-suites`).
 //!
 //! # Example
 //!

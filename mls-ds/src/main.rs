@@ -6,12 +6,13 @@
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: mls-ds --db PATH --listen ADDR [--max-body BYTES] [--max-skew SECONDS]
-              [--allow-external-joins] [--allow-private-handshakes]";
+              [--allow-external-joins] [--allow-private-handshakes]
+              [--provisional-suites]";
 
 fn parse() -> Result<(mls_ds::Config, String), String> {
     let mut args = std::env::args().skip(1);
     let (mut db, mut listen, mut max_body, mut max_skew) = (None, None, None, None);
-    let (mut external_joins, mut private_handshakes) = (false, false);
+    let (mut external_joins, mut private_handshakes, mut provisional) = (false, false, false);
     while let Some(flag) = args.next() {
         let value = || format!("{flag} needs a value\n{USAGE}");
         match flag.as_str() {
@@ -33,6 +34,7 @@ fn parse() -> Result<(mls_ds::Config, String), String> {
             }
             "--allow-external-joins" => external_joins = true,
             "--allow-private-handshakes" => private_handshakes = true,
+            "--provisional-suites" => provisional = true,
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -48,6 +50,12 @@ fn parse() -> Result<(mls_ds::Config, String), String> {
     }
     config.allow_external_joins = external_joins;
     config.allow_private_handshakes = private_handshakes;
+    if provisional {
+        // The post-quantum suites, under their provisional code points.
+        config
+            .cipher_suites
+            .extend_from_slice(&mls_core::CipherSuiteDefinition::PROVISIONAL);
+    }
     Ok((config, listen))
 }
 

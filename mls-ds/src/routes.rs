@@ -213,10 +213,7 @@ async fn claim(
     body: Bytes,
 ) -> Response {
     authed(s, incoming!(method, uri, headers, body), |core, _, i| {
-        Ok(json(
-            StatusCode::OK,
-            &directory::claim(&mut core.conn, &i.body)?,
-        ))
+        Ok(json(StatusCode::OK, &directory::claim(core, &i.body)?))
     })
     .await
 }

@@ -12,12 +12,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 fn shared(config: Config) -> Result<Shared, Error> {
+    let crypto = RustCryptoProvider::with_suites(config.cipher_suites.iter().copied())
+        .map_err(|e| Error::Unsupported(format!("the configured cipher suites: {e}")))?;
     let conn = db::open(config.database.as_deref())?;
     Ok(Arc::new(Mutex::new(Core {
         conn,
-        views: Views::new(),
+        views: Views::new(crypto.clone()),
         config,
-        crypto: RustCryptoProvider::new(),
+        crypto,
     })))
 }
 

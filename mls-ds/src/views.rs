@@ -48,6 +48,8 @@ impl CredentialValidator for SharedValidator {
 /// The views by group id.
 pub(crate) struct Views {
     map: HashMap<Vec<u8>, View>,
+    /// The configured suites ([`Config::cipher_suites`]).
+    crypto: RustCryptoProvider,
     /// While a view is rebuilt, the time the replayed message was
     /// accepted at; 0 otherwise (the configured clock).
     pinned: Arc<AtomicU64>,
@@ -63,9 +65,10 @@ impl Drop for Unpin<'_> {
 }
 
 impl Views {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(crypto: RustCryptoProvider) -> Self {
         Self {
             map: HashMap::new(),
+            crypto,
             pinned: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -73,8 +76,7 @@ impl Views {
     fn builder(&self, config: &Config) -> PublicGroupBuilder<ViewProvider> {
         let pinned = Arc::clone(&self.pinned);
         let clock = Arc::clone(&config.clock);
-        let provider =
-            MlsProvider::new(RustCryptoProvider::new(), SystemRand, MemoryStorage::new());
+        let provider = MlsProvider::new(self.crypto.clone(), SystemRand, MemoryStorage::new());
         PublicGroup::builder(provider)
             .credential_validator(SharedValidator(Arc::clone(&config.credential_validator)))
             .config(config.group_config.clone())

@@ -88,6 +88,19 @@ fn one_time_packages_are_claimed_once_and_the_last_resort_stays() {
         400,
         "cipher_suite",
     );
+    // A provisional (post-quantum) suite is not taken unless configured
+    // (`Config::cipher_suites`).
+    let body = json(&mls_ds::api::ClaimRequest {
+        client_id: "alice".into(),
+        cipher_suite: 0x004d,
+    });
+    assert_refused(
+        &bob.ds
+            .request("POST", "/v1/key-packages/claim", &body)
+            .unwrap(),
+        400,
+        "cipher_suite 0x004d is not one this service takes",
+    );
     assert_eq!(alice.ds.key_package_counts().unwrap(), counts(0, 1));
     // Counts are per client.
     assert_eq!(bob.ds.key_package_counts().unwrap(), counts(0, 0));
@@ -227,4 +240,20 @@ fn old_messages_expire() {
     let fetched = people[1].ds.fetch(&gid, 0, 10).unwrap();
     assert!(fetched.messages.is_empty());
     assert_eq!(fetched.dropped, 1);
+}
+
+/// The configured suites are checked when the service starts: a code point
+/// given twice is refused, not served.
+#[test]
+fn configured_suites_are_checked_at_start() {
+    let mut config = Config::in_memory();
+    config
+        .cipher_suites
+        .push(mls_core::CipherSuiteDefinition::RFC9420[0]);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let err = mls_ds::serve(listener, config).unwrap_err();
+    assert!(
+        matches!(&err, mls_ds::Error::Unsupported(m) if m.contains("the configured cipher suites")),
+        "{err}"
+    );
 }
