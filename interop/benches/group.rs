@@ -18,6 +18,11 @@
 //! `cargo bench -p interop --bench group`; `GROUP_BENCH_SIZES=10,100`
 //! restricts the sizes, and a filter argument skips the setup of every
 //! size it does not select (fixtures are built lazily).
+//! `GROUP_BENCH_SUITES=0x0001,0x004d` runs other suites, the provisional
+//! post-quantum ones included, on every backend that has them, with ids
+//! `<group>/<backend>/<code point>/<N>` (suite 1 keeps the short id).
+//! Each fixture's setup line gives the sizes of a KeyPackage, the add
+//! commit's Welcome and a full commit.
 //!
 //! **Fixture.** Per backend and size, N clients each with its own
 //! KeyPackage; leaf 0 creates the group and adds the other N-1 in one
@@ -57,12 +62,40 @@ use mls_core::key_package::KeyPackage;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// The suite every backend runs; `GROUP_BENCH_SUITES` adds others.
 const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 const BACKENDS: [&str; 3] = ["rustcrypto", "ring", "aws-lc"];
 const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
 const MESSAGE_LEN: usize = 1024;
 
 type G = Group<TestProvider>;
+
+/// What one set of benchmarks runs on: a backend and a suite. `label` is
+/// the backend's name, followed by the suite's code point for a suite
+/// other than [`SUITE`] (`rustcrypto/0x004d`).
+struct On {
+    backend: &'static str,
+    suite: CipherSuite,
+    label: String,
+}
+
+/// The suites to run: [`SUITE`], or those `GROUP_BENCH_SUITES` lists by
+/// code point (`0x0001,0x004d`, hex or decimal).
+fn suites() -> Vec<CipherSuite> {
+    let Ok(list) = std::env::var("GROUP_BENCH_SUITES") else {
+        return vec![SUITE];
+    };
+    list.split(',')
+        .map(|s| {
+            let s = s.trim();
+            let code = match s.strip_prefix("0x") {
+                Some(hex) => u16::from_str_radix(hex, 16),
+                None => s.parse(),
+            };
+            CipherSuite::from_code(code.expect("GROUP_BENCH_SUITES: code points"))
+        })
+        .collect()
+}
 
 /// Everything the benchmarks of one backend and size need.
 struct Fixture {
@@ -131,11 +164,12 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
-fn setup(backend: &str, n: usize) -> Fixture {
+fn setup(on: &On, n: usize) -> Fixture {
+    let (backend, suite) = (on.backend, on.suite);
     let x = n - 1;
     let start = Instant::now();
     let clients: Vec<_> = (0..n)
-        .map(|i| client(backend, SUITE, &format!("member {i}"), seed(i as u64 + 1)).unwrap())
+        .map(|i| client(backend, suite, &format!("member {i}"), seed(i as u64 + 1)).unwrap())
         .collect();
     let key_packages: Vec<_> = clients
         .iter()
@@ -146,13 +180,14 @@ fn setup(backend: &str, n: usize) -> Fixture {
                 last_resort: leaf == x,
                 ..KeyPackageOptions::default()
             };
-            c.generate_key_package(SUITE, &options).unwrap()
+            c.generate_key_package(suite, &options).unwrap()
         })
         .collect();
     let t_clients = start.elapsed();
+    let key_package_bytes = key_packages[0].to_message().to_bytes().unwrap().len();
 
     let start = Instant::now();
-    let mut committer = Group::create(&clients[0], SUITE, Extensions::new(), config()).unwrap();
+    let mut committer = Group::create(&clients[0], suite, Extensions::new(), config()).unwrap();
     let out = committer.add_members(&key_packages).unwrap();
     committer.merge_pending_commit().unwrap();
     let welcome_bytes = out.welcome.unwrap().to_bytes().unwrap();
@@ -206,9 +241,10 @@ fn setup(backend: &str, n: usize) -> Fixture {
     let probe = committer.self_update().unwrap();
     committer.clear_pending_commit().unwrap();
     eprintln!(
-        "setup {backend} N={n}: clients+KeyPackages {:.2} s, create+add {:.2} s \
-         (Welcome {} KiB), {} joins {:.2} s, {} populating commits {:.2} s \
+        "setup {} N={n}: clients+KeyPackages {:.2} s (KeyPackage {key_package_bytes} bytes), \
+         create+add {:.2} s (Welcome {} KiB), {} joins {:.2} s, {} populating commits {:.2} s \
          (largest {} KiB); full commit now {} bytes",
+        on.label,
         secs(t_clients),
         secs(t_add),
         welcome_bytes.len() / 1024,
@@ -240,27 +276,46 @@ fn sizes() -> Vec<usize> {
 }
 
 fn groups(c: &mut Criterion) {
-    for backend in BACKENDS {
-        bench_key_package(c, backend);
-        for n in sizes() {
-            let mut fixture: Option<Fixture> = None;
-            bench_size(c, backend, n, &mut fixture);
-            if n == 10 {
-                bench_application(c, backend, &mut fixture);
+    for suite in suites() {
+        for backend in BACKENDS {
+            // A backend without the suite (ring and aws-lc have no
+            // post-quantum KEM) has nothing to run.
+            let offers = interop::clients::crypto_for(backend, suite)
+                .is_some_and(|crypto| crypto.suite(suite).is_some());
+            if !offers {
+                continue;
+            }
+            let label = if suite == SUITE {
+                backend.to_string()
+            } else {
+                format!("{backend}/0x{:04x}", suite.code())
+            };
+            let on = On {
+                backend,
+                suite,
+                label,
+            };
+            bench_key_package(c, &on);
+            for n in sizes() {
+                let mut fixture: Option<Fixture> = None;
+                bench_size(c, &on, n, &mut fixture);
+                if n == 10 {
+                    bench_application(c, &on, &mut fixture);
+                }
             }
         }
     }
 }
 
-fn bench_key_package(c: &mut Criterion, backend: &str) {
-    let client = client(backend, SUITE, "key packages", seed(1)).unwrap();
+fn bench_key_package(c: &mut Criterion, on: &On) {
+    let client = client(on.backend, on.suite, "key packages", seed(1)).unwrap();
     let options = KeyPackageOptions::default();
     let mut g = c.benchmark_group("group_key_package");
     g.throughput(Throughput::Elements(1));
-    g.bench_function(BenchmarkId::from_parameter(backend), |b| {
+    g.bench_function(BenchmarkId::from_parameter(&on.label), |b| {
         b.iter(|| {
             client
-                .generate_key_package(SUITE, &options)
+                .generate_key_package(on.suite, &options)
                 .unwrap()
                 .to_message()
                 .to_bytes()
@@ -270,12 +325,12 @@ fn bench_key_package(c: &mut Criterion, backend: &str) {
     g.finish();
 }
 
-fn fixture<'a>(f: &'a mut Option<Fixture>, backend: &str, n: usize) -> &'a mut Fixture {
-    f.get_or_insert_with(|| setup(backend, n))
+fn fixture<'a>(f: &'a mut Option<Fixture>, on: &On, n: usize) -> &'a mut Fixture {
+    f.get_or_insert_with(|| setup(on, n))
 }
 
-fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixture>) {
-    let id = || BenchmarkId::new(backend, n);
+fn bench_size(c: &mut Criterion, on: &On, n: usize, slot: &mut Option<Fixture>) {
+    let id = || BenchmarkId::new(&on.label, n);
     let samples = if n >= 1_000 { 10 } else { 20 };
 
     // Seconds per iteration at 10,000: one iteration per sample.
@@ -287,10 +342,10 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let mut g = c.benchmark_group("group_create_add");
     g.sample_size(samples).sampling_mode(mode);
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, n);
+        let f = fixture(slot, on, n);
         b.iter_with_large_drop(|| {
             let mut group =
-                Group::create(&f.clients[0], SUITE, Extensions::new(), config()).unwrap();
+                Group::create(&f.clients[0], on.suite, Extensions::new(), config()).unwrap();
             let out = group.add_members(&f.key_packages).unwrap();
             group.merge_pending_commit().unwrap();
             (group, out)
@@ -301,7 +356,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let mut g = c.benchmark_group("group_join");
     g.sample_size(samples).sampling_mode(mode);
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, n);
+        let f = fixture(slot, on, n);
         let joiner = &f.clients[f.n - 1];
         // Each join is stored; the previous one is deleted (untimed), or
         // the group id would already be in use. The KeyPackage is
@@ -320,7 +375,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let mut g = c.benchmark_group("group_commit_create");
     g.sample_size(samples);
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, n);
+        let f = fixture(slot, on, n);
         b.iter(|| {
             let out = f.committer.self_update().unwrap();
             f.committer.clear_pending_commit().unwrap();
@@ -332,7 +387,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let mut g = c.benchmark_group("group_commit_process");
     g.sample_size(samples);
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, n);
+        let f = fixture(slot, on, n);
         b.iter_custom(|iters| {
             resync(f);
             let commits: Vec<MlsMessage> = (0..iters)
@@ -354,7 +409,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let mut g = c.benchmark_group("group_remove_create");
     g.sample_size(samples);
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, n);
+        let f = fixture(slot, on, n);
         let removed = (f.n - 1) as u32;
         b.iter(|| {
             let out = f.committer.remove_members(&[removed]).unwrap();
@@ -367,7 +422,7 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     let mut g = c.benchmark_group("group_remove_process");
     g.sample_size(samples);
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, n);
+        let f = fixture(slot, on, n);
         let removed = (f.n - 1) as u32;
         let key_package = f.key_packages[f.n - 2].clone();
         b.iter_custom(|iters| {
@@ -398,14 +453,14 @@ fn bench_size(c: &mut Criterion, backend: &str, n: usize, slot: &mut Option<Fixt
     }
 }
 
-fn bench_application(c: &mut Criterion, backend: &str, slot: &mut Option<Fixture>) {
-    let id = || BenchmarkId::new(backend, 10);
+fn bench_application(c: &mut Criterion, on: &On, slot: &mut Option<Fixture>) {
+    let id = || BenchmarkId::new(&on.label, 10);
     let data = vec![0x42u8; MESSAGE_LEN];
 
     let mut g = c.benchmark_group("group_app_protect");
     g.throughput(Throughput::Elements(1));
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, 10);
+        let f = fixture(slot, on, 10);
         b.iter(|| {
             f.committer
                 .encrypt_application_message(black_box(&data), b"")
@@ -419,7 +474,7 @@ fn bench_application(c: &mut Criterion, backend: &str, slot: &mut Option<Fixture
     let mut g = c.benchmark_group("group_app_unprotect");
     g.throughput(Throughput::Elements(1));
     g.bench_function(id(), |b| {
-        let f = fixture(slot, backend, 10);
+        let f = fixture(slot, on, 10);
         let (sender, reader) = (&mut f.receiver, &mut f.committer);
         b.iter_batched(
             || wire(&sender.encrypt_application_message(&data, b"").unwrap()),
