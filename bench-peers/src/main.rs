@@ -21,6 +21,7 @@ mod lib_api;
 mod mlsrs;
 mod openmls_lib;
 mod ours;
+mod pq_interop;
 mod rss;
 
 use lib_api::Lib;
@@ -65,6 +66,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("rss-child") {
         rss::child(&args[2..]);
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("interop-pq") {
+        pq_interop::run();
         return;
     }
     let mut sizes = vec![10, 100, 1_000, 10_000];

@@ -18,17 +18,34 @@ struct M {
 }
 
 /// OpenMLS with `openmls_rust_crypto`.
-#[derive(Default)]
 pub struct OpenMls {
+    suite: Ciphersuite,
     members: Slots<M>,
+}
+
+impl Default for OpenMls {
+    fn default() -> Self {
+        Self::with_suite(SUITE)
+    }
+}
+
+impl OpenMls {
+    /// OpenMLS on `suite` (its post-quantum suites need the crate's
+    /// `draft-ietf-mls-pq-ciphersuites` feature, which bench-peers enables).
+    pub fn with_suite(suite: Ciphersuite) -> Self {
+        Self {
+            suite,
+            members: Slots::default(),
+        }
+    }
 }
 
 /// Handshakes out as PublicMessage (application messages are always
 /// PrivateMessage, so incoming is "mixed"), no padding, ratchet tree in
 /// the Welcome's GroupInfo.
-fn create_config() -> MlsGroupCreateConfig {
+fn create_config(suite: Ciphersuite) -> MlsGroupCreateConfig {
     MlsGroupCreateConfig::builder()
-        .ciphersuite(SUITE)
+        .ciphersuite(suite)
         .wire_format_policy(MIXED_PLAINTEXT_WIRE_FORMAT_POLICY)
         .padding_size(0)
         .use_ratchet_tree_extension(true)
@@ -83,7 +100,8 @@ impl Lib for OpenMls {
 
     fn new_member(&mut self, identity: &str) -> Member {
         let provider = OpenMlsRustCrypto::default();
-        let signer = SignatureKeyPair::new(SUITE.signature_algorithm()).expect("signature key");
+        let signer =
+            SignatureKeyPair::new(self.suite.signature_algorithm()).expect("signature key");
         let credential = CredentialWithKey {
             credential: BasicCredential::new(identity.as_bytes().to_vec()).into(),
             signature_key: signer.to_public_vec().into(),
@@ -105,7 +123,7 @@ impl Lib for OpenMls {
         let member = self.members.get(m);
         let bundle = KeyPackage::builder()
             .build(
-                SUITE,
+                self.suite,
                 &member.provider,
                 &member.signer,
                 member.credential.clone(),
@@ -115,11 +133,12 @@ impl Lib for OpenMls {
     }
 
     fn create_group(&mut self, m: Member) {
+        let config = create_config(self.suite);
         let member = self.members.get_mut(m);
         let group = MlsGroup::new(
             &member.provider,
             &member.signer,
-            &create_config(),
+            &config,
             member.credential.clone(),
         )
         .expect("create");

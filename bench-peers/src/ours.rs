@@ -14,8 +14,9 @@ type P = MlsProvider<Box<dyn CryptoProvider>, Box<dyn RandProvider>, MemoryStora
 
 const SUITE: CipherSuite = CipherSuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
-/// A backend: its crypto provider and its system randomness.
-type Backend = fn() -> (Box<dyn CryptoProvider>, Box<dyn RandProvider>);
+/// A backend: its crypto provider (with the provisional suites too when
+/// asked) and its system randomness.
+type Backend = fn(bool) -> (Box<dyn CryptoProvider>, Box<dyn RandProvider>);
 
 struct M {
     client: Client<P>,
@@ -26,6 +27,7 @@ struct M {
 pub struct Ours {
     name: &'static str,
     backend: Backend,
+    suite: CipherSuite,
     members: Slots<M>,
 }
 
@@ -33,19 +35,24 @@ impl Ours {
     /// `rustcrypto`, `ring` or `aws-lc`.
     pub fn new(backend: &str) -> Option<Self> {
         let (name, backend): (&'static str, Backend) = match backend {
-            "rustcrypto" => ("ours-rustcrypto", || {
+            "rustcrypto" => ("ours-rustcrypto", |provisional| {
+                let crypto = if provisional {
+                    mls_crypto_rustcrypto::RustCryptoProvider::with_provisional_suites()
+                } else {
+                    mls_crypto_rustcrypto::RustCryptoProvider::new()
+                };
                 (
-                    Box::new(mls_crypto_rustcrypto::RustCryptoProvider::new()),
+                    Box::new(crypto),
                     Box::new(mls_crypto_rustcrypto::SystemRand),
                 )
             }),
-            "ring" => ("ours-ring", || {
+            "ring" => ("ours-ring", |_| {
                 (
                     Box::new(mls_crypto_ring::RingProvider::new()),
                     Box::new(mls_crypto_ring::SystemRand::new()),
                 )
             }),
-            "aws-lc" => ("ours-aws-lc", || {
+            "aws-lc" => ("ours-aws-lc", |_| {
                 (
                     Box::new(mls_crypto_awslc::AwsLcProvider::new()),
                     Box::new(mls_crypto_awslc::SystemRand),
@@ -56,7 +63,17 @@ impl Ours {
         Some(Self {
             name,
             backend,
+            suite: SUITE,
             members: Slots::default(),
+        })
+    }
+
+    /// [`Ours::new`] on `suite` (a provisional post-quantum one on
+    /// `rustcrypto`).
+    pub fn with_suite(backend: &str, suite: CipherSuite) -> Option<Self> {
+        Some(Self {
+            suite,
+            ..Self::new(backend)?
         })
     }
 
@@ -86,8 +103,8 @@ impl Lib for Ours {
     }
 
     fn new_member(&mut self, identity: &str) -> Member {
-        let (crypto, rand) = (self.backend)();
-        let signer = generate_signer(crypto.cipher_suite(SUITE).expect("suite"), &rand)
+        let (crypto, rand) = (self.backend)(self.suite != SUITE);
+        let signer = generate_signer(crypto.cipher_suite(self.suite).expect("suite"), &rand)
             .expect("signature key");
         let provider = MlsProvider::new(crypto, rand, MemoryStorage::new());
         let client = Client::builder(
@@ -96,7 +113,7 @@ impl Lib for Ours {
             signer,
         )
         .credential_validator(AcceptAll)
-        .cipher_suites(&[SUITE])
+        .cipher_suites(&[self.suite])
         .build();
         self.members.insert(M {
             client,
@@ -112,7 +129,7 @@ impl Lib for Ours {
     fn key_package(&mut self, m: Member) -> Vec<u8> {
         let client = &self.members.get(m).client;
         client
-            .generate_key_package(SUITE, &KeyPackageOptions::default())
+            .generate_key_package(self.suite, &KeyPackageOptions::default())
             .expect("KeyPackage")
             .to_message()
             .to_bytes()
@@ -120,9 +137,10 @@ impl Lib for Ours {
     }
 
     fn create_group(&mut self, m: Member) {
+        let suite = self.suite;
         let member = self.members.get_mut(m);
         let group =
-            Group::create(&member.client, SUITE, Default::default(), config()).expect("create");
+            Group::create(&member.client, suite, Default::default(), config()).expect("create");
         member.group = Some(group);
     }
 

@@ -26,8 +26,9 @@ use mls_crypto_rustcrypto::RustCryptoProvider;
 
 const SUITE: CipherSuite = CipherSuite::MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519;
 
-#[allow(deprecated)] // hpke-rs names OpenMLS' X-Wing code point obsolete
-const XWING: KemAlgorithm = KemAlgorithm::XWingDraft06Obsolete;
+/// X-Wing as OpenMLS 0.9's providers give it to `hpke-rs`: HPKE KEM id
+/// 0x647A (not the obsolete 0x004D, which gives other HPKE keys).
+const XWING: KemAlgorithm = KemAlgorithm::XWingDraft06;
 
 /// Every provisional suite, with the `hpke-rs` ids of its KEM, KDF and AEAD.
 const SUITES: [(CipherSuite, KemAlgorithm, KdfAlgorithm, AeadAlgorithm); 10] = [

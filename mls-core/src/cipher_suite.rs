@@ -90,12 +90,14 @@ pub enum Kem {
     /// DHKEM(X448, HKDF-SHA512).
     DhKemX448 = 0x0021,
     /// X-Wing (ML-KEM-768 and X25519, draft-connolly-cfrg-xwing-kem-06)
-    /// under the HPKE KEM id 0x004D, as OpenMLS 0.9 uses it for its suite
-    /// 0x004D (`hpke-rs` 0.7 `XWingDraft06Obsolete`). Its `DeriveKeyPair`
-    /// is theirs: the private key is `SHAKE256(ikm, 32)`, unlabeled. Not
-    /// registered: the HPKE-PQ draft assigns X-Wing 0x647A with a labeled
-    /// derivation, which gives other keys.
-    XWingDraft06 = 0x004D,
+    /// under its HPKE KEM id 0x647A, which enters HPKE's `suite_id`: what
+    /// OpenMLS 0.9's providers use for every X-Wing suite (they map their
+    /// `XWingKemDraft6` to `hpke-rs` 0.7's `XWingDraft06`, 0x647A, not to
+    /// the obsolete 0x004D; a group with OpenMLS members on 0x004E proves
+    /// it, `bench-peers interop-pq`). Its `DeriveKeyPair` is theirs too:
+    /// the private key is `SHAKE256(ikm, 32)`, unlabeled, where the HPKE-PQ
+    /// draft labels the input and so gives other keys.
+    XWingDraft06 = 0x647A,
     /// ML-KEM-768 (FIPS 203), HPKE KEM id 0x0041. The private key is the
     /// 64-byte seed `d || z`; `DeriveKeyPair` is OpenMLS 0.9's (`hpke-rs`
     /// 0.7): the seed is `SHAKE256(ikm, 64)`, unlabeled.
@@ -324,15 +326,15 @@ impl CipherSuiteDefinition {
     ///
     /// * 0x004D `MLS_256_XWING_CHACHA20POLY1305_SHA256_Ed25519`: OpenMLS
     ///   0.9's hybrid post-quantum suite (its `draft-ietf-mls-pq-ciphersuites`
-    ///   feature), the KEM being X-Wing draft-06 under HPKE KEM id 0x004D
+    ///   feature), the KEM being X-Wing draft-06 under HPKE KEM id 0x647A
     ///   ([`Kem::XWingDraft06`]). draft-ietf-mls-pq-ciphersuites-06 has no
     ///   suite of these algorithms; ts-mls gives 0x004D to another suite.
     /// * 0x004F `MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519` and 0x004E
     ///   `MLS_128_MLKEM768X25519_AES256GCM_SHA384_Ed25519`: the draft's TBD1
     ///   and TBD2 (its X-Wing suites) under the numbers OpenMLS 0.9 gives
-    ///   them, with OpenMLS' X-Wing (KEM id 0x004D, unlabeled
-    ///   `DeriveKeyPair`) rather than the HPKE-PQ draft's (0x647A, labeled),
-    ///   so that groups with OpenMLS agree.
+    ///   them, with OpenMLS' X-Wing (KEM id 0x647A, unlabeled
+    ///   `DeriveKeyPair`) rather than the HPKE-PQ draft's (labeled), so
+    ///   that groups with OpenMLS agree.
     /// * 0x0042, 0x0050 and 0xF042: the draft's pure ML-KEM suites with
     ///   classical signatures (TBD8, TBD7, TBD6), again as OpenMLS 0.9
     ///   numbers and derives them ([`Kem::MlKem768`], [`Kem::MlKem1024`]).

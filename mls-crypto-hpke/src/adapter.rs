@@ -88,7 +88,7 @@ pub fn unsupported_kem(kem: Kem) -> &'static str {
         Kem::DhKemP521 => "DHKEM(P-521)",
         Kem::DhKemX25519 => "DHKEM(X25519)",
         Kem::DhKemX448 => "DHKEM(X448)",
-        Kem::XWingDraft06 => "X-Wing (0x004D)",
+        Kem::XWingDraft06 => "X-Wing (0x647A)",
         Kem::MlKem768 => "ML-KEM-768",
         Kem::MlKem1024 => "ML-KEM-1024",
     }

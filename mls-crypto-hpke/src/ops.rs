@@ -18,8 +18,7 @@ pub fn hpke_ids(suite: CipherSuiteDefinition) -> (KemAlgorithm, KdfAlgorithm, Ae
         Kem::DhKemP521 => KemAlgorithm::DhKemP521,
         Kem::DhKemX25519 => KemAlgorithm::DhKem25519,
         Kem::DhKemX448 => KemAlgorithm::DhKem448,
-        #[allow(deprecated)] // hpke-rs calls OpenMLS' code point obsolete
-        Kem::XWingDraft06 => KemAlgorithm::XWingDraft06Obsolete,
+        Kem::XWingDraft06 => KemAlgorithm::XWingDraft06,
         Kem::MlKem768 => KemAlgorithm::MlKem768,
         Kem::MlKem1024 => KemAlgorithm::MlKem1024,
     };
