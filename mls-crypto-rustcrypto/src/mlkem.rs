@@ -93,3 +93,6 @@ pub(crate) fn decap(kem: Kem, enc: &[u8], private_key: &[u8]) -> Result<Vec<u8>,
         other => Err(not_ml_kem(other)),
     }
 }
+
+#[cfg(test)]
+mod tests;
