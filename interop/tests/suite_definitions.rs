@@ -153,3 +153,44 @@ fn algorithms_a_backend_lacks_are_refused() {
         );
     }
 }
+
+/// `backends::all_offering` names the backends `backends::all` does, in
+/// its order, and on the RFC 9420 definitions offers what each stock
+/// provider offers; on every built-in definition it adds exactly the
+/// provisional suites of `with_provisional_suites()`. So the two lists of
+/// backends cannot drift apart.
+#[test]
+fn all_offering_matches_the_stock_backends() {
+    let stock = interop::backends::all();
+    let rfc = interop::backends::all_offering(&CipherSuiteDefinition::RFC9420).unwrap();
+    let every = interop::backends::all_offering(CipherSuiteDefinition::BUILT_IN).unwrap();
+    let provisional = [
+        RustCryptoProvider::with_provisional_suites().supported_cipher_suites(),
+        RingProvider::with_provisional_suites().supported_cipher_suites(),
+        AwsLcProvider::with_provisional_suites().supported_cipher_suites(),
+    ];
+    assert_eq!(stock.len(), 3);
+    for (i, b) in stock.iter().enumerate() {
+        assert_eq!(rfc[i].name, b.name);
+        assert_eq!(every[i].name, b.name);
+        assert_eq!(
+            rfc[i].provider.supported_cipher_suites(),
+            b.provider.supported_cipher_suites(),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            every[i].provider.supported_cipher_suites(),
+            provisional[i],
+            "{}",
+            b.name
+        );
+    }
+    assert!(matches!(
+        interop::backends::all_offering(&[
+            CipherSuiteDefinition::RFC9420[0],
+            CipherSuiteDefinition::RFC9420[0]
+        ]),
+        Err(Unsupported::DuplicateCipherSuite(1))
+    ));
+}
