@@ -63,18 +63,34 @@ const WITH_SUITES: [(&str, WithSuites); 3] = [
 pub fn all_offering(definitions: &[CipherSuiteDefinition]) -> Result<Vec<Backend>, Unsupported> {
     WITH_SUITES
         .iter()
-        .map(|&(name, with_suites)| {
-            let implemented = definitions
-                .iter()
-                .copied()
-                .filter(|d| with_suites(vec![*d]).is_ok())
-                .collect();
-            Ok(Backend {
-                name,
-                provider: with_suites(implemented)?,
-            })
-        })
+        .map(|&(name, with_suites)| offering_on(name, with_suites, definitions))
         .collect()
+}
+
+/// [`all_offering`] for backend `name` alone (`None` for an unknown name),
+/// without building the others.
+pub fn offering(
+    name: &str,
+    definitions: &[CipherSuiteDefinition],
+) -> Option<Result<Backend, Unsupported>> {
+    let &(name, with_suites) = WITH_SUITES.iter().find(|(n, _)| *n == name)?;
+    Some(offering_on(name, with_suites, definitions))
+}
+
+fn offering_on(
+    name: &'static str,
+    with_suites: WithSuites,
+    definitions: &[CipherSuiteDefinition],
+) -> Result<Backend, Unsupported> {
+    let implemented = definitions
+        .iter()
+        .copied()
+        .filter(|d| with_suites(vec![*d]).is_ok())
+        .collect();
+    Ok(Backend {
+        name,
+        provider: with_suites(implemented)?,
+    })
 }
 
 /// The backends called `names`, in [`all`]'s order (every backend when

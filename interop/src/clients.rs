@@ -34,10 +34,8 @@ pub fn crypto_for(name: &str, suite: CipherSuite) -> Option<Box<dyn CryptoProvid
     if stock.suite(suite).is_some() {
         return Some(stock);
     }
-    crate::backends::all_offering(CipherSuiteDefinition::BUILT_IN)
-        .ok()?
-        .into_iter()
-        .find(|b| b.name == name)
+    crate::backends::offering(name, CipherSuiteDefinition::BUILT_IN)?
+        .ok()
         .map(|b| b.provider)
 }
 

@@ -186,6 +186,16 @@ fn all_offering_matches_the_stock_backends() {
             b.name
         );
     }
+    for b in &every {
+        let alone = interop::backends::offering(b.name, CipherSuiteDefinition::BUILT_IN)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            alone.provider.supported_cipher_suites(),
+            b.provider.supported_cipher_suites()
+        );
+    }
+    assert!(interop::backends::offering("nope", CipherSuiteDefinition::BUILT_IN).is_none());
     assert!(matches!(
         interop::backends::all_offering(&[
             CipherSuiteDefinition::RFC9420[0],
