@@ -27,8 +27,10 @@
 //!   determinism, `DeriveKeyPair`, RFC 9180 Appendix A base mode); on
 //!   ML-KEM and X-Wing, FIPS 203's modulus check on public keys and sizes
 //!   of keys and ciphertexts (`enc` is Nenc bytes, not Npk);
-//! * ML-DSA (the LAMPS example keys from their seed, round trips, bit
-//!   flips sampled over the signature's parts, malformed keys).
+//! * ML-DSA (the LAMPS example keys from their seed, Wycheproof's
+//!   deterministic signature per parameter set, verified by every backend
+//!   and reproduced byte for byte by a deterministic signer, round trips,
+//!   bit flips sampled over the signature's parts, malformed keys).
 //!
 //! Backends must agree on error *variants* where the trait documents them;
 //! where it is silent and they differ, the check accepts each documented

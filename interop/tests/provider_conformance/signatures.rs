@@ -285,6 +285,37 @@ pub(crate) fn ecdsa_short_scalars_are_left_padded(c: &Case) {
     );
 }
 
+/// Wycheproof's deterministic ML-DSA signature verifies on every backend,
+/// and not for another message; a backend that signs deterministically
+/// (the same bytes twice) must give exactly those bytes, and a hedged one
+/// (aws-lc draws `rnd`, FIPS 204 §3.4) signatures that verify. The
+/// signature also pins the public key, since its challenge hashes `H(pk)`.
+fn ml_dsa_signature_known_answer(c: &Case) {
+    let s = c.s;
+    let scheme = c.def().signature;
+    let expected = vectors::ml_dsa_wycheproof_signature(scheme).expect("an ML-DSA scheme");
+    let message = vectors::ML_DSA_SIGN_MESSAGE;
+    let (sk, pk) = s
+        .signature_key_pair_from_private(&vectors::ML_DSA_SIGN_SEED)
+        .unwrap();
+    assert_eq!(
+        s.verify(&pk, message, &expected),
+        Ok(()),
+        "Wycheproof's signature"
+    );
+    assert!(
+        s.verify(&pk, b"Hello world!", &expected).is_err(),
+        "Wycheproof's signature over another message"
+    );
+    let first = s.sign(&sk, message).unwrap();
+    let second = s.sign(&sk, message).unwrap();
+    if first == second {
+        assert_eq!(first, expected, "deterministic ML-DSA signature");
+    } else {
+        assert_eq!(s.verify(&pk, message, &first), Ok(()), "hedged signature");
+    }
+}
+
 /// Exact bytes for every scheme: RFC 8032 for EdDSA (key and signature);
 /// for ECDSA, scalar 1 (one byte, so padded) has the generator as its
 /// public key; for ML-DSA, the LAMPS example key from its seed (FIPS 204
@@ -307,6 +338,7 @@ pub(crate) fn signature_known_answers(c: &Case) {
         );
         let sig = s.sign(&sk, b"m").unwrap();
         assert_eq!(s.verify(&pk, b"m", &sig), Ok(()));
+        ml_dsa_signature_known_answer(c);
         return;
     }
     let eddsa = match scheme {

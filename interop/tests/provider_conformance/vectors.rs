@@ -2,6 +2,7 @@
 //! RFC 5869, RFC 8032, SEC 2 / FIPS 186-4 (curve constants), the MLS
 //! working group's crypto-basics vectors, and RFC 9180 Appendix A.
 
+use crate::harness::h;
 use mls_core::{CipherSuite, SignatureScheme};
 
 /// `(sha256, sha384, sha512)` of one message.
@@ -190,6 +191,34 @@ pub(crate) const ED448_BLANK: EddsaCase = EddsaCase {
         "b61149f05a7363268c71d95808ff2e652600"
     ),
 };
+
+/// One signature known answer per ML-DSA parameter set, from Wycheproof
+/// (`testvectors_v1/mldsa_{44,65,87}_sign_seed_test.json`, tcId 1,
+/// "baseline"; tcId 2 gives the same bytes with an explicitly empty
+/// context): the key of [`ML_DSA_SIGN_SEED`] signs
+/// [`ML_DSA_SIGN_MESSAGE`] with the empty context and FIPS 204's
+/// deterministic variant (Algorithm 2, `rnd` = 0^32), the way MLS signs
+/// (draft-ietf-mls-pq-ciphersuites). The signatures are kept as hex files
+/// next to this one because they are 2,420 to 4,627 bytes long.
+pub(crate) fn ml_dsa_wycheproof_signature(scheme: SignatureScheme) -> Option<Vec<u8>> {
+    let text = match scheme {
+        SignatureScheme::MlDsa44 => include_str!("wycheproof/mldsa_44_sign_seed_tc1.sig.hex"),
+        SignatureScheme::MlDsa65 => include_str!("wycheproof/mldsa_65_sign_seed_tc1.sig.hex"),
+        SignatureScheme::MlDsa87 => include_str!("wycheproof/mldsa_87_sign_seed_tc1.sig.hex"),
+        SignatureScheme::Ed25519
+        | SignatureScheme::Ed448
+        | SignatureScheme::EcdsaSecp256r1Sha256
+        | SignatureScheme::EcdsaSecp384r1Sha384
+        | SignatureScheme::EcdsaSecp521r1Sha512 => return None,
+    };
+    Some(h(&text.split_whitespace().collect::<String>()))
+}
+
+/// Wycheproof's ML-DSA signing seed (`privateSeed`).
+pub(crate) const ML_DSA_SIGN_SEED: [u8; 32] = [0x2a; 32];
+
+/// Wycheproof's ML-DSA baseline message (`msg`).
+pub(crate) const ML_DSA_SIGN_MESSAGE: &[u8] = b"Hello world";
 
 /// The example ML-DSA keys of the LAMPS ML-DSA certificates draft
 /// (draft-ietf-lamps-dilithium-certificates, Appendix C): the seed
