@@ -53,3 +53,40 @@ fn ml_kem_1024_refuses_a_coefficient_of_q() {
         Some(CryptoError::InvalidPublicKey("ML-KEM"))
     );
 }
+
+/// Wycheproof `testvectors_v1/mlkem_{768,1024}_test.json`, tcId 1 (flag
+/// "Strcmp", from C2SP's CCTV): the re-encryption of `c` differs from `c`
+/// after its leading zero byte, so decapsulation must take FIPS 203's
+/// implicit rejection (§6.3, `K̄ = J(z || c)`); a byte comparison that
+/// stops at a zero byte would accept it. The seed is `d || z`, our private
+/// key format; the ciphertexts are in the files next to this one.
+#[test]
+fn ml_kem_wycheproof_implicit_rejection() {
+    let seed768 = hex(concat!(
+        "cbfc4405d1b2a3a386c94c25e0f2d5f5ee92cb0388ff4d6aa04223086d51c3fd",
+        "24752da14c9fc3b8ae0d9e4a8b1016b8d8fc69e229c03ea2ef08a4ae0cffc37f"
+    ));
+    let ek = public_key(Kem::MlKem768, &seed768).unwrap();
+    assert_eq!(
+        sha256(&ek),
+        hex("67fe2cb60768d55758c67bfd5842692dedb14513d581c48db2cd3adf94568106"),
+        "Wycheproof's ek"
+    );
+    let c = hex(include_str!("wycheproof_ml_kem_768_strcmp_c.hex"));
+    assert_eq!(c.len(), 1088);
+    assert_eq!(
+        decap(Kem::MlKem768, &c, &seed768).unwrap(),
+        hex("76c10bb1d86d96d7eb18e298363e51f7728e113f455df7d15017940ed3541451")
+    );
+
+    let seed1024 = hex(concat!(
+        "8247c17686a8bc0b3afebe6bed1df1dc3ff7fa07c3670f624930235f20aecb43",
+        "53ece11faa61f47d946ee501abb9a48029096de63b243a1794c4a760f98cc157"
+    ));
+    let c = hex(include_str!("wycheproof_ml_kem_1024_strcmp_c.hex"));
+    assert_eq!(c.len(), 1568);
+    assert_eq!(
+        decap(Kem::MlKem1024, &c, &seed1024).unwrap(),
+        hex("c6338bf92f3930b95f81d87fe669fabc42aaa549e8fecfbfdbe237d739fe4d96")
+    );
+}
