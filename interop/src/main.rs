@@ -9,6 +9,7 @@
 //! mls-interop demo [--dir PATH] [--ds URL] [--suite SUITE]
 //! mls-interop storage-corpus --out DIR
 //! mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
+//!                  [--provisional-suites]
 //! mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
 //!                  [--suite N] [--private|--public] [--random|--rotate] [--fail-fast]
 //!                  [--json FILE] [--passive-out DIR]
@@ -27,6 +28,7 @@ const USAGE: &str = "usage: mls-interop conformance [--vectors DIR] [--backend N
        mls-interop demo [--dir PATH] [--ds URL] [--suite SUITE]
        mls-interop storage-corpus --out DIR
        mls-interop serve --port N [--backend awslc|rustcrypto|ring] [--storage memory|sqlite]
+                 [--provisional-suites]
        mls-interop run-scenarios --client ADDR [--client ADDR]... --config FILE [--config FILE]...
                  [--suite N] [--private|--public] [--random|--rotate] [--fail-fast]
                  [--json FILE] [--passive-out DIR]
@@ -66,6 +68,9 @@ interrupted.
   --port N               the TCP port (0: any free port, printed)
   --backend NAME         awslc, rustcrypto (default) or ring
   --storage KIND         memory (default) or sqlite
+  --provisional-suites   offer the post-quantum suites the backend has too
+                         (code points not registered with IANA; see the
+                         README)
 
 run-scenarios: the working group's interop scenario runner. Runs every
 script of each config (their JSON format: {\"scripts\": {...}, \"mode\"?})
@@ -314,11 +319,12 @@ fn storage_corpus(mut args: impl Iterator<Item = String>) -> ExitCode {
     }
 }
 
-/// `serve --port N [--backend NAME] [--storage KIND]`.
+/// `serve --port N [--backend NAME] [--storage KIND] [--provisional-suites]`.
 fn serve(mut args: impl Iterator<Item = String>) -> ExitCode {
     let mut port = None;
     let mut backend = interop::grpc::server::DEFAULT_BACKEND.to_string();
     let mut storage = interop::grpc::server::StorageChoice::Memory;
+    let mut provisional = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" => match args.next().map(|p| p.parse::<u16>()) {
@@ -338,6 +344,7 @@ fn serve(mut args: impl Iterator<Item = String>) -> ExitCode {
                 Some(Err(e)) => return usage_error(&e),
                 None => return usage_error("--storage needs memory or sqlite"),
             },
+            "--provisional-suites" => provisional = true,
             "-h" | "--help" => return usage_error(""),
             other => return usage_error(&format!("unknown argument {other:?}")),
         }
@@ -345,7 +352,12 @@ fn serve(mut args: impl Iterator<Item = String>) -> ExitCode {
     let Some(port) = port else {
         return usage_error("serve needs --port N");
     };
-    let server = match interop::grpc::server::InteropServer::new(&backend, storage) {
+    let server = if provisional {
+        interop::grpc::server::InteropServer::with_provisional_suites(&backend, storage)
+    } else {
+        interop::grpc::server::InteropServer::new(&backend, storage)
+    };
+    let server = match server {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
     };

@@ -13,6 +13,7 @@ use interop::conformance::{Lifetimes, run_passive};
 use interop::grpc::runner::report::ConfigReport;
 use interop::grpc::runner::session::{Session, run_async};
 use interop::grpc::runner::{self, Options, config};
+use interop::grpc::server::StorageChoice;
 use std::path::Path;
 
 /// Every action of the working group's runner, in scripts of two or
@@ -265,3 +266,62 @@ fn every_suite_through_the_session() {
         assert_eq!(follow_passive(&passive), per_backend);
     });
 }
+
+/// Servers started with `--provisional-suites` (RustCrypto on memory and on
+/// SQLite, and aws-lc, which has none of those suites' KEMs): the
+/// RustCrypto servers report every built-in suite and aws-lc its stock
+/// ones, and every action runs on the X-Wing suite between the two
+/// servers that have it.
+#[test]
+fn every_action_on_a_post_quantum_suite() {
+    use mls_core::CipherSuiteDefinition;
+    const XWING: u16 = 0x004d;
+    let rt = grpc_support::runtime();
+    rt.block_on(async {
+        let servers = grpc_support::start_provisional(&SERVERS_PQ).await;
+        let mut built_in: Vec<u16> = CipherSuiteDefinition::BUILT_IN
+            .iter()
+            .map(|d| d.suite.code())
+            .collect();
+        built_in.sort_unstable();
+        for (conn, (backend, _)) in servers.pool.iter().zip(SERVERS_PQ) {
+            let mut reported = conn.suites().to_vec();
+            reported.sort_unstable();
+            let expected = if backend == "rustcrypto" {
+                built_in.clone()
+            } else {
+                grpc_support::suites_of(backend)
+            };
+            assert_eq!(reported, expected, "{backend}");
+        }
+
+        let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
+        let options = Options {
+            suite: Some(XWING),
+            ..Options::default()
+        };
+        let report = runner::run_config(&servers.pool, "every_action", &config, &options)
+            .await
+            .unwrap();
+        assert_passed(&report);
+        for (name, script) in &config.scripts {
+            let actors = u32::try_from(script.actors().len()).unwrap();
+            let runs = &report
+                .scripts
+                .iter()
+                .find(|s| &s.name == name)
+                .unwrap()
+                .runs;
+            // Two of the three servers have the suite.
+            assert_eq!(runs.len(), 2usize.pow(actors) * 2, "{name}");
+        }
+        assert_eq!(servers.held(), 0);
+    });
+}
+
+/// RustCrypto on memory and on SQLite, and aws-lc.
+const SERVERS_PQ: [(&str, StorageChoice); 3] = [
+    ("rustcrypto", StorageChoice::Memory),
+    ("rustcrypto", StorageChoice::Sqlite),
+    ("awslc", StorageChoice::Memory),
+];

@@ -15,6 +15,7 @@ use super::ops::{self, Env};
 use super::service::{MlsClient, MlsClientServer};
 use super::table::Table;
 use crate::backends::{self, AWS_LC};
+use mls_core::CipherSuiteDefinition;
 use mls_core::provider::CryptoProvider;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -89,6 +90,20 @@ impl InteropServer {
     /// SQLite, one database per actor in a temporary folder removed with
     /// the server).
     pub fn new(backend: &str, storage: StorageChoice) -> Result<Self, String> {
+        Self::build(backend, storage, false)
+    }
+
+    /// [`InteropServer::new`], offering besides the RFC 9420 suites the
+    /// provisional post-quantum suites of
+    /// [`CipherSuiteDefinition::BUILT_IN`] that the backend implements
+    /// (`serve --provisional-suites`). Their code points are not registered
+    /// with IANA, so a runner schedules them only between clients that
+    /// report them.
+    pub fn with_provisional_suites(backend: &str, storage: StorageChoice) -> Result<Self, String> {
+        Self::build(backend, storage, true)
+    }
+
+    fn build(backend: &str, storage: StorageChoice, provisional: bool) -> Result<Self, String> {
         // The spelling `awslc` is the aws-lc backend of this build
         // (the FIPS module in a `fips` build).
         let name = if backend == "awslc" { AWS_LC } else { backend };
@@ -96,6 +111,13 @@ impl InteropServer {
             .into_iter()
             .next()
             .ok_or_else(|| format!("no backend named {backend:?}"))?;
+        let chosen = if provisional {
+            backends::offering(chosen.name, CipherSuiteDefinition::BUILT_IN)
+                .ok_or_else(|| format!("no backend named {backend:?}"))?
+                .map_err(|e| format!("backend {backend}: {e}"))?
+        } else {
+            chosen
+        };
         let store = match storage {
             StorageChoice::Memory => Store::Memory,
             StorageChoice::Sqlite => Store::Sqlite {
@@ -111,6 +133,7 @@ impl InteropServer {
             shared: Arc::new(Shared {
                 env: Env {
                     backend: chosen.name,
+                    provisional,
                     store,
                 },
                 table: Mutex::new(Table::default()),

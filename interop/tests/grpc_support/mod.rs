@@ -43,6 +43,11 @@ impl Drop for Running {
 pub(crate) async fn start_one(backend: &str, storage: StorageChoice) -> Running {
     let server =
         InteropServer::new(backend, storage).unwrap_or_else(|e| panic!("backend {backend}: {e}"));
+    start_server(server).await
+}
+
+/// Starts `server` on a loopback port and opens a channel to it.
+pub(crate) async fn start_server(server: InteropServer) -> Running {
     let handle = server.handle();
     let name = server.display_name();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -113,10 +118,24 @@ impl Servers {
 /// Starts one server per entry of `servers` and connects the runner's
 /// client to each.
 pub(crate) async fn start(servers: &[(&str, StorageChoice)]) -> Servers {
+    start_with(servers, InteropServer::new).await
+}
+
+/// [`start`] with servers that offer the provisional post-quantum suites
+/// too.
+pub(crate) async fn start_provisional(servers: &[(&str, StorageChoice)]) -> Servers {
+    start_with(servers, InteropServer::with_provisional_suites).await
+}
+
+async fn start_with(
+    servers: &[(&str, StorageChoice)],
+    build: fn(&str, StorageChoice) -> Result<InteropServer, String>,
+) -> Servers {
     let mut pool = Vec::new();
     let mut running = Vec::new();
     for &(backend, storage) in servers {
-        let server = start_one(backend, storage).await;
+        let server = build(backend, storage).unwrap_or_else(|e| panic!("backend {backend}: {e}"));
+        let server = start_server(server).await;
         pool.push(
             MlsClientConn::connect(&server.addr.to_string())
                 .await

@@ -11,6 +11,7 @@ pub mod proposals;
 pub mod resumption;
 
 use super::actor::{Actor, NewActor, Store, suite_of};
+use mls_core::CipherSuiteDefinition;
 use mls_core::cipher_suite::CipherSuite;
 use mls_core::provider::CryptoProvider;
 use tonic::Status;
@@ -20,6 +21,9 @@ use tonic::Status;
 pub struct Env {
     /// The backend's name (`rustcrypto`, `ring`, `aws-lc`, `aws-lc-fips`).
     pub backend: &'static str,
+    /// Whether new actors offer the provisional post-quantum suites too
+    /// ([`InteropServer::with_provisional_suites`](super::server::InteropServer::with_provisional_suites)).
+    pub provisional: bool,
     /// Where actors keep their state.
     pub store: Store,
 }
@@ -27,8 +31,14 @@ pub struct Env {
 impl Env {
     /// A fresh instance of the backend, for a new actor.
     pub fn crypto(&self) -> Result<Box<dyn CryptoProvider>, Status> {
-        crate::clients::crypto(self.backend)
-            .ok_or_else(|| Status::internal(format!("backend {} vanished", self.backend)))
+        let crypto = if self.provisional {
+            crate::backends::offering(self.backend, CipherSuiteDefinition::BUILT_IN)
+                .and_then(Result::ok)
+                .map(|b| b.provider)
+        } else {
+            crate::clients::crypto(self.backend)
+        };
+        crypto.ok_or_else(|| Status::internal(format!("backend {} vanished", self.backend)))
     }
 
     /// A new actor named `identity` with a signature key for the suite

@@ -38,13 +38,18 @@ pub fn extensions_from(list: &[pb::Extension]) -> Result<Extensions, Status> {
         .map(Extensions::from_vec)
 }
 
-/// A suite code the runner names in a ReInit (which need not be one this
-/// server implements: the group only records it).
+/// A suite code the runner names in a ReInit: one with a built-in
+/// definition, RFC 9420's or a provisional one, which need not be one this
+/// server implements: the group only records it.
 pub fn any_suite(code: u32) -> Result<CipherSuite, Status> {
-    CipherSuite::ALL
-        .into_iter()
-        .find(|s| u32::from(s.code()) == code)
-        .ok_or_else(|| invalid(format!("cipher suite {code} is not an RFC 9420 suite")))
+    u16::try_from(code)
+        .ok()
+        .and_then(|code| CipherSuite::try_from(code).ok())
+        .ok_or_else(|| {
+            invalid(format!(
+                "cipher suite {code} is not one this library defines"
+            ))
+        })
 }
 
 /// What turning a description into a proposal needs to know about the
