@@ -121,3 +121,18 @@ pub fn select(names: &[String]) -> Result<Vec<Backend>, String> {
     }
     Ok(chosen)
 }
+
+/// [`select`], each backend offering every built-in suite it implements, the
+/// provisional (post-quantum) ones included: for files that name their
+/// suite, such as passive-client sessions recorded from servers started
+/// with `serve --provisional-suites`.
+pub fn select_with_provisional(names: &[String]) -> Result<Vec<Backend>, String> {
+    select(names)?
+        .into_iter()
+        .map(|b| {
+            offering(b.name, CipherSuiteDefinition::BUILT_IN)
+                .ok_or_else(|| format!("no backend named {:?}", b.name))?
+                .map_err(|e| format!("backend {}: {e}", b.name))
+        })
+        .collect()
+}

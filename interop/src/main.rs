@@ -102,7 +102,8 @@ conformance: runs the official MLS test vectors against every crypto backend.
   --json                 print rows as JSON instead of a table
   --passive FILE...      run only these files (any path), as passive-client
                          scenarios (FORMATS.md \"Passive Client Scenarios\");
-                         KeyPackage lifetimes are checked
+                         KeyPackage lifetimes are checked; the provisional
+                         post-quantum suites run too
   --no-lifetime-check    with --passive: do not check KeyPackage lifetimes
                          (for recorded sessions whose KeyPackages expired)
 The default run checks the two official passive-client files with the
@@ -173,8 +174,9 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
 
 /// The rows of the run the arguments ask for.
 fn rows(args: &Args) -> Result<Vec<interop::conformance::Row>, String> {
-    let backends = interop::backends::select(&args.backends)?;
     if args.passive_given {
+        // Recorded sessions may be on provisional suites.
+        let backends = interop::backends::select_with_provisional(&args.backends)?;
         let lifetimes = if args.no_lifetime_check {
             Lifetimes::OffByOption
         } else {
@@ -191,6 +193,7 @@ fn rows(args: &Args) -> Result<Vec<interop::conformance::Row>, String> {
         let paths: Vec<&Path> = args.passive.iter().map(PathBuf::as_path).collect();
         return interop::conformance::run_passive(&paths, &backends, lifetimes);
     }
+    let backends = interop::backends::select(&args.backends)?;
     let vectors = VectorDir::locate(args.vectors.as_deref()).map_err(|e| e.to_string())?;
     let rows = interop::conformance::run(&vectors, &backends)?;
     if let Some(idle) = interop::conformance::idle_backends(&rows, &backends).first() {

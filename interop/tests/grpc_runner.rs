@@ -141,7 +141,10 @@ fn assert_passed(report: &ConfigReport) {
 /// Follows the passive cases in `file` on every backend; returns the
 /// checks that passed (each case: key pairs, join, one per epoch).
 fn follow_passive(file: &Path) -> usize {
-    let backends = interop::backends::all();
+    follow_passive_on(file, interop::backends::all())
+}
+
+fn follow_passive_on(file: &Path, backends: Vec<interop::backends::Backend>) -> usize {
     let rows = run_passive(&[file], &backends, Lifetimes::Checked).expect("passive file loads");
     for row in &rows {
         assert_eq!(row.failed, 0, "{:?}: {:?}", row.backend, row.failures);
@@ -298,6 +301,7 @@ fn every_action_on_a_post_quantum_suite() {
         let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
         let options = Options {
             suite: Some(XWING),
+            record_passive: true,
             ..Options::default()
         };
         let report = runner::run_config(&servers.pool, "every_action", &config, &options)
@@ -316,6 +320,19 @@ fn every_action_on_a_post_quantum_suite() {
             assert_eq!(runs.len(), 2usize.pow(actors) * 2, "{name}");
         }
         assert_eq!(servers.held(), 0);
+
+        // The recorded sessions, followed by a passive client on every
+        // backend that offers the suite (`conformance --passive`): the same
+        // cases as on suite 1, and only RustCrypto has the suite.
+        let cases = &report.passive;
+        assert_eq!(cases.len(), 2 * (1 + 1 + 1 + 1 + 2 + 1 + 2));
+        assert!(cases.iter().all(|c| c.cipher_suite == XWING));
+        let epochs: usize = cases.iter().map(|c| c.epochs.len()).sum();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("every_action_pq.json");
+        std::fs::write(&file, runner::passive_json(cases).unwrap()).unwrap();
+        let backends = interop::backends::select_with_provisional(&[]).unwrap();
+        assert_eq!(follow_passive_on(&file, backends), cases.len() * 2 + epochs);
     });
 }
 
