@@ -10,6 +10,7 @@ mod grpc_support;
 
 use grpc_support::{SERVERS, expected_runs};
 use interop::conformance::{Lifetimes, run_passive};
+use interop::grpc::client::MlsClientConn;
 use interop::grpc::runner::report::ConfigReport;
 use interop::grpc::runner::session::{Session, run_async};
 use interop::grpc::runner::{self, Options, config};
@@ -152,21 +153,42 @@ fn follow_passive_on(file: &Path, backends: Vec<interop::backends::Backend>) -> 
     rows.iter().map(|r| r.passed).sum()
 }
 
+/// Runs [`EVERY_ACTION`] on `suite`, recording passive cases, and checks
+/// that every run passed and that each script ran on every assignment of
+/// its actors to the `offering` servers that have the suite, with both
+/// handshake flags.
+async fn every_action(pool: &[MlsClientConn], suite: u16, offering: usize) -> ConfigReport {
+    let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
+    let options = Options {
+        suite: Some(suite),
+        record_passive: true,
+        ..Options::default()
+    };
+    let report = runner::run_config(pool, "every_action", &config, &options)
+        .await
+        .unwrap();
+    assert_passed(&report);
+    for (name, script) in &config.scripts {
+        let actors = u32::try_from(script.actors().len()).unwrap();
+        let runs = &report
+            .scripts
+            .iter()
+            .find(|s| &s.name == name)
+            .unwrap()
+            .runs;
+        assert_eq!(runs.len(), offering.pow(actors) * 2, "{name}");
+    }
+    report
+}
+
 #[test]
 fn every_action_on_every_assignment() {
     let rt = grpc_support::runtime();
     rt.block_on(async {
         let servers = grpc_support::start(&SERVERS).await;
+        // Three servers with suite 1.
+        let report = every_action(&servers.pool, 1, 3).await;
         let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
-        let options = Options {
-            suite: Some(1),
-            record_passive: true,
-            ..Options::default()
-        };
-        let report = runner::run_config(&servers.pool, "every_action", &config, &options)
-            .await
-            .unwrap();
-        assert_passed(&report);
         for (name, script) in &config.scripts {
             let actors = u32::try_from(script.actors().len()).unwrap();
             let runs = &report
@@ -175,8 +197,6 @@ fn every_action_on_every_assignment() {
                 .find(|s| &s.name == name)
                 .unwrap()
                 .runs;
-            // Three servers with suite 1: 3^actors assignments, two flags.
-            assert_eq!(runs.len(), 3usize.pow(actors) * 2, "{name}");
             assert_eq!(runs.len(), expected_runs(&SERVERS, actors, Some(1)));
         }
         let runs: usize = report.scripts.iter().map(|s| s.runs.len()).sum();
@@ -298,27 +318,8 @@ fn every_action_on_a_post_quantum_suite() {
             assert_eq!(reported, expected, "{backend}");
         }
 
-        let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
-        let options = Options {
-            suite: Some(XWING),
-            record_passive: true,
-            ..Options::default()
-        };
-        let report = runner::run_config(&servers.pool, "every_action", &config, &options)
-            .await
-            .unwrap();
-        assert_passed(&report);
-        for (name, script) in &config.scripts {
-            let actors = u32::try_from(script.actors().len()).unwrap();
-            let runs = &report
-                .scripts
-                .iter()
-                .find(|s| &s.name == name)
-                .unwrap()
-                .runs;
-            // Two of the three servers have the suite.
-            assert_eq!(runs.len(), 2usize.pow(actors) * 2, "{name}");
-        }
+        // Two of the three servers have the suite.
+        let report = every_action(&servers.pool, XWING, 2).await;
         assert_eq!(servers.held(), 0);
 
         // The recorded sessions, followed by a passive client on every

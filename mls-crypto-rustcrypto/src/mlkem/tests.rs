@@ -62,31 +62,38 @@ fn ml_kem_1024_refuses_a_coefficient_of_q() {
 /// key format; the ciphertexts are in the files next to this one.
 #[test]
 fn ml_kem_wycheproof_implicit_rejection() {
-    let seed768 = hex(concat!(
-        "cbfc4405d1b2a3a386c94c25e0f2d5f5ee92cb0388ff4d6aa04223086d51c3fd",
-        "24752da14c9fc3b8ae0d9e4a8b1016b8d8fc69e229c03ea2ef08a4ae0cffc37f"
-    ));
-    let ek = public_key(Kem::MlKem768, &seed768).unwrap();
+    let cases = [
+        (
+            Kem::MlKem768,
+            concat!(
+                "cbfc4405d1b2a3a386c94c25e0f2d5f5ee92cb0388ff4d6aa04223086d51c3fd",
+                "24752da14c9fc3b8ae0d9e4a8b1016b8d8fc69e229c03ea2ef08a4ae0cffc37f"
+            ),
+            include_str!("wycheproof_ml_kem_768_strcmp_c.hex"),
+            1088,
+            "76c10bb1d86d96d7eb18e298363e51f7728e113f455df7d15017940ed3541451",
+        ),
+        (
+            Kem::MlKem1024,
+            concat!(
+                "8247c17686a8bc0b3afebe6bed1df1dc3ff7fa07c3670f624930235f20aecb43",
+                "53ece11faa61f47d946ee501abb9a48029096de63b243a1794c4a760f98cc157"
+            ),
+            include_str!("wycheproof_ml_kem_1024_strcmp_c.hex"),
+            1568,
+            "c6338bf92f3930b95f81d87fe669fabc42aaa549e8fecfbfdbe237d739fe4d96",
+        ),
+    ];
+    for (kem, seed, c, c_len, k) in cases {
+        let (seed, c) = (hex(seed), hex(c));
+        assert_eq!(c.len(), c_len, "{kem:?}");
+        assert_eq!(decap(kem, &c, &seed).unwrap(), hex(k), "{kem:?}");
+    }
+    // The ML-KEM-768 case also lists the key of its seed.
+    let ek = public_key(Kem::MlKem768, &hex(cases[0].1)).unwrap();
     assert_eq!(
         sha256(&ek),
         hex("67fe2cb60768d55758c67bfd5842692dedb14513d581c48db2cd3adf94568106"),
         "Wycheproof's ek"
-    );
-    let c = hex(include_str!("wycheproof_ml_kem_768_strcmp_c.hex"));
-    assert_eq!(c.len(), 1088);
-    assert_eq!(
-        decap(Kem::MlKem768, &c, &seed768).unwrap(),
-        hex("76c10bb1d86d96d7eb18e298363e51f7728e113f455df7d15017940ed3541451")
-    );
-
-    let seed1024 = hex(concat!(
-        "8247c17686a8bc0b3afebe6bed1df1dc3ff7fa07c3670f624930235f20aecb43",
-        "53ece11faa61f47d946ee501abb9a48029096de63b243a1794c4a760f98cc157"
-    ));
-    let c = hex(include_str!("wycheproof_ml_kem_1024_strcmp_c.hex"));
-    assert_eq!(c.len(), 1568);
-    assert_eq!(
-        decap(Kem::MlKem1024, &c, &seed1024).unwrap(),
-        hex("c6338bf92f3930b95f81d87fe669fabc42aaa549e8fecfbfdbe237d739fe4d96")
     );
 }
