@@ -154,10 +154,13 @@ fn follow_passive_on(file: &Path, backends: Vec<interop::backends::Backend>) -> 
 }
 
 /// Runs [`EVERY_ACTION`] on `suite`, recording passive cases, and checks
-/// that every run passed and that each script ran on every assignment of
-/// its actors to the `offering` servers that have the suite, with both
-/// handshake flags.
-async fn every_action(pool: &[MlsClientConn], suite: u16, offering: usize) -> ConfigReport {
+/// that every run passed and that a script of `a` actors ran `runs(a)`
+/// times.
+async fn every_action(
+    pool: &[MlsClientConn],
+    suite: u16,
+    runs: impl Fn(u32) -> usize,
+) -> ConfigReport {
     let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
     let options = Options {
         suite: Some(suite),
@@ -170,13 +173,13 @@ async fn every_action(pool: &[MlsClientConn], suite: u16, offering: usize) -> Co
     assert_passed(&report);
     for (name, script) in &config.scripts {
         let actors = u32::try_from(script.actors().len()).unwrap();
-        let runs = &report
+        let ran = &report
             .scripts
             .iter()
             .find(|s| &s.name == name)
             .unwrap()
             .runs;
-        assert_eq!(runs.len(), offering.pow(actors) * 2, "{name}");
+        assert_eq!(ran.len(), runs(actors), "{name}");
     }
     report
 }
@@ -186,19 +189,13 @@ fn every_action_on_every_assignment() {
     let rt = grpc_support::runtime();
     rt.block_on(async {
         let servers = grpc_support::start(&SERVERS).await;
-        // Three servers with suite 1.
-        let report = every_action(&servers.pool, 1, 3).await;
-        let config = config::parse(EVERY_ACTION.as_bytes()).unwrap();
-        for (name, script) in &config.scripts {
-            let actors = u32::try_from(script.actors().len()).unwrap();
-            let runs = &report
-                .scripts
-                .iter()
-                .find(|s| &s.name == name)
-                .unwrap()
-                .runs;
-            assert_eq!(runs.len(), expected_runs(&SERVERS, actors, Some(1)));
-        }
+        // Three servers with suite 1: 3^actors assignments, two flags.
+        let report = every_action(&servers.pool, 1, |actors| {
+            let runs = expected_runs(&SERVERS, actors, Some(1));
+            assert_eq!(runs, 3usize.pow(actors) * 2);
+            runs
+        })
+        .await;
         let runs: usize = report.scripts.iter().map(|s| s.runs.len()).sum();
         assert_eq!(runs, 7 * 54 + 18);
         // `Free` after every run left nothing on the servers.
@@ -319,7 +316,7 @@ fn every_action_on_a_post_quantum_suite() {
         }
 
         // Two of the three servers have the suite.
-        let report = every_action(&servers.pool, XWING, 2).await;
+        let report = every_action(&servers.pool, XWING, |actors| 2usize.pow(actors) * 2).await;
         assert_eq!(servers.held(), 0);
 
         // The recorded sessions, followed by a passive client on every
