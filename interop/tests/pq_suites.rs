@@ -505,13 +505,18 @@ fn ml_dsa_agrees_between_aws_lc_and_rustcrypto() {
 
 /// A group on the private ML-DSA-87 suite with members on aws-lc and
 /// RustCrypto: adds, messages, a path update, a removal, and the same
-/// epoch authenticator everywhere.
+/// epoch authenticator everywhere. CI runs it in the `fips` build too,
+/// where the aws-lc members run on the FIPS module.
 #[test]
 fn ml_dsa_group_across_aws_lc_and_rustcrypto() {
     let d = private_suite(SignatureScheme::MlDsa87);
     let make = |backend: &str, name: &str, n: u64| {
         let crypto: Box<dyn CryptoProvider> = match backend {
-            "aws-lc" => Box::new(AwsLcProvider::with_suites([d]).unwrap()),
+            "aws-lc" => {
+                let aws = AwsLcProvider::with_suites([d]).unwrap();
+                assert_eq!(aws.fips_mode(), cfg!(feature = "fips"), "FIPS mode");
+                Box::new(aws)
+            }
             _ => Box::new(RustCryptoProvider::with_suites([d]).unwrap()),
         };
         client_builder_on(crypto, d.suite, name, seed(n))

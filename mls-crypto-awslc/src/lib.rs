@@ -228,8 +228,14 @@ impl AwsLcProvider {
 }
 
 impl CryptoProvider for AwsLcProvider {
+    /// `aws-lc`, or `aws-lc-fips` when built on the FIPS module, so an
+    /// error naming the provider says which one refused.
     fn name(&self) -> &'static str {
-        "aws-lc"
+        if cfg!(feature = "fips") {
+            "aws-lc-fips"
+        } else {
+            "aws-lc"
+        }
     }
 
     fn supported_cipher_suites(&self) -> Vec<CipherSuite> {
