@@ -288,8 +288,9 @@ pub(crate) fn ecdsa_short_scalars_are_left_padded(c: &Case) {
 /// Wycheproof's deterministic ML-DSA signature verifies on every backend,
 /// and not for another message; a backend that signs deterministically
 /// (the same bytes twice) must give exactly those bytes, and a hedged one
-/// (aws-lc draws `rnd`, FIPS 204 §3.4) signatures that verify. The
-/// signature also pins the public key, since its challenge hashes `H(pk)`.
+/// (aws-lc draws `rnd`, FIPS 204 §3.4) signatures that verify; RustCrypto
+/// is deterministic (`pq_suites.rs` checks). The signature also pins the
+/// public key, since its challenge hashes `H(pk)`.
 fn ml_dsa_signature_known_answer(c: &Case) {
     let s = c.s;
     let scheme = c.def().signature;
